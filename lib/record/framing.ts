@@ -1,0 +1,147 @@
+/**
+ * Record framing (RFC 2246 6.2.1): cuts the byte stream into TLSPlaintext/TLSCiphertext records
+ * and enforces the limits that can be checked from the header alone, before any body arrives.
+ * Sans-IO: push() network bytes in, next() records out.
+ */
+import { AlertDescription } from '../alerts.js';
+import { TLSAlertError } from '../errors.js';
+import { isKnownContentType, MAX_CIPHERTEXT, RECORD_HEADER_LENGTH } from './constants.js';
+import { ByteQueue } from './byte-queue.js';
+
+export interface TLSRecord {
+  type: number;
+  version: number;
+  fragment: Uint8Array;
+}
+
+/** An SSL 2.0-compatible ClientHello (RFC 2246 Appendix E.1) seen as the very first record. */
+export interface SSLv2HelloRecord {
+  type: 'sslv2-client-hello';
+  /** From msg_type onwards, i.e. the 2-byte record header removed. */
+  body: Uint8Array;
+}
+
+export interface RecordReaderOptions {
+  /** Accept an SSLv2-compatible ClientHello as the first record (servers only). Default false. */
+  acceptSSLv2Hello?: boolean;
+  /** Largest TLSCiphertext.length accepted; default 2^14 + 2048 (RFC 2246 6.2.3). */
+  maxCiphertextLength?: number;
+}
+
+/** V2ClientHello fixed part: msg_type(1) version(2) cipher_spec_length(2) session_id_length(2) challenge_length(2). */
+const V2_HELLO_FIXED = 9;
+
+export class RecordReader {
+  /**
+   * Records whose length field exceeds this are refused with record_overflow as soon as the header
+   * is complete. Settable so the engine can lower it after max_fragment_length (2^n + 2048).
+   */
+  maxCiphertextLength: number;
+  private readonly queue = new ByteQueue(32 * 1024);
+  /** True until the first record has been returned, when acceptSSLv2Hello was given. */
+  private v2HelloAllowed: boolean;
+
+  constructor(options: RecordReaderOptions = {}) {
+    this.maxCiphertextLength = options.maxCiphertextLength ?? MAX_CIPHERTEXT;
+    this.v2HelloAllowed = options.acceptSSLv2Hello ?? false;
+  }
+
+  /** Appends network bytes. The bytes are copied: the caller may reuse its buffer afterwards. */
+  push(bytes: Uint8Array): void {
+    this.queue.push(bytes);
+  }
+
+  /** Bytes received but not yet returned as a record. */
+  get buffered(): number {
+    return this.queue.length;
+  }
+
+  /**
+   * One complete record, or null when more bytes are needed. Throws TLSAlertError as soon as the
+   * bytes seen so far cannot start a valid record; the returned fragment is a view that stays valid.
+   */
+  next(): TLSRecord | SSLv2HelloRecord | null {
+    const q = this.queue;
+    const available = q.length;
+    if (available === 0) return null;
+    const type = q.peek(0);
+
+    if (this.v2HelloAllowed && (type & 0x80) !== 0) return this.nextV2Hello();
+
+    // Reject at the first byte: waiting for a body that may never come (or is 16 KiB of garbage,
+    // e.g. an HTTP request sent to a TLS port) serves nobody.
+    if (!isKnownContentType(type)) {
+      throw new TLSAlertError(
+        AlertDescription.unexpected_message,
+        `RFC 2246 6.2.1: unknown content type ${type} (later RFCs' rule)`,
+      );
+    }
+    if (available >= 2 && q.peek(1) !== 3) {
+      // RFC 2246 names no alert for a foreign major version; protocol_version (70) is what
+      // OpenSSL ("wrong version number") and Go send, and it tells the peer what is wrong.
+      // Only the major byte is checked here: a ClientHello may come with any {3,x} record version
+      // (RFC 2246 E.1, RFC 5246 E.1); the engine checks the minor version once it is negotiated.
+      throw new TLSAlertError(
+        AlertDescription.protocol_version,
+        `RFC 2246 6.2.1: record version major ${q.peek(1)} is not 3`,
+      );
+    }
+    if (available < RECORD_HEADER_LENGTH) return null;
+    const length = (q.peek(3) << 8) | q.peek(4);
+    if (length > this.maxCiphertextLength) {
+      throw new TLSAlertError(
+        AlertDescription.record_overflow,
+        `RFC 2246 6.2.3: record length ${length} exceeds ${this.maxCiphertextLength}`,
+      );
+    }
+    if (available < RECORD_HEADER_LENGTH + length) return null;
+
+    const version = (q.peek(1) << 8) | q.peek(2);
+    q.skip(RECORD_HEADER_LENGTH);
+    this.v2HelloAllowed = false;
+    return { type, version, fragment: q.take(length) };
+  }
+
+  /** RFC 2246 E.1: 2-byte header, top bit set, 15-bit length; then msg_type must be client_hello (1). */
+  private nextV2Hello(): SSLv2HelloRecord | null {
+    const q = this.queue;
+    if (q.length < 2) return null;
+    const length = ((q.peek(0) & 0x7f) << 8) | q.peek(1);
+    if (length < V2_HELLO_FIXED) {
+      throw new TLSAlertError(
+        AlertDescription.decode_error,
+        `RFC 2246 E.1: SSLv2-compatible ClientHello of ${length} bytes is shorter than its fixed fields`,
+      );
+    }
+    if (q.length < 3) return null;
+    if (q.peek(2) !== 1) {
+      // Top bit set but not a CLIENT-HELLO: as far as TLS is concerned, an unknown content type.
+      throw new TLSAlertError(
+        AlertDescription.unexpected_message,
+        `RFC 2246 E.1: SSLv2 record with msg_type ${q.peek(2)} is not a ClientHello`,
+      );
+    }
+    if (q.length < 2 + length) return null;
+    q.skip(2);
+    this.v2HelloAllowed = false;
+    return { type: 'sslv2-client-hello', body: q.take(length) };
+  }
+}
+
+/** Header + fragment as one array (for plaintext records; RecordProtection.seal builds its own). */
+export function encodeRecord(type: number, version: number, fragment: Uint8Array): Uint8Array {
+  if (fragment.length > 0xffff) throw new RangeError(`record fragment of ${fragment.length} bytes does not fit a uint16 length`);
+  const out = new Uint8Array(RECORD_HEADER_LENGTH + fragment.length);
+  writeHeader(out, type, version, fragment.length);
+  out.set(fragment, RECORD_HEADER_LENGTH);
+  return out;
+}
+
+/** Writes type, version and length into the first 5 bytes of out. */
+export function writeHeader(out: Uint8Array, type: number, version: number, length: number): void {
+  out[0] = type;
+  out[1] = version >>> 8;
+  out[2] = version & 0xff;
+  out[3] = length >>> 8;
+  out[4] = length & 0xff;
+}

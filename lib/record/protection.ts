@@ -1,0 +1,292 @@
+/**
+ * Record protection for one direction of one connection state (RFC 2246 6.2.3):
+ * MAC-then-encrypt with HMAC (6.2.3.1), stream ciphers (6.2.3.1) and CBC block ciphers with the
+ * TLS 1.0 implicit IV (6.2.3.2). The sequence number (6.1) lives here because it belongs to the state.
+ */
+import { AlertDescription } from '../alerts.js';
+import type { BulkCipher, CryptoProvider, Mac } from '../crypto/provider.js';
+import { TLSAlertError, TLSError } from '../errors.js';
+import { cipherInfo, macInfo, type CipherSuite } from '../suites.js';
+import { constantTimeEqual } from '../util/bytes.js';
+import { MAX_CIPHERTEXT, MAX_PLAINTEXT, RECORD_HEADER_LENGTH } from './constants.js';
+import { encodeRecord, writeHeader, type TLSRecord } from './framing.js';
+
+export interface TrafficKeys {
+  macKey: Uint8Array;
+  key: Uint8Array;
+  iv: Uint8Array;
+}
+
+export interface RecordProtectionOptions {
+  /** RFC 3546 3.5 truncated_hmac: send and check only the first 10 bytes of the HMAC (the MAC key stays full length). */
+  truncatedMac?: boolean;
+  /** First sequence number; 0 for every real connection state (RFC 2246 6.1). For tests and replay tools. */
+  initialSequenceNumber?: bigint;
+}
+
+export type ProtectionDirection = 'seal' | 'open';
+
+/** RFC 3546 3.5: hash_size 10 bytes when truncated_hmac is negotiated. */
+export const TRUNCATED_MAC_LENGTH = 10;
+
+/** seq_num(8) + type(1) + version(2) + length(2): the MAC input before the fragment (6.2.3.1). */
+const MAC_HEADER_LENGTH = 13;
+const TWO_32 = 0x1_0000_0000;
+const MAX_SEQUENCE = (1n << 64n) - 1n;
+
+/** One error, one message, one code path for bad padding and bad MAC (no padding oracle). */
+function badRecordMac(): TLSAlertError {
+  return new TLSAlertError(AlertDescription.bad_record_mac, 'RFC 2246 6.2.3: bad record MAC or padding');
+}
+
+export class RecordProtection {
+  /** True for TLS_NULL_WITH_NULL_NULL: records pass through unchanged. */
+  readonly isNull: boolean;
+  /** Cipher block size; 0 for stream and null ciphers. */
+  readonly blockSize: number;
+  /** Bytes of MAC per record (10 with truncated_hmac). */
+  readonly macLength: number;
+  /**
+   * Largest plaintext accepted by open(); larger → record_overflow. Default 2^14: with null
+   * compression TLSCompressed is TLSPlaintext, whose length is limited to 2^14 (RFC 2246 6.2.1),
+   * which OpenSSL and GnuTLS enforce too. The engine lowers it to 2^n after max_fragment_length
+   * (RFC 3546 3.2), or may raise it to MAX_COMPRESSED for the letter of RFC 2246 7.2.2.
+   */
+  maxPlaintextLength = MAX_PLAINTEXT;
+
+  private readonly direction: ProtectionDirection | 'both';
+  private readonly cipher: BulkCipher | null;
+  private readonly mac: Mac | null;
+  /** Reused for every record: seq_num, type, version, length. */
+  private readonly macHeader = new Uint8Array(MAC_HEADER_LENGTH);
+  private seqHi = 0;
+  private seqLo = 0;
+  /** Set once sequence number 2^64-1 has been used: the next record would wrap. */
+  private exhausted = false;
+
+  private constructor(
+    direction: ProtectionDirection | 'both',
+    cipher: BulkCipher | null,
+    mac: Mac | null,
+    blockSize: number,
+    macLength: number,
+    initialSequence: bigint,
+  ) {
+    this.direction = direction;
+    this.cipher = cipher;
+    this.mac = mac;
+    this.blockSize = blockSize;
+    this.macLength = macLength;
+    this.isNull = cipher === null && mac === null;
+    if (initialSequence < 0n || initialSequence > MAX_SEQUENCE) {
+      throw new RangeError(`initial sequence number ${initialSequence} is not a uint64`);
+    }
+    this.seqHi = Number(initialSequence >> 32n);
+    this.seqLo = Number(initialSequence & 0xffff_ffffn);
+  }
+
+  /** The TLS_NULL_WITH_NULL_NULL state every connection starts in (RFC 2246 6.1); usable both ways. */
+  static none(): RecordProtection {
+    return new RecordProtection('both', null, null, 0, 0, 0n);
+  }
+
+  /**
+   * A pending-then-current state for one direction. keys.key and keys.iv are the final (expanded)
+   * write key and IV; keys.macKey the MAC secret. Throws TypeError/RangeError for caller bugs
+   * (a suite without an implementation, keys of the wrong size).
+   */
+  static create(
+    provider: CryptoProvider,
+    suite: CipherSuite,
+    keys: TrafficKeys,
+    direction: ProtectionDirection,
+    options: RecordProtectionOptions = {},
+  ): RecordProtection {
+    const cinfo = cipherInfo(suite);
+    const minfo = macInfo(suite);
+    const initial = options.initialSequenceNumber ?? 0n;
+    if (cinfo.type === 'null' && minfo.hash === null) {
+      return new RecordProtection(direction, null, null, 0, 0, initial);
+    }
+    if (cinfo.type !== 'null' && cinfo.provider === null) {
+      throw new TypeError(`RecordProtection: no implementation of ${suite.cipher} (${suite.name})`);
+    }
+    checkLength('MAC key', keys.macKey, minfo.length);
+    checkLength('key', keys.key, cinfo.expandedKeyMaterial);
+    checkLength('IV', keys.iv, cinfo.ivSize);
+
+    const cipher =
+      cinfo.provider === null
+        ? null
+        : provider.createCipher(cinfo.provider, keys.key, cinfo.type === 'block' ? keys.iv : null, direction === 'seal');
+    const mac = minfo.hash === null ? null : provider.createMac(minfo.hash, keys.macKey);
+    const macLength = minfo.hash === null ? 0 : options.truncatedMac ? TRUNCATED_MAC_LENGTH : minfo.length;
+    return new RecordProtection(direction, cipher, mac, cinfo.type === 'block' ? cinfo.blockSize : 0, macLength, initial);
+  }
+
+  /** The sequence number the next record will use. */
+  get sequenceNumber(): bigint {
+    if (this.exhausted) return MAX_SEQUENCE + 1n;
+    return (BigInt(this.seqHi) << 32n) | BigInt(this.seqLo);
+  }
+
+  /** Protects one plaintext fragment and returns the whole record (header + TLSCiphertext.fragment). */
+  seal(type: number, version: number, plaintext: Uint8Array): Uint8Array {
+    if (this.direction === 'open') throw new TypeError('RecordProtection.seal on a state created for open');
+    if (plaintext.length > MAX_PLAINTEXT) {
+      throw new RangeError(`RFC 2246 6.2.1: plaintext fragment of ${plaintext.length} bytes exceeds 2^14; fragment first`);
+    }
+    this.checkSequence();
+    if (this.isNull) {
+      this.advance();
+      return encodeRecord(type, version, plaintext);
+    }
+    const plen = plaintext.length;
+    const macLength = this.macLength;
+    const bs = this.blockSize;
+    let fragmentLength = plen + macLength;
+    let padLength = 0;
+    if (bs > 0) {
+      // Minimal padding: the RFC allows up to 255 bytes, but more only costs bandwidth.
+      padLength = (bs - ((fragmentLength + 1) % bs)) % bs;
+      fragmentLength += padLength + 1;
+    }
+
+    const out = new Uint8Array(RECORD_HEADER_LENGTH + fragmentLength);
+    writeHeader(out, type, version, fragmentLength);
+    out.set(plaintext, RECORD_HEADER_LENGTH);
+    if (this.mac !== null) {
+      const tag = this.computeMac(type, version, plaintext);
+      out.set(macLength === tag.length ? tag : tag.subarray(0, macLength), RECORD_HEADER_LENGTH + plen);
+    }
+    // padding bytes and padding_length all carry the value padding_length (6.2.3.2).
+    if (bs > 0) out.fill(padLength, RECORD_HEADER_LENGTH + plen + macLength);
+    if (this.cipher !== null) out.set(this.cipher.update(out.subarray(RECORD_HEADER_LENGTH)), RECORD_HEADER_LENGTH);
+    this.advance();
+    return out;
+  }
+
+  /**
+   * Verifies and decrypts one record and returns its plaintext fragment (a view; do not modify).
+   * Any failure is a TLSAlertError; after one, this state must not be used again (the cipher state
+   * has moved on), which the engine guarantees by closing the connection on every fatal alert.
+   */
+  open(record: TLSRecord): Uint8Array {
+    if (this.direction === 'seal') throw new TypeError('RecordProtection.open on a state created for seal');
+    this.checkSequence();
+    const fragment = record.fragment;
+    const length = fragment.length;
+    if (length > MAX_CIPHERTEXT) {
+      throw new TLSAlertError(AlertDescription.record_overflow, `RFC 2246 6.2.3: TLSCiphertext length ${length} exceeds 2^14+2048`);
+    }
+
+    let content: Uint8Array;
+    if (this.isNull) {
+      content = fragment;
+    } else if (this.blockSize > 0) {
+      content = this.openBlock(record);
+    } else {
+      content = this.openStream(record);
+    }
+    // Checked only after the MAC: a length derived from unauthenticated padding must not pick the alert.
+    if (content.length > this.maxPlaintextLength) {
+      throw new TLSAlertError(
+        AlertDescription.record_overflow,
+        `RFC 2246 6.2.1: plaintext length ${content.length} exceeds ${this.maxPlaintextLength}`,
+      );
+    }
+    this.advance();
+    return content;
+  }
+
+  private openStream(record: TLSRecord): Uint8Array {
+    const fragment = record.fragment;
+    const macLength = this.macLength;
+    if (fragment.length < macLength) throw badRecordMac();
+    const plain = this.cipher === null ? fragment : this.cipher.update(fragment);
+    const contentLength = plain.length - macLength;
+    const content = plain.subarray(0, contentLength);
+    const expected = this.computeMac(record.type, record.version, content);
+    const received = plain.subarray(contentLength);
+    if (!constantTimeEqual(macLength === expected.length ? expected : expected.subarray(0, macLength), received)) {
+      throw badRecordMac();
+    }
+    return content;
+  }
+
+  private openBlock(record: TLSRecord): Uint8Array {
+    const fragment = record.fragment;
+    const length = fragment.length;
+    const bs = this.blockSize;
+    const macLength = this.macLength;
+    // Lengths are public, so rejecting them before decrypting leaks nothing (6.2.3.2).
+    if (length % bs !== 0 || length < Math.max(bs, macLength + 1)) throw badRecordMac();
+    const plain = this.cipher!.update(fragment);
+
+    // Padding check. It reads the same bytes (the last min(256, length)) whatever padding_length
+    // says, and folds the result into one flag instead of returning early.
+    const padLength = plain[length - 1]!;
+    let padOk = padLength + 1 + macLength <= length ? 1 : 0;
+    const span = Math.min(256, length);
+    let diff = 0;
+    for (let i = 1; i < span; i++) {
+      // mask is all ones while i <= padLength (inside the padding), zero after it.
+      const mask = (i - padLength - 1) >> 31;
+      diff |= (plain[length - 1 - i]! ^ padLength) & mask;
+    }
+    if (diff !== 0) padOk = 0;
+
+    // With bad padding, MAC the record as if the padding were empty (only the padding_length byte),
+    // so a bad pad costs the same HMAC work as a good one (RFC 4346 6.2.3.2 advice, applied to 1.0).
+    const padTotal = padOk === 1 ? padLength + 1 : 1;
+    const contentLength = length - padTotal - macLength;
+    const content = plain.subarray(0, contentLength);
+    const expected = this.computeMac(record.type, record.version, content);
+    const received = plain.subarray(contentLength, contentLength + macLength);
+    const macOk = constantTimeEqual(macLength === expected.length ? expected : expected.subarray(0, macLength), received);
+    if (!macOk || padOk !== 1) throw badRecordMac();
+    return content;
+  }
+
+  /** HMAC(mac_secret, seq_num + type + version + length + fragment), RFC 2246 6.2.3.1. */
+  private computeMac(type: number, version: number, content: Uint8Array): Uint8Array {
+    const h = this.macHeader;
+    const hi = this.seqHi;
+    const lo = this.seqLo;
+    h[0] = hi >>> 24;
+    h[1] = (hi >>> 16) & 0xff;
+    h[2] = (hi >>> 8) & 0xff;
+    h[3] = hi & 0xff;
+    h[4] = lo >>> 24;
+    h[5] = (lo >>> 16) & 0xff;
+    h[6] = (lo >>> 8) & 0xff;
+    h[7] = lo & 0xff;
+    h[8] = type;
+    h[9] = version >>> 8;
+    h[10] = version & 0xff;
+    h[11] = content.length >>> 8;
+    h[12] = content.length & 0xff;
+    return this.mac!.mac(h, content);
+  }
+
+  private checkSequence(): void {
+    if (this.exhausted) {
+      throw new TLSError('ERR_TLS_SEQUENCE_EXHAUSTED', 'RFC 2246 6.1: sequence number would wrap past 2^64-1; the connection must be renegotiated or closed');
+    }
+  }
+
+  private advance(): void {
+    this.seqLo++;
+    if (this.seqLo === TWO_32) {
+      this.seqLo = 0;
+      this.seqHi++;
+      if (this.seqHi === TWO_32) this.exhausted = true;
+    }
+  }
+}
+
+function checkLength(what: string, bytes: Uint8Array, expected: number): void {
+  if (bytes.length !== expected) {
+    throw new RangeError(`RecordProtection: ${what} is ${bytes.length} bytes, the suite needs ${expected}`);
+  }
+}
