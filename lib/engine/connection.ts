@@ -1,0 +1,379 @@
+/**
+ * The sans-IO TLS 1.0 connection: bytes in, bytes and events out. It owns the record layer (framing,
+ * the current and pending protections, handshake reassembly, alerts, ChangeCipherSpec, application data)
+ * and hands each complete handshake message to the role's flow (client.ts / server.ts), which is the
+ * protocol's message diagram written as states.
+ *
+ * Nothing here throws on peer input: every failure becomes a fatal alert (sent through `output` first)
+ * and one `error` event with a TLSAlertError naming the rule.
+ */
+import { AlertDescription, AlertLevel, alertName } from '../alerts.js';
+import type { CryptoProvider } from '../crypto/provider.js';
+import { pureProvider } from '../crypto/pure.js';
+import { TLSAlertError, TLSError } from '../errors.js';
+import { HandshakeType, handshakeTypeName } from '../messages/types.js';
+import { encodeHandshake } from '../messages/handshake.js';
+import { decodeAlerts, encodeAlert, encodeChangeCipherSpec, isValidChangeCipherSpec } from '../record/alert-codec.js';
+import { ContentType, MAX_PLAINTEXT, TLS_1_0 } from '../record/constants.js';
+import { RecordReader, type SSLv2HelloRecord, type TLSRecord } from '../record/framing.js';
+import { fragment, splitApplicationData } from '../record/fragmenter.js';
+import { HandshakeReassembler, type RawHandshakeMessage } from '../record/handshake-reassembler.js';
+import { RecordProtection } from '../record/protection.js';
+import type { CipherSuite } from '../suites.js';
+import { concatBytes, DecodeError } from '../util/bytes.js';
+import type { PendingStates } from './key-schedule.js';
+import { Transcript } from './transcript.js';
+import type { CertificateVerdict, EngineEvents, EngineOptions, SessionData } from './types.js';
+import { ClientFlow } from './client.js';
+import { ServerFlow } from './server.js';
+import type { HandshakeFlow } from './flow.js';
+
+type Phase = 'idle' | 'handshaking' | 'open' | 'closed' | 'failed';
+
+export class Connection {
+  readonly isServer: boolean;
+  /** @internal */ readonly provider: CryptoProvider;
+  /** @internal */ readonly transcript = new Transcript();
+  /** @internal */ readonly events: EngineEvents;
+  /** @internal */ readonly now: () => number;
+
+  private phase: Phase = 'idle';
+  private readonly reader: RecordReader;
+  private readonly reassembler: HandshakeReassembler;
+  private readProtection = RecordProtection.none();
+  private writeProtection = RecordProtection.none();
+  private pending: PendingStates | null = null;
+  private readonly flow: HandshakeFlow;
+  private readonly outQueue: Uint8Array[] = [];
+  private handshakeOut: Uint8Array[] = [];
+  private busy = false;
+  private sentCloseNotify = false;
+  private receivedCloseNotify = false;
+  /** After the version is agreed every record must carry it (RFC 2246 6.2.1). */
+  private versionLocked = false;
+  /** RFC 3546 3.2: the negotiated plaintext limit (2^14 until max_fragment_length says less). */
+  private maxFragment = MAX_PLAINTEXT;
+  private readonly splitRecords: boolean;
+
+  constructor(options: EngineOptions, events: EngineEvents) {
+    this.isServer = options.isServer === true;
+    this.provider = options.provider ?? pureProvider;
+    this.events = events;
+    this.now = options.now ?? Date.now;
+    this.splitRecords = options.splitRecords ?? !this.isServer;
+    this.reader = new RecordReader({ acceptSSLv2Hello: this.isServer });
+    this.reassembler = new HandshakeReassembler(options.maxHandshakeMessageLength);
+    // Configuration errors surface here, at construction, as TLSConfigError.
+    this.flow = options.isServer === true ? new ServerFlow(this, options) : new ClientFlow(this, options);
+  }
+
+  // ---- public surface -------------------------------------------------------------------------
+
+  /** Client: sends the ClientHello. Server: starts waiting for one. Call once, after wiring events. */
+  start(): void {
+    if (this.phase !== 'idle') return;
+    this.phase = 'handshaking';
+    this.guard(() => this.flow.start());
+    this.flushOutput();
+  }
+
+  /** Feeds bytes from the transport. Never throws; failures arrive as `error` events. */
+  receive(bytes: Uint8Array): void {
+    if (this.phase === 'failed' || this.phase === 'closed') return;
+    if (this.phase === 'idle') this.start();
+    this.reader.push(bytes);
+    this.pump();
+  }
+
+  /** Sends application data. Throws (an application error, not a peer one) when not connected. */
+  write(data: Uint8Array): void {
+    if (this.phase !== 'open' || this.sentCloseNotify) {
+      throw new TLSError('ERR_TLS_NOT_CONNECTED', `cannot write application data: connection is ${this.sentCloseNotify ? 'closing' : this.phase}`);
+    }
+    if (data.length === 0) return;
+    const split = this.splitRecords && this.writeProtection.blockSize > 0;
+    for (const piece of splitApplicationData(data, this.maxFragment, split)) {
+      this.outQueue.push(this.writeProtection.seal(ContentType.application_data, TLS_1_0, piece));
+    }
+    this.flushOutput();
+  }
+
+  /** Sends close_notify (once). The peer's close_notify then ends the connection. */
+  close(): void {
+    if (this.sentCloseNotify || this.phase === 'failed' || this.phase === 'idle') {
+      if (this.phase === 'idle') this.phase = 'closed';
+      return;
+    }
+    this.sendAlert(AlertLevel.warning, AlertDescription.close_notify);
+    this.sentCloseNotify = true;
+    if (this.receivedCloseNotify || this.phase === 'handshaking') this.phase = 'closed';
+    this.flushOutput();
+  }
+
+  get handshakeComplete(): boolean {
+    return this.flow.complete;
+  }
+  get closed(): boolean {
+    return this.phase === 'closed' || this.phase === 'failed';
+  }
+  get protocol(): 'TLSv1' | null {
+    return this.flow.complete ? 'TLSv1' : null;
+  }
+  get cipherSuite(): CipherSuite | null {
+    return this.flow.suite;
+  }
+  get peerCertificates(): readonly Uint8Array[] {
+    return this.flow.peerCertificates;
+  }
+  get session(): SessionData | null {
+    return this.flow.session;
+  }
+  get resumed(): boolean {
+    return this.flow.resumed;
+  }
+  get finished(): Uint8Array | null {
+    return this.flow.ownFinished;
+  }
+  get peerFinished(): Uint8Array | null {
+    return this.flow.peerFinished;
+  }
+  get servername(): string | null {
+    return this.flow.servername;
+  }
+  get peerVerdict(): CertificateVerdict | null {
+    return this.flow.peerVerdict;
+  }
+  /** Server side: the client asked for secure renegotiation signalling (RFC 5746). */
+  get secureRenegotiation(): boolean {
+    return this.flow.secureRenegotiation;
+  }
+
+  // ---- services for the flows (internal) -----------------------------------------------------
+
+  /** @internal Queues a handshake message (and adds it to the transcript). */
+  sendHandshake(type: number, body: Uint8Array): void {
+    const raw = encodeHandshake(type, body);
+    this.transcript.add(raw);
+    this.handshakeOut.push(raw);
+  }
+
+  /** @internal Installs the keys that the next ChangeCipherSpec (each direction) makes current. */
+  setPendingStates(states: PendingStates): void {
+    this.pending = states;
+  }
+
+  /** @internal Flushes queued handshake messages, sends ChangeCipherSpec, and switches the write state. */
+  sendChangeCipherSpec(): void {
+    if (!this.pending) throw new Error('engine bug: ChangeCipherSpec without pending state');
+    this.flushHandshake();
+    this.outQueue.push(this.writeProtection.seal(ContentType.change_cipher_spec, TLS_1_0, encodeChangeCipherSpec()));
+    this.writeProtection = this.pending.write;
+  }
+
+  /** @internal Packs queued handshake messages into as few records as the fragment limit allows. */
+  flushHandshake(): void {
+    if (this.handshakeOut.length === 0) return;
+    const all = this.handshakeOut.length === 1 ? this.handshakeOut[0]! : concatBytes(...this.handshakeOut);
+    this.handshakeOut = [];
+    for (const piece of fragment(all, this.maxFragment)) {
+      this.outQueue.push(this.writeProtection.seal(ContentType.handshake, TLS_1_0, piece));
+    }
+  }
+
+  /** @internal Records from now on must carry TLS 1.0's version. */
+  lockVersion(): void {
+    this.versionLocked = true;
+  }
+
+  /** @internal RFC 3546 3.2 */
+  setMaxFragment(length: number): void {
+    this.maxFragment = length;
+    this.reader.maxCiphertextLength = length + 2048;
+  }
+
+  /** @internal The handshake finished (both Finished messages checked). */
+  handshakeDone(): void {
+    this.flushHandshake();
+    if (this.phase === 'handshaking') this.phase = 'open';
+    this.events.handshakeComplete();
+  }
+
+  /** @internal A warning alert (e.g. no_renegotiation). */
+  warn(description: number): void {
+    this.sendAlert(AlertLevel.warning, description);
+  }
+
+  // ---- the read path -------------------------------------------------------------------------
+
+  /** Processes everything buffered, one record or handshake message at a time, pausing for async hooks. */
+  private pump(): void {
+    while (!this.busy && this.phase !== 'failed' && this.phase !== 'closed') {
+      const ok = this.guard(() => {
+        const message = this.reassembler.next();
+        if (message) return this.dispatchHandshake(message);
+        const record = this.reader.next();
+        if (!record) return 'drained' as const;
+        return this.handleRecord(record);
+      });
+      if (ok === 'drained' || ok === 'failed') break;
+      if (ok instanceof Promise) {
+        this.busy = true;
+        ok.then(
+          () => {
+            this.busy = false;
+            this.flushOutput();
+            this.pump();
+          },
+          (err: unknown) => {
+            this.busy = false;
+            this.fail(err);
+            this.flushOutput();
+          },
+        );
+        break;
+      }
+    }
+    this.flushOutput();
+  }
+
+  private handleRecord(record: TLSRecord | SSLv2HelloRecord): void | Promise<void> {
+    if (record.type === 'sslv2-client-hello') {
+      return this.flow.handleSSLv2Hello(record.body);
+    }
+    if (this.versionLocked && record.version !== TLS_1_0) {
+      throw new TLSAlertError(AlertDescription.protocol_version, `RFC 2246 6.2.1: record version 0x${record.version.toString(16)} after TLS 1.0 was agreed`);
+    }
+    const plaintext = this.readProtection.open(record);
+    switch (record.type) {
+      case ContentType.handshake:
+        if (plaintext.length === 0) {
+          throw new TLSAlertError(AlertDescription.unexpected_message, 'RFC 5246 6.2.1: zero-length handshake record');
+        }
+        this.reassembler.push(plaintext);
+        return;
+      case ContentType.change_cipher_spec:
+        return this.handleChangeCipherSpec(plaintext);
+      case ContentType.alert:
+        return this.handleAlerts(plaintext);
+      case ContentType.application_data:
+        if (this.phase !== 'open' && !(this.phase === 'closed' && !this.receivedCloseNotify)) {
+          throw new TLSAlertError(AlertDescription.unexpected_message, 'RFC 2246 7.4: application data before the handshake finished');
+        }
+        if (this.receivedCloseNotify) return;
+        if (plaintext.length > 0) this.events.data(plaintext);
+        return;
+      default:
+        throw new TLSAlertError(AlertDescription.unexpected_message, `unknown content type ${record.type}`);
+    }
+  }
+
+  private dispatchHandshake(message: RawHandshakeMessage): void | Promise<void> {
+    if (message.type === HandshakeType.hello_request) {
+      // RFC 2246 7.4.1.1: not part of the transcript; ignored while negotiating.
+      if (this.isServer) throw new TLSAlertError(AlertDescription.unexpected_message, 'RFC 2246 7.4.1.1: HelloRequest sent to a server');
+      if (message.body.length !== 0) throw new TLSAlertError(AlertDescription.decode_error, 'RFC 2246 7.4.1.1: HelloRequest with a body');
+      if (this.flow.complete) this.warn(AlertDescription.no_renegotiation);
+      return;
+    }
+    if (this.flow.complete) {
+      if (this.isServer && message.type === HandshakeType.client_hello) {
+        // Renegotiation is refused (RFC 2246 7.2.2: no_renegotiation is a warning).
+        this.warn(AlertDescription.no_renegotiation);
+        return;
+      }
+      throw new TLSAlertError(AlertDescription.unexpected_message, `RFC 2246 7.4: ${handshakeTypeName(message.type)} after the handshake finished`);
+    }
+    this.transcript.add(message.raw);
+    return this.flow.handleMessage(message);
+  }
+
+  private handleChangeCipherSpec(plaintext: Uint8Array): void {
+    if (!isValidChangeCipherSpec(plaintext)) {
+      throw new TLSAlertError(AlertDescription.decode_error, 'RFC 2246 7.1: ChangeCipherSpec must be the single byte 1');
+    }
+    if (!this.flow.expectsChangeCipherSpec || !this.pending || this.reassembler.pending) {
+      throw new TLSAlertError(AlertDescription.unexpected_message, 'RFC 2246 7.4: ChangeCipherSpec out of place');
+    }
+    this.readProtection = this.pending.read;
+    this.flow.onChangeCipherSpec();
+  }
+
+  private handleAlerts(plaintext: Uint8Array): void {
+    for (const alert of decodeAlerts(plaintext)) {
+      if (alert.description === AlertDescription.close_notify) {
+        this.receivedCloseNotify = true;
+        if (this.phase === 'handshaking') {
+          // A close during the handshake: the session can never be resumed.
+          this.flow.onFatal();
+        }
+        if (!this.sentCloseNotify) {
+          this.sendAlert(AlertLevel.warning, AlertDescription.close_notify);
+          this.sentCloseNotify = true;
+        }
+        this.phase = 'closed';
+        this.flushOutput();
+        this.events.peerClosed();
+        return;
+      }
+      if (alert.level === AlertLevel.fatal) {
+        throw new TLSAlertError(alert.description, `received fatal ${alertName(alert.description)}`, { sent: false });
+      }
+      if (this.phase === 'handshaking' && alert.description === AlertDescription.no_renegotiation) {
+        // A server refusing our first handshake this way makes no sense; treat it as fatal.
+        throw new TLSAlertError(alert.description, 'no_renegotiation during the initial handshake', { sent: false });
+      }
+      this.events.warning?.(alert.description);
+    }
+  }
+
+  // ---- the write path and failure ------------------------------------------------------------
+
+  private sendAlert(level: number, description: number): void {
+    this.flushHandshake();
+    this.outQueue.push(this.writeProtection.seal(ContentType.alert, TLS_1_0, encodeAlert(level, description)));
+  }
+
+  private flushOutput(): void {
+    if (this.handshakeOut.length > 0 && this.phase !== 'failed') this.flushHandshake();
+    if (this.outQueue.length === 0) return;
+    const chunk = this.outQueue.length === 1 ? this.outQueue[0]! : concatBytes(...this.outQueue);
+    this.outQueue.length = 0;
+    this.events.output(chunk);
+  }
+
+  /** Runs a step; turns any exception into the fatal path. Returns 'failed' if it failed. */
+  private guard<T>(step: () => T): T | 'failed' {
+    try {
+      return step();
+    } catch (err) {
+      this.fail(err);
+      return 'failed';
+    }
+  }
+
+  /** The one fatal path: alert out (if ours), session invalidated, one error event. */
+  private fail(err: unknown): void {
+    if (this.phase === 'failed') return;
+    const error = toTLSError(err);
+    this.handshakeOut = [];
+    if (error instanceof TLSAlertError && error.sent && !this.sentCloseNotify) {
+      try {
+        this.outQueue.push(this.writeProtection.seal(ContentType.alert, TLS_1_0, encodeAlert(AlertLevel.fatal, error.alert)));
+      } catch {
+        // Nothing more can be said to the peer.
+      }
+    }
+    this.phase = 'failed';
+    this.flow.onFatal();
+    this.flushOutput();
+    this.events.error(error);
+  }
+}
+
+/** Maps anything thrown while handling peer input to the error the application sees. */
+function toTLSError(err: unknown): TLSError {
+  if (err instanceof TLSError) return err;
+  if (err instanceof DecodeError) return new TLSAlertError(AlertDescription.decode_error, `RFC 2246 4: ${err.message}`, { cause: err });
+  return new TLSAlertError(AlertDescription.internal_error, `internal error: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+}
+

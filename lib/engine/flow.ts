@@ -1,0 +1,66 @@
+/**
+ * What the client and server flows share: negotiated facts, key installation, Finished computation,
+ * and the "unexpected message" rule. Each role's file is its message diagram (RFC 2246 7.3, Fig. 1 and 2).
+ */
+import { AlertDescription } from '../alerts.js';
+import { finishedVerifyData } from '../crypto/prf.js';
+import { TLSAlertError } from '../errors.js';
+import { handshakeTypeName } from '../messages/types.js';
+import type { RawHandshakeMessage } from '../record/handshake-reassembler.js';
+import type { CipherSuite } from '../suites.js';
+import { toHex } from '../util/bytes.js';
+import type { Connection } from './connection.js';
+import { deriveKeys, pendingStates } from './key-schedule.js';
+import type { CertificateVerdict, SessionData } from './types.js';
+
+export abstract class HandshakeFlow {
+  complete = false;
+  suite: CipherSuite | null = null;
+  peerCertificates: readonly Uint8Array[] = [];
+  session: SessionData | null = null;
+  resumed = false;
+  ownFinished: Uint8Array | null = null;
+  peerFinished: Uint8Array | null = null;
+  servername: string | null = null;
+  peerVerdict: CertificateVerdict | null = null;
+  secureRenegotiation = false;
+
+  protected clientRandom: Uint8Array = new Uint8Array(32);
+  protected serverRandom: Uint8Array = new Uint8Array(32);
+  protected masterSecret: Uint8Array | null = null;
+
+  constructor(protected readonly host: Connection) {}
+
+  abstract start(): void;
+  abstract handleMessage(message: RawHandshakeMessage): void | Promise<void>;
+  abstract get expectsChangeCipherSpec(): boolean;
+  abstract onChangeCipherSpec(): void;
+  /** A fatal alert (sent or received) or a close during the handshake: forget the session. */
+  abstract onFatal(): void;
+
+  handleSSLv2Hello(_body: Uint8Array): void | Promise<void> {
+    throw new TLSAlertError(AlertDescription.unexpected_message, 'RFC 2246 E.1: SSLv2-compatible hello out of place');
+  }
+
+  /** Derives the key block for the negotiated suite and hands the pending states to the record layer. */
+  protected installKeys(master: Uint8Array, options: { truncatedMac?: boolean } = {}): void {
+    const suite = this.suite!;
+    this.masterSecret = master;
+    const keys = deriveKeys(suite, master, this.clientRandom, this.serverRandom);
+    this.host.setPendingStates(pendingStates(this.host.provider, suite, keys, this.host.isServer, options));
+    this.host.events.keylog?.(`CLIENT_RANDOM ${toHex(this.clientRandom)} ${toHex(master)}`);
+  }
+
+  /** verify_data over the transcript (RFC 2246 7.4.9); excludeLast when checking a received Finished. */
+  protected finishedData(sender: 'client' | 'server', excludeLast: boolean): Uint8Array {
+    const h = this.host.transcript.hash(this.host.provider, excludeLast);
+    return finishedVerifyData(this.masterSecret!, `${sender} finished`, h.md5, h.sha1);
+  }
+
+  protected unexpected(message: RawHandshakeMessage, state: string): never {
+    throw new TLSAlertError(
+      AlertDescription.unexpected_message,
+      `RFC 2246 7.3: ${handshakeTypeName(message.type)} not expected in state ${state}`,
+    );
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * The sans-IO engine's public shape: options in, events out. No sockets, no timers, no globals.
+ * The socket layer (lib/socket) binds these events to a Node Duplex; tests drive two engines in memory.
+ */
+import type { DhGroup } from '../crypto/dh.js';
+import type { CryptoProvider, RsaPrivateKey } from '../crypto/provider.js';
+import type { TLSError } from '../errors.js';
+
+/** What a connection needs to resume a session (RFC 2246 7.3). Serialisable (see session/codec.ts). */
+export interface SessionData {
+  readonly id: Uint8Array;
+  readonly masterSecret: Uint8Array;
+  readonly cipherSuite: number;
+  readonly compressionMethod: number;
+  /** Milliseconds since the epoch, from the engine's clock, when the full handshake finished. */
+  readonly createdAt: number;
+  /** Seconds the session may be resumed for (TS 33.141 7.1: at most 86400). */
+  readonly lifetime: number;
+  readonly servername?: string;
+  /** DER certificates the peer presented in the full handshake. */
+  readonly peerCertificates: readonly Uint8Array[];
+  /** RFC 3546 3.2 / 3.5: negotiated per session, kept across resumptions. */
+  readonly maxFragmentLength?: number;
+  readonly truncatedHmac?: boolean;
+  /** Server side: the application's own authentication record (TS 33.141 6.1.4). */
+  readonly appData?: Uint8Array;
+}
+
+/** The outcome of checking the peer's certificate chain, decided by the socket layer's validator. */
+export interface CertificateVerdict {
+  authorized: boolean;
+  /** Node-style error code when not authorized, e.g. 'UNABLE_TO_VERIFY_LEAF_SIGNATURE'. */
+  code?: string;
+  message?: string;
+  /** The alert to send when the application rejects unauthorized peers. */
+  alert?: number;
+}
+
+export interface EngineEvents {
+  /** Bytes for the transport, in order. */
+  output(bytes: Uint8Array): void;
+  handshakeComplete(): void;
+  data(bytes: Uint8Array): void;
+  /** The peer sent close_notify. We answer with our own close_notify (design decision). */
+  peerClosed(): void;
+  /** A warning alert other than close_notify (e.g. no_renegotiation, unrecognized_name). */
+  warning?(description: number): void;
+  /** Fatal: an alert was sent or received, or the transport broke the protocol. The connection is dead. */
+  error(err: TLSError): void;
+  /** A new resumable session exists (after the Finished exchange of a full handshake). */
+  session?(session: SessionData): void;
+  /** NSS key-log line "CLIENT_RANDOM <hex> <hex>" (the only way keys ever leave the engine). */
+  keylog?(line: string): void;
+}
+
+export interface CommonEngineOptions {
+  provider?: CryptoProvider;
+  /** Ordered list of suite names (RFC or OpenSSL) or ids; defaults per role (see policy). */
+  cipherSuites?: readonly (string | number)[];
+  /** Clock in milliseconds since the epoch; injectable for tests and replay. Default Date.now. */
+  now?: () => number;
+  /** Largest handshake message accepted, in bytes. */
+  maxHandshakeMessageLength?: number;
+}
+
+export interface ClientEngineOptions extends CommonEngineOptions {
+  isServer?: false;
+  /** Sent as server_name (RFC 3546 3.1) unless it is an IP literal. */
+  servername?: string;
+  /** A session to offer for resumption. */
+  session?: SessionData;
+  /** 1/n-1 record splitting of CBC application data (BEAST). Default true for the client. */
+  splitRecords?: boolean;
+  /** Called with the server's chain (leaf first); the engine sends verdict.alert when not authorized and rejectUnauthorized. */
+  verifyPeer?: (chain: readonly Uint8Array[]) => CertificateVerdict;
+  rejectUnauthorized?: boolean;
+  /** The UE's own certificate, if it has one (TS 33.141 6.1.4: usually it has none). */
+  certificateChain?: readonly Uint8Array[];
+  privateKey?: RsaPrivateKey;
+  /** Smallest DHE prime accepted, in bits (default 1024). */
+  minDHSize?: number;
+}
+
+export interface ServerEngineOptions extends CommonEngineOptions {
+  isServer: true;
+  certificateChain: readonly Uint8Array[];
+  privateKey: RsaPrivateKey;
+  /** Default false for the server role. */
+  splitRecords?: boolean;
+  /** Ask the client for a certificate (TS 33.141 6.1.4). */
+  requestCert?: boolean;
+  /** With requestCert: refuse a client without a (valid) certificate with handshake_failure. */
+  rejectUnauthorized?: boolean;
+  verifyPeer?: (chain: readonly Uint8Array[]) => CertificateVerdict;
+  /** Session lifetime in seconds; at most 86400 (TS 33.141 7.1). */
+  sessionTimeout?: number;
+  sessionStore?: SessionStore;
+  /** TS 33.141 7.2(d) operator policy: refuse common suites with less than 128 bits of key. */
+  requireEncryption128?: boolean;
+  /** Allow TLS_RSA_WITH_NULL_* suites in cipherSuites (integrity only; TS 33.141 6.2). */
+  allowNullEncryption?: boolean;
+  /** The DHE group (default: RFC 3526 2048-bit MODP group). */
+  dhGroup?: DhGroup;
+}
+
+/** Server-side session storage; async so an AP can keep sessions outside the process. */
+export interface SessionStore {
+  get(id: Uint8Array): SessionData | undefined | Promise<SessionData | undefined>;
+  set(session: SessionData): void | Promise<void>;
+  delete(id: Uint8Array): void | Promise<void>;
+}
+
+export type EngineOptions = ClientEngineOptions | ServerEngineOptions;

@@ -1,0 +1,103 @@
+/**
+ * Profile rules over suite lists (TS 33.141 6.2, 6.3, 7.2), as pure functions used by both roles.
+ */
+import { TLSAlertError, TLSConfigError } from '../errors.js';
+import { AlertDescription } from '../alerts.js';
+import { CIPHER_SUITES, cipherInfo, suiteById, suiteByName, suiteHex, type CipherSuite } from '../suites.js';
+
+const byName = (n: string): CipherSuite => suiteByName(n)!;
+
+/** TS 33.141 6.2: the UE offers the mandated 3DES suite first, then AES, then RC4. */
+export const DEFAULT_CLIENT_SUITES: readonly CipherSuite[] = [
+  'TLS_RSA_WITH_3DES_EDE_CBC_SHA',
+  'TLS_RSA_WITH_AES_128_CBC_SHA',
+  'TLS_RSA_WITH_AES_256_CBC_SHA',
+  'TLS_RSA_WITH_RC4_128_SHA',
+].map(byName);
+
+/** The AP prefers AES-256, AES-128, then the two suites TS 33.141 6.2 makes mandatory for it. */
+export const DEFAULT_SERVER_SUITES: readonly CipherSuite[] = [
+  'TLS_RSA_WITH_AES_256_CBC_SHA',
+  'TLS_RSA_WITH_AES_128_CBC_SHA',
+  'TLS_RSA_WITH_3DES_EDE_CBC_SHA',
+  'TLS_RSA_WITH_RC4_128_SHA',
+].map(byName);
+
+export interface SuitePolicyOptions {
+  /** Allow TLS_RSA_WITH_NULL_SHA / _MD5 (integrity only). Off by default. */
+  allowNullEncryption?: boolean;
+}
+
+/**
+ * Turns a configured list (names or ids) into suites, refusing what the profile forbids. Throws
+ * TLSConfigError naming the rule: configuration errors are the application's, found at construction.
+ */
+export function resolveSuites(
+  list: readonly (string | number)[] | string | undefined,
+  role: 'client' | 'server',
+  options: SuitePolicyOptions = {},
+): CipherSuite[] {
+  if (list === undefined) return [...(role === 'client' ? DEFAULT_CLIENT_SUITES : DEFAULT_SERVER_SUITES)];
+  const items = typeof list === 'string' ? list.split(/[,:\s]+/).filter(Boolean) : list;
+  const out: CipherSuite[] = [];
+  for (const item of items) {
+    const suite = typeof item === 'number' ? suiteById(item) : suiteByName(item);
+    if (!suite) throw new TLSConfigError(`unknown cipher suite ${JSON.stringify(item)}`);
+    if (suite.anonymous) {
+      throw new TLSConfigError(`${suite.name}: TS 33.141 6.3: anonymous key exchange is not allowed`);
+    }
+    if (suite.nullMac) throw new TLSConfigError(`${suite.name}: TS 33.141 6.2: suites with NULL integrity are not allowed`);
+    if (suite.nullCipher && !options.allowNullEncryption) {
+      throw new TLSConfigError(`${suite.name}: NULL encryption needs allowNullEncryption: true (TS 33.141 6.2)`);
+    }
+    if (!suite.implemented) throw new TLSConfigError(`${suite.name} (${suiteHex(suite.id)}) is not implemented by ut-tls`);
+    if (!out.includes(suite)) out.push(suite);
+  }
+  if (out.length === 0) throw new TLSConfigError('cipherSuites is empty');
+  if (role === 'client' && !out.some((s) => !s.nullCipher)) {
+    throw new TLSConfigError('TS 33.141 6.2: the UE must offer at least one suite with encryption');
+  }
+  return out;
+}
+
+export interface ServerSelectionOptions {
+  /** Operator policy of TS 33.141 7.2(d): refuse common suites with less than 128 bits of key. */
+  requireEncryption128?: boolean;
+}
+
+/**
+ * The AP's choice (server preference order) among the client's offer, or the TS 33.141 7.2 case
+ * that makes the handshake fatal. Unknown and signalling values in the offer are ignored (RFC 2246 7.4.1.2).
+ */
+export function selectServerSuite(offered: readonly number[], preference: readonly CipherSuite[], options: ServerSelectionOptions = {}): CipherSuite {
+  const known = offered.map((id) => suiteById(id)).filter((s): s is CipherSuite => s !== undefined);
+  if (known.length > 0) {
+    if (known.every((s) => s.anonymous)) {
+      throw new TLSAlertError(AlertDescription.handshake_failure, 'TS 33.141 7.2(a): client offered only anonymous suites');
+    }
+    if (known.every((s) => s.nullMac)) {
+      throw new TLSAlertError(AlertDescription.handshake_failure, 'TS 33.141 7.2(b): no offered suite has integrity protection');
+    }
+    if (known.every((s) => s.nullCipher)) {
+      throw new TLSAlertError(AlertDescription.handshake_failure, 'TS 33.141 7.2(c): no offered suite has encryption');
+    }
+  }
+  const offeredSet = new Set(offered);
+  let common = preference.filter((s) => offeredSet.has(s.id));
+  if (options.requireEncryption128) {
+    const weak = (s: CipherSuite): boolean => s.nullCipher || cipherInfo(s).effectiveKeyBits < 128;
+    if ((common.length > 0 && common.every(weak)) || (known.length > 0 && known.every(weak))) {
+      throw new TLSAlertError(
+        AlertDescription.insufficient_security,
+        'TS 33.141 7.2(d): operator policy requires encryption and every common suite has less than 128 bits of key',
+      );
+    }
+    common = common.filter((s) => !weak(s));
+  }
+  if (common.length === 0) {
+    throw new TLSAlertError(AlertDescription.handshake_failure, 'RFC 2246 7.4.1.3: no cipher suite in common');
+  }
+  return common[0]!;
+}
+
+export { CIPHER_SUITES };
