@@ -1,0 +1,861 @@
+/**
+ * X.509 certificate parsing (RFC 5280 structure, the fields WAP-211-WAPCert 6.4.7 / 6.6.6 require a
+ * client to recognise) with asn1js + pkijs schemas only: no WebCrypto, so it runs in any JS runtime.
+ *
+ * Certificates come from the peer, so parseCertificate never throws anything but DecodeError
+ * (the engine answers with bad_certificate). Validation (chains, names, dates, key usage) is not
+ * done here: this module only turns DER into a plain, typed object.
+ */
+import * as asn1js from 'asn1js';
+import * as pkijs from 'pkijs';
+import { md5, sha1 } from '@noble/hashes/legacy.js';
+import { sha224, sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
+import type { RsaPublicKey } from '../crypto/provider.js';
+import { TLSConfigError } from '../errors.js';
+import { DecodeError, bytesEqual, toHex } from '../util/bytes.js';
+import { OID_RSA_ENCRYPTION, keyAlgorithmName, parseRsaPublicKey, parseSubjectPublicKeyInfo } from './keys.js';
+import { looksLikePem, pemDecode } from './pem.js';
+
+// ---------------------------------------------------------------------------------------------
+// Types
+
+export interface NameAttribute {
+  /** Attribute type OID, e.g. "2.5.4.3". */
+  type: string;
+  /** OpenSSL/Node short name ("CN", "O", ...), or the OID if we do not know one. */
+  shortName: string;
+  value: string;
+}
+
+export interface X509Name {
+  /** In certificate order (RDN sequence flattened). */
+  attributes: NameAttribute[];
+  /** Node style: {CN: 'x', OU: ['a', 'b']}; a repeated attribute becomes an array. Null prototype, like Node. */
+  object: Record<string, string | string[]>;
+  /** DER of the Name: what CertificateRequest.certificate_authorities carries and what chain building compares. */
+  der: Uint8Array;
+  /** Node X509Certificate.subject style: "C=FR\nO=Org\nCN=host". */
+  text: string;
+}
+
+export type SignatureHash = 'md2' | 'md5' | 'sha1' | 'sha224' | 'sha256' | 'sha384' | 'sha512';
+
+export interface SignatureAlgorithm {
+  oid: string;
+  /** e.g. 'sha1WithRSAEncryption'; the OID when unknown. */
+  name: string;
+  /** Digest used by the signature, null when unknown or not a plain hash-then-sign scheme (RSASSA-PSS). */
+  hash: SignatureHash | null;
+  keyType: 'rsa' | 'ecdsa' | 'dsa' | 'eddsa' | 'unknown';
+}
+
+export type CertificatePublicKey = { algorithm: 'rsa'; rsa: RsaPublicKey } | { algorithm: 'unknown'; oid: string; name: string; parameters?: string };
+
+export interface ExtensionEntry {
+  oid: string;
+  /** Short name for the ones we know ('subjectAltName', ...), else the OID. */
+  name: string;
+  critical: boolean;
+  /** DER contents of extnValue. */
+  value: Uint8Array;
+  /** True if this module parses the extension (a validator rejects critical extensions that are not understood). */
+  understood: boolean;
+}
+
+export type KeyUsageName =
+  | 'digitalSignature'
+  | 'nonRepudiation'
+  | 'keyEncipherment'
+  | 'dataEncipherment'
+  | 'keyAgreement'
+  | 'keyCertSign'
+  | 'cRLSign'
+  | 'encipherOnly'
+  | 'decipherOnly';
+
+export interface X509Extensions {
+  /** Every extension in certificate order. */
+  all: ExtensionEntry[];
+  subjectAltName?: {
+    dnsNames: string[];
+    /** Dotted IPv4 or RFC 5952 IPv6 text. */
+    ipAddresses: string[];
+    /** The raw 4- or 16-byte addresses, for exact comparison. */
+    ipAddressBytes: Uint8Array[];
+    uris: string[];
+    emails: string[];
+    critical: boolean;
+  };
+  basicConstraints?: { cA: boolean; pathLength?: number; critical: boolean };
+  keyUsage?: { usages: KeyUsageName[]; critical: boolean };
+  extKeyUsage?: { oids: string[]; names: string[]; critical: boolean };
+  /** Hex, uppercase. */
+  subjectKeyIdentifier?: string;
+  /** keyIdentifier of the AuthorityKeyIdentifier, hex uppercase (absent if the extension only names issuer+serial). */
+  authorityKeyIdentifier?: string;
+  authorityInfoAccess?: { ocsp: string[]; caIssuers: string[]; entries: { method: string; location: string }[] };
+}
+
+export interface X509Certificate {
+  /** The whole certificate, DER. */
+  raw: Uint8Array;
+  /** DER of tbsCertificate: the bytes the issuer signed. */
+  tbs: Uint8Array;
+  /** 1, 2 or 3. */
+  version: number;
+  /** Hex uppercase without leading zero bytes, as Node shows it ("-" prefix if negative). */
+  serialNumber: string;
+  /** The INTEGER contents as encoded (two's complement). */
+  serialNumberBytes: Uint8Array;
+  subject: X509Name;
+  issuer: X509Name;
+  notBefore: Date;
+  notAfter: Date;
+  /** SubjectPublicKeyInfo DER. */
+  publicKeyInfo: Uint8Array;
+  publicKey: CertificatePublicKey;
+  /** Modulus bits for RSA, the curve size for known EC curves, 0 when unknown. */
+  publicKeyBits: number;
+  signatureAlgorithm: SignatureAlgorithm;
+  signatureValue: Uint8Array;
+  extensions: X509Extensions;
+  /** subject and issuer are the same DER name (a self-signed root, or a self-issued certificate). */
+  selfIssued: boolean;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tables
+
+const NAME_SHORT: Record<string, string> = {
+  '2.5.4.3': 'CN',
+  '2.5.4.4': 'SN',
+  '2.5.4.5': 'serialNumber',
+  '2.5.4.6': 'C',
+  '2.5.4.7': 'L',
+  '2.5.4.8': 'ST',
+  '2.5.4.9': 'street',
+  '2.5.4.10': 'O',
+  '2.5.4.11': 'OU',
+  '2.5.4.12': 'title',
+  '2.5.4.13': 'description',
+  '2.5.4.15': 'businessCategory',
+  '2.5.4.17': 'postalCode',
+  '2.5.4.41': 'name',
+  '2.5.4.42': 'GN',
+  '2.5.4.43': 'initials',
+  '2.5.4.44': 'generationQualifier',
+  '2.5.4.46': 'dnQualifier',
+  '2.5.4.65': 'pseudonym',
+  '2.5.4.97': 'organizationIdentifier',
+  '1.2.840.113549.1.9.1': 'emailAddress',
+  '0.9.2342.19200300.100.1.1': 'UID',
+  '0.9.2342.19200300.100.1.25': 'DC',
+  '1.3.6.1.4.1.311.60.2.1.1': 'jurisdictionL',
+  '1.3.6.1.4.1.311.60.2.1.2': 'jurisdictionST',
+  '1.3.6.1.4.1.311.60.2.1.3': 'jurisdictionC',
+};
+const NAME_OID: Record<string, string> = Object.fromEntries(Object.entries(NAME_SHORT).map(([k, v]) => [v, k]));
+
+/** OID of a name attribute short name ('CN' → 2.5.4.3); an OID passes through. */
+export function nameAttributeOid(shortNameOrOid: string): string {
+  const oid = NAME_OID[shortNameOrOid];
+  if (oid) return oid;
+  if (/^\d+(\.\d+)+$/.test(shortNameOrOid)) return shortNameOrOid;
+  throw new TLSConfigError(`unknown name attribute ${JSON.stringify(shortNameOrOid)}`);
+}
+
+const SIGNATURE_ALGORITHMS: Record<string, Omit<SignatureAlgorithm, 'oid'>> = {
+  '1.2.840.113549.1.1.2': { name: 'md2WithRSAEncryption', hash: 'md2', keyType: 'rsa' },
+  '1.2.840.113549.1.1.4': { name: 'md5WithRSAEncryption', hash: 'md5', keyType: 'rsa' },
+  '1.2.840.113549.1.1.5': { name: 'sha1WithRSAEncryption', hash: 'sha1', keyType: 'rsa' },
+  '1.3.14.3.2.29': { name: 'sha1WithRSA', hash: 'sha1', keyType: 'rsa' },
+  '1.2.840.113549.1.1.14': { name: 'sha224WithRSAEncryption', hash: 'sha224', keyType: 'rsa' },
+  '1.2.840.113549.1.1.11': { name: 'sha256WithRSAEncryption', hash: 'sha256', keyType: 'rsa' },
+  '1.2.840.113549.1.1.12': { name: 'sha384WithRSAEncryption', hash: 'sha384', keyType: 'rsa' },
+  '1.2.840.113549.1.1.13': { name: 'sha512WithRSAEncryption', hash: 'sha512', keyType: 'rsa' },
+  '1.2.840.113549.1.1.10': { name: 'rsassaPss', hash: null, keyType: 'rsa' },
+  '1.2.840.10040.4.3': { name: 'dsaWithSHA1', hash: 'sha1', keyType: 'dsa' },
+  '2.16.840.1.101.3.4.3.2': { name: 'dsa_with_SHA256', hash: 'sha256', keyType: 'dsa' },
+  '1.2.840.10045.4.1': { name: 'ecdsa-with-SHA1', hash: 'sha1', keyType: 'ecdsa' },
+  '1.2.840.10045.4.3.1': { name: 'ecdsa-with-SHA224', hash: 'sha224', keyType: 'ecdsa' },
+  '1.2.840.10045.4.3.2': { name: 'ecdsa-with-SHA256', hash: 'sha256', keyType: 'ecdsa' },
+  '1.2.840.10045.4.3.3': { name: 'ecdsa-with-SHA384', hash: 'sha384', keyType: 'ecdsa' },
+  '1.2.840.10045.4.3.4': { name: 'ecdsa-with-SHA512', hash: 'sha512', keyType: 'ecdsa' },
+  '1.3.101.112': { name: 'ED25519', hash: null, keyType: 'eddsa' },
+  '1.3.101.113': { name: 'ED448', hash: null, keyType: 'eddsa' },
+};
+
+export function signatureAlgorithmByOid(oid: string): SignatureAlgorithm {
+  const known = SIGNATURE_ALGORITHMS[oid];
+  return known ? { oid, ...known } : { oid, name: oid, hash: null, keyType: 'unknown' };
+}
+
+/** RSA signature algorithm OID for a hash (what testca writes into certificates). */
+export function rsaSignatureAlgorithmOid(hash: SignatureHash): string {
+  for (const [oid, alg] of Object.entries(SIGNATURE_ALGORITHMS)) {
+    if (alg.keyType === 'rsa' && alg.hash === hash && oid.startsWith('1.2.840.113549.1.1.')) return oid;
+  }
+  throw new TLSConfigError(`no RSA signature algorithm for ${hash}`);
+}
+
+const EC_CURVE_BITS: Record<string, number> = {
+  '1.2.840.10045.3.1.7': 256, // prime256v1 / P-256
+  '1.3.132.0.34': 384, // secp384r1
+  '1.3.132.0.35': 521, // secp521r1
+  '1.3.132.0.33': 224, // secp224r1
+  '1.3.132.0.27': 233, // sect233k1 (WAP-211 names 233-bit EC)
+  '1.3.132.0.26': 233, // sect233r1
+  '1.3.132.0.1': 163, // sect163k1
+};
+
+export const OID = {
+  subjectKeyIdentifier: '2.5.29.14',
+  keyUsage: '2.5.29.15',
+  subjectAltName: '2.5.29.17',
+  basicConstraints: '2.5.29.19',
+  authorityKeyIdentifier: '2.5.29.35',
+  extKeyUsage: '2.5.29.37',
+  authorityInfoAccess: '1.3.6.1.5.5.7.1.1',
+  serverAuth: '1.3.6.1.5.5.7.3.1',
+  clientAuth: '1.3.6.1.5.5.7.3.2',
+  anyExtendedKeyUsage: '2.5.29.37.0',
+} as const;
+
+const EXTENSION_NAMES: Record<string, string> = {
+  '2.5.29.14': 'subjectKeyIdentifier',
+  '2.5.29.15': 'keyUsage',
+  '2.5.29.17': 'subjectAltName',
+  '2.5.29.18': 'issuerAltName',
+  '2.5.29.19': 'basicConstraints',
+  '2.5.29.30': 'nameConstraints',
+  '2.5.29.31': 'cRLDistributionPoints',
+  '2.5.29.32': 'certificatePolicies',
+  '2.5.29.35': 'authorityKeyIdentifier',
+  '2.5.29.36': 'policyConstraints',
+  '2.5.29.37': 'extKeyUsage',
+  '1.3.6.1.5.5.7.1.1': 'authorityInfoAccess',
+  '2.23.43.3.1': 'wapDomainInformation',
+};
+
+export const KEY_USAGE_BITS: readonly KeyUsageName[] = [
+  'digitalSignature',
+  'nonRepudiation',
+  'keyEncipherment',
+  'dataEncipherment',
+  'keyAgreement',
+  'keyCertSign',
+  'cRLSign',
+  'encipherOnly',
+  'decipherOnly',
+];
+
+const EKU_NAMES: Record<string, string> = {
+  '1.3.6.1.5.5.7.3.1': 'serverAuth',
+  '1.3.6.1.5.5.7.3.2': 'clientAuth',
+  '1.3.6.1.5.5.7.3.3': 'codeSigning',
+  '1.3.6.1.5.5.7.3.4': 'emailProtection',
+  '1.3.6.1.5.5.7.3.8': 'timeStamping',
+  '1.3.6.1.5.5.7.3.9': 'OCSPSigning',
+  '2.5.29.37.0': 'anyExtendedKeyUsage',
+  '2.16.840.1.113730.4.1': 'nsSGC',
+  '1.3.6.1.4.1.311.10.3.3': 'msSGC',
+};
+
+export function extKeyUsageOid(nameOrOid: string): string {
+  for (const [oid, name] of Object.entries(EKU_NAMES)) if (name === nameOrOid) return oid;
+  if (/^\d+(\.\d+)+$/.test(nameOrOid)) return nameOrOid;
+  throw new TLSConfigError(`unknown extended key usage ${JSON.stringify(nameOrOid)}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// IP addresses (iPAddress GeneralNames are raw 4- or 16-byte octet strings)
+
+/** Dotted quad for 4 bytes, RFC 5952 text for 16 bytes. */
+export function formatIp(bytes: Uint8Array): string {
+  if (bytes.length === 4) return Array.from(bytes).join('.');
+  if (bytes.length !== 16) throw new DecodeError(`IP address of ${bytes.length} bytes`);
+  const groups: number[] = [];
+  for (let i = 0; i < 16; i += 2) groups.push((bytes[i]! << 8) | bytes[i + 1]!);
+  // RFC 5952 5: IPv4-mapped addresses keep the dotted form.
+  if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) return `::ffff:${Array.from(bytes.subarray(12)).join('.')}`;
+  // RFC 5952 4.2: compress the longest run (first on a tie) of two or more zero groups.
+  let bestStart = -1;
+  let bestLen = 1;
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLen) {
+      bestStart = i;
+      bestLen = j - i;
+    }
+    i = j;
+  }
+  const hex = groups.map((g) => g.toString(16));
+  if (bestStart < 0) return hex.join(':');
+  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLen).join(':')}`;
+}
+
+function parseIpv4(text: string): Uint8Array | null {
+  const parts = text.split('.');
+  if (parts.length !== 4) return null;
+  const out = new Uint8Array(4);
+  for (let i = 0; i < 4; i++) {
+    const p = parts[i]!;
+    // No leading zeros: "010" is octal to some parsers and decimal to others.
+    if (!/^(0|[1-9]\d{0,2})$/.test(p) || Number(p) > 255) return null;
+    out[i] = Number(p);
+  }
+  return out;
+}
+
+/** 4 or 16 bytes for an IPv4 / IPv6 literal (brackets and zone ids are not accepted), else null. */
+export function parseIp(text: string): Uint8Array | null {
+  if (!text.includes(':')) return parseIpv4(text);
+  let head = text;
+  let v4: Uint8Array | null = null;
+  const lastColon = text.lastIndexOf(':');
+  if (text.slice(lastColon + 1).includes('.')) {
+    v4 = parseIpv4(text.slice(lastColon + 1));
+    if (!v4) return null;
+    head = text.slice(0, lastColon + 1) + '0:0'; // two placeholder groups, replaced below
+  }
+  const halves = head.split('::');
+  if (halves.length > 2) return null;
+  const parse = (s: string): number[] | null => {
+    if (s === '') return [];
+    const out: number[] = [];
+    for (const g of s.split(':')) {
+      if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return null;
+      out.push(parseInt(g, 16));
+    }
+    return out;
+  };
+  const left = parse(halves[0]!);
+  const right = halves.length === 2 ? parse(halves[1]!) : [];
+  if (!left || !right) return null;
+  let groups: number[];
+  if (halves.length === 2) {
+    if (left.length + right.length > 7) return null;
+    groups = [...left, ...new Array<number>(8 - left.length - right.length).fill(0), ...right];
+  } else {
+    if (left.length !== 8) return null;
+    groups = left;
+  }
+  const out = new Uint8Array(16);
+  groups.forEach((g, i) => {
+    out[2 * i] = g >> 8;
+    out[2 * i + 1] = g & 0xff;
+  });
+  if (v4) out.set(v4, 12);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parsing
+
+function fail(message: string): never {
+  throw new DecodeError(`certificate: ${message}`);
+}
+
+/** DER → asn1js tree, refusing trailing bytes and the BER-only forms DER forbids. */
+function parseDer(der: Uint8Array, what: string): asn1js.AsnType {
+  const parsed = asn1js.fromBER(der, { parseEmbedded: false, maxDepth: 64, maxNodes: 20000 });
+  if (parsed.offset === -1) fail(`${what}: malformed DER (${parsed.result.error || 'parse error'})`);
+  if (parsed.offset !== der.length) fail(`${what}: ${der.length - parsed.offset} trailing bytes`);
+  checkDerForms(parsed.result, what);
+  return parsed.result;
+}
+
+/**
+ * asn1js reads BER. Two BER forms would let the same certificate have several encodings (and make
+ * the signed bytes differ from what a DER re-encoding gives): indefinite lengths and constructed
+ * strings. DER forbids both (X.690 10.1, 10.2), so we refuse them.
+ */
+function checkDerForms(block: asn1js.AsnType, what: string): void {
+  const b = block as asn1js.BaseBlock;
+  if (b.lenBlock.isIndefiniteForm) fail(`${what}: indefinite length (not DER)`);
+  const constructed = b.idBlock.isConstructed;
+  if (constructed && b.idBlock.tagClass === 1 && b.idBlock.tagNumber !== 16 && b.idBlock.tagNumber !== 17) {
+    fail(`${what}: constructed encoding of a primitive type (not DER)`);
+  }
+  if (constructed) {
+    const kids = (b.valueBlock as { value?: unknown }).value;
+    if (Array.isArray(kids)) for (const k of kids) checkDerForms(k as asn1js.AsnType, what);
+  }
+}
+
+function bytesOf(block: { valueBlock: { valueHexView: Uint8Array } }): Uint8Array {
+  return block.valueBlock.valueHexView.slice();
+}
+
+/** Hex uppercase of an INTEGER the way OpenSSL's BN_bn2hex prints it (Node's serialNumber). */
+function integerHex(bytes: Uint8Array): string {
+  if (bytes.length === 0) return '0';
+  const negative = (bytes[0]! & 0x80) !== 0;
+  let mag = bytes;
+  if (negative) {
+    // two's complement → magnitude
+    let x = 0n;
+    for (const v of bytes) x = (x << 8n) | BigInt(v);
+    x = (1n << BigInt(bytes.length * 8)) - x;
+    let hex = x.toString(16).toUpperCase();
+    if (hex.length % 2) hex = '0' + hex;
+    return '-' + hex;
+  }
+  let i = 0;
+  while (i < mag.length - 1 && mag[i] === 0) i++;
+  mag = mag.subarray(i);
+  if (mag.length === 1 && mag[0] === 0) return '0';
+  return toHex(mag).toUpperCase();
+}
+
+function attributeValue(value: asn1js.AsnType): string {
+  const v = (value as { valueBlock?: { value?: unknown } }).valueBlock?.value;
+  if (typeof v === 'string') return v;
+  // Not a string type: RFC 4514 2.4 hex form of the whole DER value.
+  return '#' + toHex((value as asn1js.BaseBlock).valueBeforeDecodeView);
+}
+
+function nameAttributes(rdns: pkijs.RelativeDistinguishedNames): NameAttribute[] {
+  return rdns.typesAndValues.map((tv) => ({
+    type: tv.type,
+    shortName: NAME_SHORT[tv.type] ?? tv.type,
+    value: attributeValue(tv.value as asn1js.AsnType),
+  }));
+}
+
+function parseName(rdns: pkijs.RelativeDistinguishedNames, block: asn1js.AsnType): X509Name {
+  const attributes = nameAttributes(rdns);
+  const object: Record<string, string | string[]> = Object.create(null);
+  for (const a of attributes) {
+    const prev = object[a.shortName];
+    if (prev === undefined) object[a.shortName] = a.value;
+    else if (Array.isArray(prev)) prev.push(a.value);
+    else object[a.shortName] = [prev, a.value];
+  }
+  return {
+    attributes,
+    object,
+    der: (block as asn1js.BaseBlock).valueBeforeDecodeView.slice(),
+    text: attributes.map((a) => `${a.shortName}=${a.value}`).join('\n'),
+  };
+}
+
+function parseTime(t: pkijs.Time, what: string): Date {
+  const d = t.value;
+  if (!(d instanceof Date) || Number.isNaN(d.getTime())) fail(`${what} is not a valid time`);
+  return d;
+}
+
+/** Parse an extension value with a pkijs class, strictly (whole value, DER forms). */
+function extValue<T>(bytes: Uint8Array, what: string, make: (schema: asn1js.AsnType) => T): T {
+  const root = parseDer(bytes, what);
+  try {
+    return make(root);
+  } catch (e) {
+    fail(`${what}: ${(e as Error).message}`);
+  }
+}
+
+function parseKeyUsage(bytes: Uint8Array): KeyUsageName[] {
+  const root = parseDer(bytes, 'keyUsage');
+  if (!(root instanceof asn1js.BitString)) fail('keyUsage is not a BIT STRING');
+  const v = root.valueBlock.valueHexView;
+  const bitCount = v.length * 8 - root.valueBlock.unusedBits;
+  const usages: KeyUsageName[] = [];
+  KEY_USAGE_BITS.forEach((name, bit) => {
+    if (bit < bitCount && (v[bit >> 3]! & (0x80 >> (bit & 7))) !== 0) usages.push(name);
+  });
+  return usages;
+}
+
+function generalNameText(g: pkijs.GeneralName, what: string): { type: number; text: string; bytes?: Uint8Array } {
+  switch (g.type) {
+    case 1: // rfc822Name
+    case 2: // dNSName
+    case 6: // uniformResourceIdentifier
+      if (typeof g.value !== 'string') fail(`${what}: malformed IA5String name`);
+      return { type: g.type, text: g.value };
+    case 7: {
+      const ip = bytesOf(g.value as asn1js.OctetString);
+      if (ip.length !== 4 && ip.length !== 16) fail(`${what}: iPAddress of ${ip.length} bytes`);
+      return { type: 7, text: formatIp(ip), bytes: ip };
+    }
+    case 8:
+      return { type: 8, text: String(g.value) };
+    default:
+      return { type: g.type, text: '' };
+  }
+}
+
+function parseExtensions(list: pkijs.Extension[] | undefined): X509Extensions {
+  const out: X509Extensions = { all: [] };
+  if (!list) return out;
+  const seen = new Set<string>();
+  for (const ext of list) {
+    const oid = ext.extnID;
+    // RFC 5280 4.2: "A certificate MUST NOT include more than one instance of a particular extension."
+    if (seen.has(oid)) fail(`duplicate extension ${EXTENSION_NAMES[oid] ?? oid}`);
+    seen.add(oid);
+    if (ext.extnValue.valueBlock.isConstructed) fail(`extension ${oid}: constructed OCTET STRING`);
+    const value = bytesOf(ext.extnValue);
+    const critical = ext.critical === true;
+    let understood = true;
+    switch (oid) {
+      case OID.subjectAltName: {
+        const alt = extValue(value, 'subjectAltName', (schema) => new pkijs.AltName({ schema }));
+        const san = { dnsNames: [] as string[], ipAddresses: [] as string[], ipAddressBytes: [] as Uint8Array[], uris: [] as string[], emails: [] as string[], critical };
+        for (const g of alt.altNames) {
+          const n = generalNameText(g, 'subjectAltName');
+          if (n.type === 2) san.dnsNames.push(n.text);
+          else if (n.type === 7) {
+            san.ipAddresses.push(n.text);
+            san.ipAddressBytes.push(n.bytes!);
+          } else if (n.type === 6) san.uris.push(n.text);
+          else if (n.type === 1) san.emails.push(n.text);
+        }
+        out.subjectAltName = san;
+        break;
+      }
+      case OID.basicConstraints: {
+        const bc = extValue(value, 'basicConstraints', (schema) => new pkijs.BasicConstraints({ schema }));
+        const entry: { cA: boolean; pathLength?: number; critical: boolean } = { cA: bc.cA === true, critical };
+        if (bc.pathLenConstraint !== undefined) {
+          const p = bc.pathLenConstraint;
+          if (typeof p !== 'number' || !Number.isSafeInteger(p) || p < 0) fail('basicConstraints: bad pathLenConstraint');
+          entry.pathLength = p;
+        }
+        out.basicConstraints = entry;
+        break;
+      }
+      case OID.keyUsage:
+        out.keyUsage = { usages: parseKeyUsage(value), critical };
+        break;
+      case OID.extKeyUsage: {
+        const eku = extValue(value, 'extKeyUsage', (schema) => new pkijs.ExtKeyUsage({ schema }));
+        const oids = eku.keyPurposes.slice();
+        out.extKeyUsage = { oids, names: oids.map((o) => EKU_NAMES[o] ?? o), critical };
+        break;
+      }
+      case OID.subjectKeyIdentifier: {
+        const root = parseDer(value, 'subjectKeyIdentifier');
+        if (!(root instanceof asn1js.OctetString)) fail('subjectKeyIdentifier is not an OCTET STRING');
+        out.subjectKeyIdentifier = toHex(root.valueBlock.valueHexView).toUpperCase();
+        break;
+      }
+      case OID.authorityKeyIdentifier: {
+        const aki = extValue(value, 'authorityKeyIdentifier', (schema) => new pkijs.AuthorityKeyIdentifier({ schema }));
+        if (aki.keyIdentifier) out.authorityKeyIdentifier = toHex(aki.keyIdentifier.valueBlock.valueHexView).toUpperCase();
+        break;
+      }
+      case OID.authorityInfoAccess: {
+        const aia = extValue(value, 'authorityInfoAccess', (schema) => new pkijs.InfoAccess({ schema }));
+        const info = { ocsp: [] as string[], caIssuers: [] as string[], entries: [] as { method: string; location: string }[] };
+        for (const d of aia.accessDescriptions) {
+          const loc = generalNameText(d.accessLocation, 'authorityInfoAccess');
+          const location = loc.type === 6 ? `URI:${loc.text}` : loc.text;
+          info.entries.push({ method: d.accessMethod, location });
+          if (loc.type === 6 && d.accessMethod === '1.3.6.1.5.5.7.48.1') info.ocsp.push(loc.text);
+          if (loc.type === 6 && d.accessMethod === '1.3.6.1.5.5.7.48.2') info.caIssuers.push(loc.text);
+        }
+        out.authorityInfoAccess = info;
+        break;
+      }
+      default:
+        understood = false;
+    }
+    out.all.push({ oid, name: EXTENSION_NAMES[oid] ?? oid, critical, value, understood });
+  }
+  return out;
+}
+
+function parsePublicKey(spki: Uint8Array): { key: CertificatePublicKey; bits: number } {
+  const info = parseSubjectPublicKeyInfo(spki);
+  if (info.algorithm === OID_RSA_ENCRYPTION) {
+    const rsa = parseRsaPublicKey(info.key);
+    return { key: { algorithm: 'rsa', rsa }, bits: rsa.n.toString(2).length };
+  }
+  const key: CertificatePublicKey = { algorithm: 'unknown', oid: info.algorithm, name: keyAlgorithmName(info.algorithm) };
+  if (info.parameters) key.parameters = info.parameters;
+  return { key, bits: (info.parameters && EC_CURVE_BITS[info.parameters]) || 0 };
+}
+
+function parseInner(der: Uint8Array): X509Certificate {
+  const root = parseDer(der, 'Certificate');
+  let cert: pkijs.Certificate;
+  try {
+    cert = new pkijs.Certificate({ schema: root });
+  } catch (e) {
+    fail(`does not match the X.509 structure (${(e as Error).message})`);
+  }
+  // pkijs has checked the schema; pick the raw sub-structures we need byte-exact.
+  const top = (root as asn1js.Sequence).valueBlock.value as asn1js.BaseBlock[];
+  const tbsItems = (top[0] as asn1js.Sequence).valueBlock.value as asn1js.BaseBlock[];
+  const base = tbsItems[0]!.idBlock.tagClass === 3 ? 1 : 0;
+  const innerSig = tbsItems[base + 1]!;
+  const issuerBlock = tbsItems[base + 2]!;
+  const subjectBlock = tbsItems[base + 4]!;
+  const spkiBlock = tbsItems[base + 5]!;
+
+  if (!Number.isSafeInteger(cert.version) || cert.version < 0 || cert.version > 2) fail(`unknown version ${cert.version}`);
+  const version = cert.version + 1;
+  if (cert.extensions && version !== 3) fail('extensions in a certificate that is not version 3');
+  if ((cert.issuerUniqueID || cert.subjectUniqueID) && version === 1) fail('unique identifiers in a version 1 certificate');
+
+  // RFC 5280 4.1.1.2: signatureAlgorithm MUST be the same as tbsCertificate.signature.
+  if (!bytesEqual(innerSig.valueBeforeDecodeView, top[1]!.valueBeforeDecodeView)) fail('signatureAlgorithm differs from tbsCertificate.signature');
+
+  const serialBytes = bytesOf(cert.serialNumber);
+  if (serialBytes.length === 0) fail('empty serial number');
+
+  if (cert.signatureValue.valueBlock.isConstructed || cert.signatureValue.valueBlock.unusedBits !== 0) fail('malformed signature BIT STRING');
+
+  const publicKeyInfo = spkiBlock.valueBeforeDecodeView.slice();
+  const { key, bits } = parsePublicKey(publicKeyInfo);
+  const subject = parseName(cert.subject, subjectBlock);
+  const issuer = parseName(cert.issuer, issuerBlock);
+
+  return {
+    raw: der.slice(),
+    tbs: cert.tbsView.slice(),
+    version,
+    serialNumber: integerHex(serialBytes),
+    serialNumberBytes: serialBytes,
+    subject,
+    issuer,
+    notBefore: parseTime(cert.notBefore, 'notBefore'),
+    notAfter: parseTime(cert.notAfter, 'notAfter'),
+    publicKeyInfo,
+    publicKey: key,
+    publicKeyBits: bits,
+    signatureAlgorithm: signatureAlgorithmByOid(cert.signatureAlgorithm.algorithmId),
+    signatureValue: bytesOf(cert.signatureValue),
+    extensions: parseExtensions(cert.extensions),
+    selfIssued: bytesEqual(subject.der, issuer.der),
+  };
+}
+
+/**
+ * Parse one DER certificate. Throws DecodeError, and only DecodeError, for anything malformed
+ * (so the engine can answer bad_certificate); never validates.
+ */
+export function parseCertificate(der: Uint8Array): X509Certificate {
+  if (!(der instanceof Uint8Array) || der.length === 0) throw new DecodeError('certificate: empty');
+  try {
+    return parseInner(der);
+  } catch (e) {
+    if (e instanceof DecodeError) throw e;
+    // asn1js/pkijs (or our navigation over their result) failed in a way we did not foresee.
+    throw new DecodeError(`certificate: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+/**
+ * Certificates from application configuration: PEM text with one or more CERTIFICATE blocks (leaf
+ * first), DER bytes, or a list of either. Returns DER in order. TLSConfigError on bad input.
+ */
+export function readCertificateChain(input: string | Uint8Array | ReadonlyArray<string | Uint8Array>): Uint8Array[] {
+  const items = typeof input === 'string' || input instanceof Uint8Array ? [input] : input;
+  const out: Uint8Array[] = [];
+  for (const item of items) {
+    if (typeof item !== 'string' && !looksLikePem(item)) out.push(item.slice());
+    else out.push(...pemDecode(item, 'CERTIFICATE'));
+  }
+  for (const der of out) {
+    try {
+      parseCertificate(der);
+    } catch (e) {
+      throw new TLSConfigError(`invalid certificate in configuration: ${(e as Error).message}`);
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Signatures and fingerprints
+
+const HASHES = { md5, sha1, sha224, sha256, sha384, sha512 } as const;
+export type DigestName = keyof typeof HASHES;
+
+export function digest(name: DigestName, data: Uint8Array): Uint8Array {
+  return HASHES[name](data);
+}
+
+/** "AB:CD:..." uppercase, as Node's fingerprint / fingerprint256 / fingerprint512. */
+export function fingerprint(der: Uint8Array, alg: 'sha1' | 'sha256' | 'sha512' = 'sha256'): string {
+  return toHex(digest(alg, der))
+    .toUpperCase()
+    .replace(/(..)(?!$)/g, '$1:');
+}
+
+/**
+ * The hash and digest of the signed part, for an RSA PKCS#1 v1.5 verification with the issuer's key
+ * (lib/crypto/rsa.ts). Null when the algorithm is not RSA hash-then-sign, or the hash is not one we have (md2).
+ */
+export function certificateSignatureDigest(cert: X509Certificate): { hash: DigestName; digest: Uint8Array } | null {
+  const { keyType, hash } = cert.signatureAlgorithm;
+  if (keyType !== 'rsa' || hash === null || hash === 'md2') return null;
+  return { hash, digest: digest(hash, cert.tbs) };
+}
+
+/**
+ * Verifies the certificate's signature with the issuer's RSA key through a caller-supplied
+ * PKCS#1 v1.5 verifier (so this module needs no RSA code). False for unsupported algorithms.
+ */
+export function verifyCertificateSignature(
+  cert: X509Certificate,
+  issuerKey: RsaPublicKey,
+  verify: (key: RsaPublicKey, hash: DigestName, digest: Uint8Array, signature: Uint8Array) => boolean,
+): boolean {
+  const d = certificateSignatureDigest(cert);
+  if (!d) return false;
+  return verify(issuerKey, d.hash, d.digest, cert.signatureValue);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Node's getPeerCertificate() shape
+
+export interface NodePeerCertificate {
+  subject: Record<string, string | string[]>;
+  issuer: Record<string, string | string[]>;
+  subjectaltname?: string;
+  infoAccess?: Record<string, string[]>;
+  ca: boolean;
+  modulus?: string;
+  bits?: number;
+  exponent?: string;
+  pubkey: Uint8Array;
+  valid_from: string;
+  valid_to: string;
+  fingerprint: string;
+  fingerprint256: string;
+  fingerprint512: string;
+  ext_key_usage?: string[];
+  serialNumber: string;
+  raw: Uint8Array;
+  issuerCertificate?: NodePeerCertificate;
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** OpenSSL ASN1_TIME_print format, as Node's valid_from: "Jan  1 00:00:00 2025 GMT". */
+export function formatNodeDate(d: Date): string {
+  const p2 = (n: number): string => String(n).padStart(2, '0');
+  return `${MONTHS[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2, ' ')} ${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())} ${d.getUTCFullYear()} GMT`;
+}
+
+/**
+ * Node (src/crypto/crypto_common.cc PrintAltName) prints a name as is only if it cannot be confused
+ * with the list syntax; otherwise as a JSON-like quoted string with \uXXXX escapes.
+ */
+function nodeSafeName(s: string): string {
+  const safe = !/[",\\'\x00-\x1f\x7f-\uffff]/.test(s);
+  if (safe) return s;
+  let out = '"';
+  for (const ch of s) {
+    const c = ch.charCodeAt(0);
+    if (ch === '\\') out += '\\\\';
+    else if (ch === '"') out += '\\"';
+    else if (c >= 0x20 && c <= 0x7e && ch !== ',') out += ch;
+    else out += '\\u' + c.toString(16).padStart(4, '0');
+  }
+  return out + '"';
+}
+
+function nodeIp(bytes: Uint8Array): string {
+  if (bytes.length === 4) return Array.from(bytes).join('.');
+  const groups: string[] = [];
+  for (let i = 0; i < 16; i += 2) groups.push(((bytes[i]! << 8) | bytes[i + 1]!).toString(16).toUpperCase());
+  return groups.join(':');
+}
+
+/** Node's subjectaltname string: "DNS:a, DNS:b, IP Address:1.2.3.4, URI:http://x/". */
+export function nodeSubjectAltName(cert: X509Certificate): string | undefined {
+  const ext = cert.extensions.all.find((e) => e.oid === OID.subjectAltName);
+  if (!ext) return undefined;
+  // Re-read in order: the typed summary groups names by kind, Node keeps certificate order.
+  const alt = extValue(ext.value, 'subjectAltName', (schema) => new pkijs.AltName({ schema }));
+  const parts: string[] = [];
+  for (const g of alt.altNames) {
+    const n = generalNameText(g, 'subjectAltName');
+    if (n.type === 2) parts.push(`DNS:${nodeSafeName(n.text)}`);
+    else if (n.type === 1) parts.push(`email:${nodeSafeName(n.text)}`);
+    else if (n.type === 6) parts.push(`URI:${nodeSafeName(n.text)}`);
+    else if (n.type === 7) parts.push(`IP Address:${nodeIp(n.bytes!)}`);
+    else if (n.type === 8) parts.push(`Registered ID:${n.text}`);
+    else if (n.type === 4) {
+      const attrs = nameAttributes(g.value as pkijs.RelativeDistinguishedNames);
+      parts.push(`DirName:${nodeSafeName(attrs.map((a) => `${a.shortName}=${a.value}`).join(','))}`);
+    }
+    else if (n.type === 0) parts.push('othername:<unsupported>');
+  }
+  return parts.join(', ');
+}
+
+const ACCESS_METHOD_NAMES: Record<string, string> = { '1.3.6.1.5.5.7.48.1': 'OCSP', '1.3.6.1.5.5.7.48.2': 'CA Issuers' };
+
+/** OpenSSL X509_check_ca() == 1, which is what Node reports as `ca`. */
+function nodeIsCa(cert: X509Certificate): boolean {
+  const { basicConstraints, keyUsage } = cert.extensions;
+  if (keyUsage && !keyUsage.usages.includes('keyCertSign')) return false;
+  return basicConstraints?.cA === true;
+}
+
+function nodeShapeOne(cert: X509Certificate): NodePeerCertificate {
+  const shape: NodePeerCertificate = {
+    subject: cert.subject.object,
+    issuer: cert.issuer.object,
+    ca: nodeIsCa(cert),
+    pubkey: cert.publicKeyInfo,
+    valid_from: formatNodeDate(cert.notBefore),
+    valid_to: formatNodeDate(cert.notAfter),
+    fingerprint: fingerprint(cert.raw, 'sha1'),
+    fingerprint256: fingerprint(cert.raw, 'sha256'),
+    fingerprint512: fingerprint(cert.raw, 'sha512'),
+    serialNumber: cert.serialNumber,
+    raw: cert.raw,
+  };
+  const san = nodeSubjectAltName(cert);
+  if (san !== undefined) shape.subjectaltname = san;
+  const aia = cert.extensions.authorityInfoAccess;
+  if (aia) {
+    const info: Record<string, string[]> = Object.create(null);
+    for (const e of aia.entries) {
+      const key = `${ACCESS_METHOD_NAMES[e.method] ?? e.method} - ${e.location.startsWith('URI:') ? 'URI' : 'other'}`;
+      (info[key] ??= []).push(e.location.replace(/^URI:/, ''));
+    }
+    shape.infoAccess = info;
+  }
+  if (cert.publicKey.algorithm === 'rsa') {
+    shape.modulus = cert.publicKey.rsa.n.toString(16).toUpperCase();
+    shape.bits = cert.publicKeyBits;
+    shape.exponent = '0x' + cert.publicKey.rsa.e.toString(16);
+  } else if (cert.publicKeyBits) shape.bits = cert.publicKeyBits;
+  if (cert.extensions.extKeyUsage) shape.ext_key_usage = cert.extensions.extKeyUsage.oids.slice();
+  return shape;
+}
+
+/**
+ * The object Node's tlsSocket.getPeerCertificate(detailed) returns, with raw and pubkey as
+ * Uint8Array (the socket layer wraps them in Buffers). With `detailed`, issuerCertificate links
+ * through `chain` (the rest of the peer's chain, in order); a self-issued last certificate points at
+ * itself, as in Node.
+ */
+export function certificateToNodeShape(cert: X509Certificate, detailed = false, chain: readonly X509Certificate[] = []): NodePeerCertificate {
+  const first = nodeShapeOne(cert);
+  if (!detailed) return first;
+  let current = first;
+  let currentCert = cert;
+  for (const next of chain) {
+    const shape = nodeShapeOne(next);
+    current.issuerCertificate = shape;
+    current = shape;
+    currentCert = next;
+  }
+  if (currentCert.selfIssued) current.issuerCertificate = current;
+  return first;
+}
