@@ -54,7 +54,7 @@ export function encodeStatusRequest(req: CertificateStatusRequest): Uint8Array {
 }
 
 /** Convenience: the usual OCSP request (no responder list, no request extensions) has extension_data `01 00 00 00 00`. */
-export function ocspStatusRequest(responderIds: Uint8Array[] = [], requestExtensions = new Uint8Array(0)): CertificateStatusRequest {
+export function ocspStatusRequest(responderIds: Uint8Array[] = [], requestExtensions: Uint8Array = new Uint8Array(0)): CertificateStatusRequest {
   return { statusType: CertificateStatusType.ocsp, ocsp: { responderIds, requestExtensions }, otherRequest: new Uint8Array(0) };
 }
 
