@@ -1,0 +1,40 @@
+/**
+ * connect(): the UE side, shaped like node:tls connect(). Opens a TCP connection unless the caller
+ * brings its own transport (options.socket), and starts the handshake at once.
+ */
+import * as net from 'node:net';
+import type { ClientSocketOptions } from './options.js';
+import { resolveClientContext } from './options.js';
+import { TLSSocket } from './tls-socket.js';
+
+export type ConnectOptions = ClientSocketOptions;
+
+export function connect(options: ConnectOptions, secureConnectListener?: () => void): TLSSocket;
+export function connect(port: number, host?: string, options?: ConnectOptions, secureConnectListener?: () => void): TLSSocket;
+export function connect(port: number, options?: ConnectOptions, secureConnectListener?: () => void): TLSSocket;
+export function connect(...args: unknown[]): TLSSocket {
+  const { options, listener } = normalizeArgs(args);
+  const host = options.host ?? 'localhost';
+  // Resolve (and validate) before opening anything, so bad options throw without a stray socket.
+  const secureContext = resolveClientContext(options);
+  let transport = options.socket;
+  if (!transport) {
+    if (options.port === undefined) throw new TypeError('connect: options.port (or options.socket) is required');
+    transport = net.connect({ host, port: options.port });
+  }
+  const socket = new TLSSocket(transport, { ...options, host, secureContext, isServer: false });
+  if (listener) socket.once('secureConnect', listener);
+  return socket;
+}
+
+function normalizeArgs(args: unknown[]): { options: ConnectOptions; listener: (() => void) | undefined } {
+  let listener: (() => void) | undefined;
+  if (typeof args[args.length - 1] === 'function') listener = args.pop() as () => void;
+  if (typeof args[0] === 'object' && args[0] !== null) return { options: { ...(args[0] as ConnectOptions) }, listener };
+  const options: ConnectOptions = {};
+  let i = 0;
+  if (typeof args[i] === 'number' || typeof args[i] === 'string') options.port = Number(args[i++]);
+  if (typeof args[i] === 'string') options.host = args[i++] as string;
+  if (typeof args[i] === 'object' && args[i] !== null) Object.assign(options, args[i], { port: options.port, host: options.host ?? (args[i] as ConnectOptions).host });
+  return { options, listener };
+}

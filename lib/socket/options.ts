@@ -1,0 +1,311 @@
+/**
+ * Node-style options (PEM strings or Buffers, comma-separated suite lists, node:tls names) turned into
+ * the engine's options (DER bytes, parsed keys, suite ids). Node-only: the default trust store is
+ * node:tls's `rootCertificates`.
+ *
+ * Everything here runs before any byte reaches the wire, so mistakes are TLSConfigError thrown
+ * synchronously to the application (as node:tls throws for bad options), never alerts.
+ */
+import { isIP } from 'node:net';
+import { rootCertificates } from 'node:tls';
+import type { Duplex } from 'node:stream';
+import type { CryptoProvider, RsaPrivateKey } from '../crypto/provider.js';
+import type { DhGroup } from '../crypto/dh.js';
+import type { ClientEngineOptions, CommonEngineOptions, ServerEngineOptions, SessionData, SessionStore } from '../engine/types.js';
+import { TLSConfigError } from '../errors.js';
+import { suiteByName, suiteById, type CipherSuite } from '../suites.js';
+import { pemDecode } from '../x509/pem.js';
+import { parsePrivateKey } from '../x509/keys.js';
+
+/** PEM text, or DER/PEM bytes. */
+export type PemInput = string | Uint8Array;
+
+/** The peer certificate in node:tls's getPeerCertificate() shape (see x509/certificate.ts). */
+export type PeerCertificateShape = Record<string, unknown>;
+
+/** Options shared by both roles. */
+export interface CommonSocketOptions {
+  /** Ordered list of suite names (RFC or OpenSSL names, any case) or ids, or one comma/colon-separated string. */
+  cipherSuites?: string | readonly (string | number)[];
+  /**
+   * node:tls spelling: an OpenSSL-style list of suite names separated by ':' or ','. Only exact suite
+   * names are understood (no cipher-string algebra such as `HIGH:!aNULL`); `@SECLEVEL=n` is ignored.
+   */
+  ciphers?: string;
+  /** Milliseconds allowed for the handshake; default 120000 (as node:tls). */
+  handshakeTimeout?: number;
+  /** Our private key (PEM, PKCS#1 or PKCS#8, RSA). */
+  key?: PemInput;
+  /** Our certificate, PEM; may hold the whole chain, leaf first. */
+  cert?: PemInput | readonly PemInput[];
+  /** Trust anchors (PEM, one or many). Default: node:tls's `rootCertificates`. */
+  ca?: PemInput | readonly PemInput[];
+  /** Verify the peer's certificate and refuse the handshake when it fails. Default true. */
+  rejectUnauthorized?: boolean;
+  /** A different crypto implementation (see crypto/provider.ts). */
+  provider?: CryptoProvider;
+  /** 1/n-1 splitting of CBC application data (BEAST); default on for clients, off for servers. */
+  splitRecords?: boolean;
+  /** Injectable clock (ms since the epoch) for tests and replay. */
+  now?: () => number;
+  /** Largest handshake message accepted from the peer, in bytes (engine default otherwise). */
+  maxHandshakeMessageLength?: number;
+}
+
+export interface ClientSocketOptions extends CommonSocketOptions {
+  host?: string;
+  port?: number;
+  /** Bring your own transport (e.g. an existing net.Socket, or a tunnel through an HTTP proxy). */
+  socket?: Duplex;
+  /** server_name to send and the name to check the certificate against; default host unless host is an IP. */
+  servername?: string;
+  /** A session to resume (as emitted by the 'session' event or getSession()). */
+  session?: SessionData | Uint8Array;
+  /** node:tls hook: return an Error to refuse the server's identity. Default: RFC 2818 checks in x509/verify.ts. */
+  checkServerIdentity?: (hostname: string, cert: PeerCertificateShape) => Error | undefined;
+  /** Smallest DHE prime accepted from a server, in bits (engine default 1024). */
+  minDHSize?: number;
+}
+
+export interface ServerSocketOptions extends CommonSocketOptions {
+  /** Ask the client for a certificate (TS 33.141 6.1.4). Default false. */
+  requestCert?: boolean;
+  /** Session lifetime in seconds (at most 86400, TS 33.141 7.1). */
+  sessionTimeout?: number;
+  /** Where the server keeps resumable sessions; default: an in-memory store per Server. */
+  sessionStore?: SessionStore;
+  /** TS 33.141 7.2(d) operator policy: refuse common suites with less than 128 bits of key. */
+  requireEncryption128?: boolean;
+  /** Allow TLS_RSA_WITH_NULL_* suites in cipherSuites (integrity only; TS 33.141 6.2). */
+  allowNullEncryption?: boolean;
+  /** The DHE group for TLS_DHE_RSA_* suites (engine default: RFC 3526 2048-bit MODP group). */
+  dhGroup?: DhGroup;
+}
+
+export const DEFAULT_HANDSHAKE_TIMEOUT = 120_000;
+/** TS 33.141 7.1: a session ID lives at most 24 hours. */
+export const MAX_SESSION_TIMEOUT = 86_400;
+
+function asText(input: PemInput): string | null {
+  if (typeof input === 'string') return input;
+  // A Buffer or Uint8Array holding PEM text starts with "-----BEGIN" (possibly after whitespace).
+  const head = new TextDecoder('latin1').decode(input.subarray(0, Math.min(input.length, 256)));
+  return head.includes('-----BEGIN') ? new TextDecoder().decode(input) : null;
+}
+
+function toList<T>(v: T | readonly T[] | undefined): readonly T[] {
+  if (v === undefined) return [];
+  return Array.isArray(v) ? (v as readonly T[]) : [v as T];
+}
+
+/** Certificates from PEM text (every CERTIFICATE block, in order) or one DER certificate in bytes. */
+export function loadCertificates(input: PemInput | readonly PemInput[] | undefined, what: string): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  for (const item of toList(input)) {
+    if (typeof item !== 'string' && !(item instanceof Uint8Array)) {
+      throw new TLSConfigError(`${what}: expected PEM text or bytes`);
+    }
+    const text = asText(item);
+    if (text === null) {
+      out.push(new Uint8Array(item as Uint8Array)); // DER as given
+      continue;
+    }
+    let ders: Uint8Array[];
+    try {
+      ders = pemDecode(text, 'CERTIFICATE');
+    } catch (err) {
+      throw new TLSConfigError(`${what}: ${(err as Error).message}`);
+    }
+    if (ders.length === 0) throw new TLSConfigError(`${what}: no CERTIFICATE block in the PEM text`);
+    out.push(...ders);
+  }
+  return out;
+}
+
+export function loadPrivateKey(input: PemInput, what = 'key'): RsaPrivateKey {
+  if (Array.isArray(input)) throw new TLSConfigError(`${what}: one key expected, got a list`);
+  const text = asText(input);
+  if (text === null) throw new TLSConfigError(`${what}: expected a PEM private key`);
+  try {
+    return parsePrivateKey(text);
+  } catch (err) {
+    throw new TLSConfigError(`${what}: ${(err as Error).message}`);
+  }
+}
+
+let defaultCa: Uint8Array[] | undefined;
+/** node:tls's bundled Mozilla roots, decoded once per process. */
+export function defaultTrustAnchors(): readonly Uint8Array[] {
+  if (!defaultCa) defaultCa = loadCertificates(rootCertificates as readonly string[], 'tls.rootCertificates');
+  return defaultCa;
+}
+
+// Caching decoded `ca` values by identity saves re-decoding (and re-parsing, see x509/verify.ts)
+// the same PEM text for every connection of a long-running client.
+const caCache = new Map<string, Uint8Array[]>();
+export function loadTrustAnchors(ca: CommonSocketOptions['ca']): readonly Uint8Array[] {
+  if (ca === undefined || ca === null) return defaultTrustAnchors();
+  const items = toList(ca);
+  if (items.every((x) => typeof x === 'string')) {
+    const key = (items as string[]).join('\n');
+    let hit = caCache.get(key);
+    if (!hit) {
+      hit = loadCertificates(items, 'ca');
+      if (caCache.size > 64) caCache.clear();
+      caCache.set(key, hit);
+    }
+    return hit;
+  }
+  return loadCertificates(items, 'ca');
+}
+
+/** Ordered suite list → ids, refusing names we do not know (a typo must not silently drop a suite). */
+export function parseCipherSuites(
+  cipherSuites: CommonSocketOptions['cipherSuites'],
+  ciphers?: string,
+): number[] | undefined {
+  let items: (string | number)[] | undefined;
+  if (cipherSuites !== undefined) {
+    items = typeof cipherSuites === 'string' ? cipherSuites.split(/[,:\s]+/) : [...cipherSuites];
+  } else if (ciphers !== undefined) {
+    items = ciphers.split(/[,:\s]+/).filter((s) => !/^@SECLEVEL=\d+$/i.test(s));
+  }
+  if (items === undefined) return undefined;
+  const ids: number[] = [];
+  for (const item of items) {
+    if (item === '') continue;
+    let suite: CipherSuite | undefined;
+    if (typeof item === 'number') suite = suiteById(item);
+    else suite = suiteByName(item);
+    if (!suite) throw new TLSConfigError(`cipherSuites: unknown cipher suite ${JSON.stringify(item)}`);
+    if (!suite.implemented) throw new TLSConfigError(`cipherSuites: ${suite.name} is not implemented by ut-tls`);
+    if (!ids.includes(suite.id)) ids.push(suite.id);
+  }
+  if (ids.length === 0) throw new TLSConfigError('cipherSuites: the list is empty');
+  return ids;
+}
+
+export function handshakeTimeoutOf(opts: CommonSocketOptions): number {
+  const t = opts.handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT;
+  if (typeof t !== 'number' || !Number.isFinite(t) || t < 0) {
+    throw new TLSConfigError(`handshakeTimeout: expected a non-negative number of milliseconds, got ${String(t)}`);
+  }
+  return t;
+}
+
+/** The name a client sends as server_name and checks the certificate against (node:tls rule). */
+export function defaultServername(host: string | undefined, servername: string | undefined): string | undefined {
+  if (servername !== undefined) return servername === '' ? undefined : servername;
+  if (host === undefined || isIP(host) !== 0) return undefined;
+  return host;
+}
+
+export function sessionTimeoutOf(opts: ServerSocketOptions): number | undefined {
+  const t = opts.sessionTimeout;
+  if (t === undefined) return undefined;
+  if (typeof t !== 'number' || !Number.isFinite(t) || t < 0 || t > MAX_SESSION_TIMEOUT) {
+    throw new TLSConfigError(`sessionTimeout ${String(t)}: TS 33.141 7.1 allows 0 to ${MAX_SESSION_TIMEOUT} seconds`);
+  }
+  return t;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Options resolved once into what the engine needs (parsed key, DER chain, suite ids, trust anchors).
+// A Server resolves its context once and hands it to every accepted connection, so the private key
+// is not re-parsed per handshake.
+
+interface CommonContext {
+  readonly handshakeTimeout: number;
+  readonly rejectUnauthorized: boolean;
+  readonly now: () => number;
+  /** Trust anchors, DER; decoded on first use (the default root store is large). */
+  trustAnchors(): readonly Uint8Array[];
+}
+
+export interface ServerContext extends CommonContext {
+  readonly isServer: true;
+  readonly requestCert: boolean;
+  /** The engine options every connection starts from (verifyPeer is added per connection). */
+  readonly engine: Readonly<ServerEngineOptions>;
+}
+
+export interface ClientContext extends CommonContext {
+  readonly isServer: false;
+  readonly engine: Readonly<ClientEngineOptions>;
+}
+
+function lazyAnchors(ca: ClientSocketOptions['ca']): () => readonly Uint8Array[] {
+  let anchors: readonly Uint8Array[] | undefined;
+  return () => (anchors ??= loadTrustAnchors(ca));
+}
+
+function common(opts: ClientSocketOptions | ServerSocketOptions): CommonContext & { engine: CommonEngineOptions & { splitRecords?: boolean; rejectUnauthorized: boolean } } {
+  const ca = opts.ca;
+  // Decode an explicit `ca` now so a bad PEM is a synchronous configuration error.
+  if (ca !== undefined) loadTrustAnchors(ca);
+  const now = opts.now ?? Date.now;
+  const rejectUnauthorized = opts.rejectUnauthorized !== false;
+  return {
+    handshakeTimeout: handshakeTimeoutOf(opts),
+    rejectUnauthorized,
+    now,
+    trustAnchors: lazyAnchors(ca),
+    engine: dropUndefined({
+      provider: opts.provider,
+      cipherSuites: parseCipherSuites(opts.cipherSuites, opts.ciphers),
+      now,
+      maxHandshakeMessageLength: opts.maxHandshakeMessageLength,
+      splitRecords: opts.splitRecords,
+      rejectUnauthorized,
+    }),
+  };
+}
+
+/** Engine defaults apply to absent options, so do not pass `undefined` explicitly. */
+function dropUndefined<T extends object>(o: T): T {
+  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
+  return o;
+}
+
+export function resolveServerContext(opts: ServerSocketOptions): ServerContext {
+  if (opts.key === undefined || opts.cert === undefined) {
+    throw new TLSConfigError('a server needs both key and cert (RSA key exchange; TS 33.141 6.2 suites)');
+  }
+  const base = common(opts);
+  const requestCert = opts.requestCert === true;
+  return {
+    ...base,
+    isServer: true,
+    requestCert,
+    engine: dropUndefined({
+      ...base.engine,
+      isServer: true as const,
+      certificateChain: loadCertificates(opts.cert, 'cert'),
+      privateKey: loadPrivateKey(opts.key),
+      requestCert,
+      sessionTimeout: sessionTimeoutOf(opts),
+      sessionStore: opts.sessionStore,
+      requireEncryption128: opts.requireEncryption128,
+      allowNullEncryption: opts.allowNullEncryption,
+      dhGroup: opts.dhGroup,
+    }),
+  };
+}
+
+export function resolveClientContext(opts: ClientSocketOptions): ClientContext {
+  if ((opts.key === undefined) !== (opts.cert === undefined)) {
+    throw new TLSConfigError('a client certificate needs both key and cert');
+  }
+  const base = common(opts);
+  return {
+    ...base,
+    isServer: false,
+    engine: dropUndefined({
+      ...base.engine,
+      isServer: false as const,
+      certificateChain: opts.cert !== undefined ? loadCertificates(opts.cert, 'cert') : undefined,
+      privateKey: opts.key !== undefined ? loadPrivateKey(opts.key) : undefined,
+      minDHSize: opts.minDHSize,
+    }),
+  };
+}

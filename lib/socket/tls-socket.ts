@@ -1,0 +1,494 @@
+/**
+ * TLSSocket: a node:stream Duplex of plaintext over any Duplex transport of ciphertext (a net.Socket,
+ * a tunnel, a test pair), driven by the sans-IO engine. This file owns everything the engine must not:
+ * the transport, timers, backpressure and Node's Buffer.
+ *
+ * Flow control, both directions:
+ * - read: engine data is push()ed; when push() returns false the transport is paused until _read.
+ * - write: _write hands the bytes to the engine, whose records go straight to transport.write();
+ *   the callback runs once the transport accepted them (after 'drain' if it asked us to wait), so a
+ *   slow peer slows the writer. Writes before the handshake completes wait, then flow in order.
+ */
+import { Duplex } from 'node:stream';
+import type { Socket } from 'node:net';
+import { Connection } from '../engine/connection.js';
+import type { CertificateVerdict, EngineOptions, SessionData } from '../engine/types.js';
+import { TLSAlertError, TLSConfigError, TLSError } from '../errors.js';
+import type { CipherSuite } from '../suites.js';
+import { certificateToNodeShape, parseCertificate, type NodePeerCertificate } from '../x509/certificate.js';
+import { verifyClientChain, verifyServerChain } from '../x509/verify.js';
+import {
+  defaultServername,
+  resolveClientContext,
+  resolveServerContext,
+  type ClientContext,
+  type ClientSocketOptions,
+  type PeerCertificateShape,
+  type ServerContext,
+  type ServerSocketOptions,
+} from './options.js';
+
+export interface TLSSocketOptions extends ClientSocketOptions, ServerSocketOptions {
+  /** Act as the TLS server on this transport (e.g. a socket the AP accepted itself). Default false. */
+  isServer?: boolean;
+  /** Options already resolved by a Server (internal; saves parsing the key per connection). */
+  secureContext?: ServerContext | ClientContext;
+}
+
+/** node:tls's getCipher() shape. */
+export interface CipherNameAndProtocol {
+  name: string;
+  standardName: string;
+  version: 'TLSv1';
+}
+
+/** A verification failure that made us refuse the handshake: Node's code, plus the alert we sent. */
+export class TLSCertificateError extends TLSError {
+  readonly alert: number | undefined;
+  constructor(verdict: CertificateVerdict, cause?: unknown) {
+    super(verdict.code ?? 'ERR_TLS_CERT_UNTRUSTED', verdict.message ?? 'certificate verification failed', { cause });
+    this.name = 'TLSCertificateError';
+    this.alert = verdict.alert;
+  }
+}
+
+function toBuffer(bytes: Uint8Array): Buffer {
+  // A copy: the engine owns its arrays and may reuse them after the event returns.
+  return Buffer.from(bytes);
+}
+
+/** A plain Uint8Array view: the engine relies on Uint8Array semantics (Buffer#slice is a view). */
+function toBytes(chunk: unknown): Uint8Array {
+  if (chunk instanceof Uint8Array) return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  return new Uint8Array(Buffer.from(String(chunk)));
+}
+
+type PendingWrite = { chunk: Uint8Array; callback: (err?: Error | null) => void };
+
+export class TLSSocket extends Duplex {
+  readonly encrypted = true;
+  /** True once the peer's certificate chain verified (client: against ca and the server name). */
+  authorized = false;
+  /** Node-style code of the verification failure, e.g. 'CERT_HAS_EXPIRED'; null when authorized. */
+  authorizationError: string | null = null;
+  readonly alpnProtocol = false as const;
+
+  private readonly transport: Duplex;
+  private readonly engine: Connection;
+  private readonly context: ServerContext | ClientContext;
+  private readonly identityName: string | undefined;
+  private readonly sniName: string | undefined;
+  private readonly checkIdentity: ClientSocketOptions['checkServerIdentity'];
+  private verdict: CertificateVerdict | null = null;
+  private timer: NodeJS.Timeout | undefined;
+  private pendingWrite: PendingWrite | null = null;
+  private pendingFinal: ((err?: Error | null) => void) | null = null;
+  private waitingForDrain: Array<(err?: Error | null) => void> = [];
+  private engineFailed = false;
+  private readEnded = false;
+  private readonly onTransportData = (chunk: Buffer) => this.engine.receive(toBytes(chunk));
+
+  constructor(socket: Duplex, options: TLSSocketOptions = {}) {
+    super({ allowHalfOpen: false, emitClose: true, autoDestroy: true });
+    this.transport = socket;
+    const isServer = options.isServer === true || options.secureContext?.isServer === true;
+    this.context =
+      options.secureContext ?? (isServer ? resolveServerContext(options) : resolveClientContext(options));
+    if (this.context.isServer !== isServer) throw new TypeError('TLSSocket: secureContext is for the other role');
+    this.sniName = isServer ? undefined : defaultServername(options.host, options.servername);
+    // node:tls checks the identity against servername, or the host when there is none (an IP literal).
+    this.identityName = isServer ? undefined : (this.sniName ?? options.host ?? 'localhost');
+    this.checkIdentity = options.checkServerIdentity;
+    this.engine = new Connection(this.engineOptions(options), {
+      output: (bytes) => this.sendToTransport(bytes),
+      handshakeComplete: () => this.onHandshakeComplete(),
+      data: (bytes) => this.onEngineData(bytes),
+      peerClosed: () => this.onPeerClosed(),
+      error: (err) => this.onEngineError(err),
+      session: (session) => this.emit('session', session),
+      keylog: (line) => this.emit('keylog', Buffer.from(line + '\n', 'latin1')),
+    });
+    this.attachTransport();
+    const timeout = this.context.handshakeTimeout;
+    if (timeout > 0) this.timer = setTimeout(() => this.onHandshakeTimeout(), timeout);
+    if (!isServer) this.engine.start();
+  }
+
+  // ------------------------------------------------------------------ wiring
+
+  private engineOptions(options: TLSSocketOptions): EngineOptions {
+    const ctx = this.context;
+    if (ctx.isServer) {
+      return {
+        ...ctx.engine,
+        verifyPeer: ctx.requestCert ? (chain) => this.verifyClient(chain) : undefined,
+      };
+    }
+    let session: SessionData | undefined;
+    if (options.session !== undefined) {
+      if (options.session instanceof Uint8Array) {
+        // Serialised sessions (session/codec.ts) are a later issue; say so rather than ignore the option.
+        throw new TLSConfigError('session: pass the SessionData object from the session event (serialised bytes are not supported yet)');
+      }
+      session = options.session;
+    }
+    return {
+      ...ctx.engine,
+      ...(this.sniName !== undefined ? { servername: this.sniName } : {}),
+      ...(session ? { session } : {}),
+      verifyPeer: (chain) => this.verifyServer(chain),
+    };
+  }
+
+  private attachTransport(): void {
+    const t = this.transport;
+    t.on('data', this.onTransportData);
+    t.on('end', () => this.onTransportEnd());
+    t.on('error', (err: Error) => this.destroy(err));
+    t.on('close', () => this.onTransportClose());
+    t.on('drain', () => {
+      const waiting = this.waitingForDrain;
+      this.waitingForDrain = [];
+      for (const cb of waiting) cb();
+    });
+    t.on('connect', () => this.emit('connect'));
+    t.on('timeout', () => this.emit('timeout'));
+  }
+
+  private sendToTransport(bytes: Uint8Array): void {
+    const t = this.transport;
+    if (t.destroyed || t.writableEnded) return; // the peer is gone; nothing left to tell it
+    this.transportFull = !t.write(toBuffer(bytes));
+  }
+  private transportFull = false;
+
+  // ------------------------------------------------------------------ certificate checks
+
+  private verifyServer(chain: readonly Uint8Array[]): CertificateVerdict {
+    const anchors = this.context.trustAnchors();
+    const now = new Date(this.context.now());
+    let verdict = verifyServerChain([...chain], {
+      ca: [...anchors],
+      servername: this.checkIdentity ? undefined : this.identityName,
+      now,
+    });
+    if (verdict.authorized && this.checkIdentity && chain[0]) {
+      const err = this.checkIdentity(this.identityName ?? '', this.nodeShape(chain, true));
+      if (err) {
+        verdict = {
+          authorized: false,
+          code: (err as { code?: string }).code ?? 'ERR_TLS_CERT_ALTNAME_INVALID',
+          message: err.message,
+          alert: 46, // certificate_unknown (see docs/api.md)
+        };
+      }
+    }
+    this.verdict = verdict;
+    return verdict;
+  }
+
+  private verifyClient(chain: readonly Uint8Array[]): CertificateVerdict {
+    const verdict = verifyClientChain([...chain], { ca: [...this.context.trustAnchors()], now: new Date(this.context.now()) });
+    this.verdict = verdict;
+    return verdict;
+  }
+
+  /** node:tls's getPeerCertificate() shape of chain[0], linked through the rest when detailed. */
+  private nodeShape(chain: readonly Uint8Array[], detailed: boolean): PeerCertificateShape {
+    const [leaf, ...rest] = chain.map((der) => parseCertificate(der));
+    return withBuffers(certificateToNodeShape(leaf!, detailed, detailed ? rest : []));
+  }
+
+  // ------------------------------------------------------------------ engine events
+
+  private onHandshakeComplete(): void {
+    this.clearTimer();
+    let verdict = this.engine.peerVerdict ?? this.verdict;
+    const chain = this.engine.peerCertificates;
+    const wantsVerdict = !this.context.isServer || this.context.requestCert;
+    if (!verdict && this.engine.resumed && chain.length > 0 && wantsVerdict) {
+      // A resumed session skips the Certificate message: judge the chain stored with the session today.
+      verdict = this.engine.isServer ? this.verifyClient(chain) : this.verifyServer(chain);
+    }
+    this.authorized = verdict?.authorized === true;
+    this.authorizationError = this.authorized ? null : (verdict?.code ?? null);
+    if (!this.engine.isServer && !this.authorized && this.context.rejectUnauthorized) {
+      // Only reachable on resumption (a full handshake was already refused by the engine).
+      this.destroy(new TLSCertificateError(verdict ?? { authorized: false, code: 'ERR_TLS_CERT_UNTRUSTED' }));
+      return;
+    }
+    this.emit('secure');
+    if (!this.engine.isServer) this.emit('secureConnect');
+    const pending = this.pendingWrite;
+    this.pendingWrite = null;
+    if (pending) this.writeNow(pending.chunk, pending.callback);
+    const final = this.pendingFinal;
+    this.pendingFinal = null;
+    if (final) this._final(final);
+  }
+
+  private onEngineData(bytes: Uint8Array): void {
+    if (this.readEnded) return;
+    if (!this.push(toBuffer(bytes))) this.transport.pause();
+  }
+
+  private onPeerClosed(): void {
+    this.endReadable();
+  }
+
+  private onEngineError(err: TLSError): void {
+    this.engineFailed = true;
+    let reported: Error = err;
+    const v = this.verdict;
+    // Our own verifier refused the peer: report Node's code (e.g. UNABLE_TO_VERIFY_LEAF_SIGNATURE),
+    // keeping the engine's alert error as the cause.
+    if (v && !v.authorized && err instanceof TLSAlertError && err.sent && !this.engine.handshakeComplete) {
+      reported = new TLSCertificateError(v, err);
+    }
+    this.destroy(reported);
+  }
+
+  private onHandshakeTimeout(): void {
+    this.timer = undefined;
+    if (this.engine.handshakeComplete || this.destroyed) return;
+    this.destroy(new TLSError('ERR_TLS_HANDSHAKE_TIMEOUT', `TLS handshake not finished within ${this.context.handshakeTimeout} ms`));
+  }
+
+  private clearTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  // ------------------------------------------------------------------ transport events
+
+  private endReadable(): void {
+    if (this.readEnded) return;
+    this.readEnded = true;
+    this.push(null);
+  }
+
+  private onTransportEnd(): void {
+    if (!this.engine.handshakeComplete) {
+      this.destroy(disconnected());
+      return;
+    }
+    // TCP FIN without close_notify: node:tls also just ends the stream (the truncation is the
+    // application's concern; a session so closed is not resumable per RFC 2246 7.2.1).
+    this.endReadable();
+  }
+
+  private onTransportClose(): void {
+    this.failWaiters(epipe());
+    if (this.destroyed) return;
+    if (!this.engine.handshakeComplete) {
+      this.destroy(disconnected());
+      return;
+    }
+    // Keep what was already pushed readable: the stream ends (and autoDestroy closes it) once the
+    // application has consumed it.
+    this.endReadable();
+  }
+
+  private failWaiters(err: Error): void {
+    const waiting = this.waitingForDrain;
+    this.waitingForDrain = [];
+    for (const cb of waiting) cb(err);
+    const pending = this.pendingWrite;
+    this.pendingWrite = null;
+    if (pending) pending.callback(err);
+  }
+
+  // ------------------------------------------------------------------ Duplex implementation
+
+  override _read(): void {
+    if (this.transport.isPaused()) this.transport.resume();
+  }
+
+  override _write(chunk: unknown, _encoding: BufferEncoding, callback: (err?: Error | null) => void): void {
+    const bytes = toBytes(chunk);
+    if (!this.engine.handshakeComplete) {
+      this.pendingWrite = { chunk: bytes, callback };
+      return;
+    }
+    this.writeNow(bytes, callback);
+  }
+
+  private writeNow(bytes: Uint8Array, callback: (err?: Error | null) => void): void {
+    if (this.transport.destroyed || this.transport.writableEnded) {
+      callback(epipe());
+      return;
+    }
+    try {
+      this.engine.write(bytes);
+    } catch (err) {
+      callback(err as Error);
+      return;
+    }
+    if (this.transportFull) this.waitingForDrain.push(callback);
+    else callback();
+  }
+
+  override _final(callback: (err?: Error | null) => void): void {
+    if (!this.engine.handshakeComplete && !this.engineFailed && !this.transport.destroyed) {
+      this.pendingFinal = callback;
+      return;
+    }
+    if (!this.engine.closed && !this.engineFailed) {
+      try {
+        this.engine.close(); // close_notify (RFC 2246 7.2.1), then end the transport as node:tls does
+      } catch (err) {
+        callback(err as Error);
+        return;
+      }
+    }
+    if (!this.transport.destroyed && !this.transport.writableEnded) this.transport.end();
+    callback();
+  }
+
+  override _destroy(err: Error | null, callback: (err?: Error | null) => void): void {
+    this.clearTimer();
+    const t = this.transport;
+    t.off('data', this.onTransportData);
+    this.failWaiters(err ?? epipe());
+    if (this.pendingFinal) {
+      const final = this.pendingFinal;
+      this.pendingFinal = null;
+      final(err ?? epipe());
+    }
+    if (!t.destroyed) {
+      if (this.engineFailed && !t.writableEnded) {
+        // A fatal alert may sit in the transport's write queue: let it go out, then close.
+        t.end();
+        const kill = setTimeout(() => t.destroy(), 1000);
+        kill.unref();
+        t.once('finish', () => {
+          clearTimeout(kill);
+          t.destroy();
+        });
+      } else {
+        t.destroy();
+      }
+    }
+    callback(err);
+  }
+
+  // ------------------------------------------------------------------ node:tls API
+
+  /** 'TLSv1' once the handshake completed, else null. */
+  getProtocol(): 'TLSv1' | null {
+    return this.engine.handshakeComplete ? this.engine.protocol : null;
+  }
+
+  getCipher(): CipherNameAndProtocol | undefined {
+    const s: CipherSuite | null = this.engine.cipherSuite;
+    if (!s || !this.engine.handshakeComplete) return undefined;
+    return { name: s.openssl, standardName: s.name, version: 'TLSv1' };
+  }
+
+  /** The peer's leaf certificate in node:tls's shape; with detailed, issuerCertificate links the chain. {} when none. */
+  getPeerCertificate(detailed = false): PeerCertificateShape {
+    const chain = this.engine.peerCertificates;
+    if (chain.length === 0) return {};
+    try {
+      return this.nodeShape(chain, detailed);
+    } catch {
+      return {}; // only reachable with rejectUnauthorized false and a chain whose tail does not parse
+    }
+  }
+
+  getSession(): SessionData | undefined {
+    return this.engine.session ?? undefined;
+  }
+
+  isSessionReused(): boolean {
+    return this.engine.resumed;
+  }
+
+  getFinished(): Buffer | undefined {
+    const f = this.engine.finished;
+    return f ? toBuffer(f) : undefined;
+  }
+
+  getPeerFinished(): Buffer | undefined {
+    const f = this.engine.peerFinished;
+    return f ? toBuffer(f) : undefined;
+  }
+
+  /** Client: the name sent in server_name. Server: the name the client asked for. null when none. */
+  get servername(): string | null {
+    if (this.engine.isServer) return this.engine.servername;
+    return this.sniName ?? null;
+  }
+
+  /** The engine, for diagnostics (handshake state, negotiated extensions). */
+  get connection(): Connection {
+    return this.engine;
+  }
+
+  // Passthrough to a net.Socket transport (undefined for other Duplexes).
+  private get net(): Partial<Socket> {
+    return this.transport as Partial<Socket>;
+  }
+  get remoteAddress(): string | undefined {
+    return this.net.remoteAddress;
+  }
+  get remotePort(): number | undefined {
+    return this.net.remotePort;
+  }
+  get remoteFamily(): string | undefined {
+    return this.net.remoteFamily;
+  }
+  get localAddress(): string | undefined {
+    return this.net.localAddress;
+  }
+  get localPort(): number | undefined {
+    return this.net.localPort;
+  }
+  address(): ReturnType<Socket['address']> | Record<string, never> {
+    return typeof this.net.address === 'function' ? this.net.address.call(this.transport) : {};
+  }
+  setNoDelay(noDelay?: boolean): this {
+    this.net.setNoDelay?.call(this.transport, noDelay);
+    return this;
+  }
+  setKeepAlive(enable?: boolean, initialDelay?: number): this {
+    this.net.setKeepAlive?.call(this.transport, enable, initialDelay);
+    return this;
+  }
+  /** As net.Socket#setTimeout: 'timeout' is emitted after ms of transport inactivity. */
+  setTimeout(ms: number, callback?: () => void): this {
+    this.net.setTimeout?.call(this.transport, ms);
+    if (callback) this.once('timeout', callback);
+    return this;
+  }
+  ref(): this {
+    this.net.ref?.call(this.transport);
+    return this;
+  }
+  unref(): this {
+    this.net.unref?.call(this.transport);
+    return this;
+  }
+}
+
+/** raw and pubkey as Buffers, as node:tls gives them (the x509 layer uses Uint8Array). */
+function withBuffers(shape: NodePeerCertificate): PeerCertificateShape {
+  const seen = new Map<NodePeerCertificate, PeerCertificateShape>();
+  const convert = (s: NodePeerCertificate): PeerCertificateShape => {
+    const done = seen.get(s);
+    if (done) return done;
+    const out: PeerCertificateShape = { ...s, raw: Buffer.from(s.raw), pubkey: Buffer.from(s.pubkey) };
+    seen.set(s, out);
+    if (s.issuerCertificate) out['issuerCertificate'] = convert(s.issuerCertificate);
+    return out;
+  };
+  return convert(shape);
+}
+
+function disconnected(): TLSError {
+  return new TLSError('ECONNRESET', 'Client network socket disconnected before secure TLS connection was established');
+}
+
+function epipe(): TLSError {
+  return new TLSError('EPIPE', 'the transport is closed');
+}
