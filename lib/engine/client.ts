@@ -74,7 +74,7 @@ export class ClientFlow extends HandshakeFlow {
     private readonly options: ClientEngineOptions,
   ) {
     super(host);
-    this.suites = resolveSuites(options.cipherSuites, 'client');
+    this.suites = resolveSuites(options.cipherSuites, 'client', { allowNullEncryption: options.allowNullEncryption });
     if ((options.certificateChain?.length ?? 0) > 0 && !options.privateKey) {
       throw new TypeError('a client certificate needs its privateKey');
     }

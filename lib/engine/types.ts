@@ -59,6 +59,8 @@ export interface CommonEngineOptions {
   cipherSuites?: readonly (string | number)[];
   /** Clock in milliseconds since the epoch; injectable for tests and replay. Default Date.now. */
   now?: () => number;
+  /** Allow TLS_RSA_WITH_NULL_* suites in cipherSuites (integrity only; TS 33.141 6.2). Off by default. */
+  allowNullEncryption?: boolean;
   /** Largest handshake message accepted, in bytes. */
   maxHandshakeMessageLength?: number;
 }
@@ -97,8 +99,6 @@ export interface ServerEngineOptions extends CommonEngineOptions {
   sessionStore?: SessionStore;
   /** TS 33.141 7.2(d) operator policy: refuse common suites with less than 128 bits of key. */
   requireEncryption128?: boolean;
-  /** Allow TLS_RSA_WITH_NULL_* suites in cipherSuites (integrity only; TS 33.141 6.2). */
-  allowNullEncryption?: boolean;
   /** The DHE group (default: RFC 3526 2048-bit MODP group). */
   dhGroup?: DhGroup;
 }
