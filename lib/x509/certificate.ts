@@ -806,19 +806,8 @@ function nodeIsCa(cert: X509Certificate): boolean {
 }
 
 function nodeShapeOne(cert: X509Certificate): NodePeerCertificate {
-  const shape: NodePeerCertificate = {
-    subject: cert.subject.object,
-    issuer: cert.issuer.object,
-    ca: nodeIsCa(cert),
-    pubkey: cert.publicKeyInfo,
-    valid_from: formatNodeDate(cert.notBefore),
-    valid_to: formatNodeDate(cert.notAfter),
-    fingerprint: fingerprint(cert.raw, 'sha1'),
-    fingerprint256: fingerprint(cert.raw, 'sha256'),
-    fingerprint512: fingerprint(cert.raw, 'sha512'),
-    serialNumber: cert.serialNumber,
-    raw: cert.raw,
-  };
+  // Same key order as Node 20 (X509ToObject), so the objects print alike.
+  const shape: Partial<NodePeerCertificate> = { subject: cert.subject.object, issuer: cert.issuer.object };
   const san = nodeSubjectAltName(cert);
   if (san !== undefined) shape.subjectaltname = san;
   const aia = cert.extensions.authorityInfoAccess;
@@ -830,13 +819,22 @@ function nodeShapeOne(cert: X509Certificate): NodePeerCertificate {
     }
     shape.infoAccess = info;
   }
+  shape.ca = nodeIsCa(cert);
   if (cert.publicKey.algorithm === 'rsa') {
     shape.modulus = cert.publicKey.rsa.n.toString(16).toUpperCase();
     shape.bits = cert.publicKeyBits;
     shape.exponent = '0x' + cert.publicKey.rsa.e.toString(16);
   } else if (cert.publicKeyBits) shape.bits = cert.publicKeyBits;
+  shape.pubkey = cert.publicKeyInfo;
+  shape.valid_from = formatNodeDate(cert.notBefore);
+  shape.valid_to = formatNodeDate(cert.notAfter);
+  shape.fingerprint = fingerprint(cert.raw, 'sha1');
+  shape.fingerprint256 = fingerprint(cert.raw, 'sha256');
+  shape.fingerprint512 = fingerprint(cert.raw, 'sha512');
   if (cert.extensions.extKeyUsage) shape.ext_key_usage = cert.extensions.extKeyUsage.oids.slice();
-  return shape;
+  shape.serialNumber = cert.serialNumber;
+  shape.raw = cert.raw;
+  return shape as NodePeerCertificate;
 }
 
 /**
