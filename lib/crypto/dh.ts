@@ -1,0 +1,170 @@
+/**
+ * Finite-field Diffie-Hellman for the DHE_RSA suites (RFC 2246 7.4.3 ServerDHParams, 7.4.7.2
+ * ClientDiffieHellmanPublic, 8.1.2 premaster): named groups for our server, validation of the
+ * groups and public values a peer sends, key generation and the shared secret.
+ */
+import type { RandomSource } from './provider.js';
+import { bigIntToMinimalBytes, bitLength, bytesToBigInt, modPow } from './bigint.js';
+import { AlertDescription } from '../alerts.js';
+import { TLSAlertError } from '../errors.js';
+
+export interface DhGroup {
+  readonly p: bigint;
+  readonly g: bigint;
+  /** Bit length of p. */
+  readonly bits: number;
+  /**
+   * Private exponent length in bits for a group whose structure we know (a safe prime from an RFC).
+   * Absent for a group a peer chose: the exponent is then full size, because a short exponent is
+   * only safe when p − 1 has no small factors besides 2, which we cannot check cheaply.
+   */
+  readonly exponentBits?: number;
+}
+
+function hexPrime(text: string): bigint {
+  return BigInt('0x' + text.replace(/\s+/g, ''));
+}
+
+/**
+ * RFC 3526 section 3, the 2048-bit MODP group (IKE group 14), generator 2.
+ * p = 2^2048 − 2^1984 − 1 + 2^64 · ([2^1918 π] + 124476). The same prime node:crypto calls 'modp14'.
+ * Exponent: RFC 3526 section 8 puts the group's strength at 110–160 bits and asks for an exponent
+ * of twice that; 320 bits covers the upper estimate.
+ */
+export const MODP_GROUP_14: DhGroup = Object.freeze({
+  p: hexPrime(`
+    FFFFFFFF FFFFFFFF C90FDAA2 2168C234 C4C6628B 80DC1CD1
+    29024E08 8A67CC74 020BBEA6 3B139B22 514A0879 8E3404DD
+    EF9519B3 CD3A431B 302B0A6D F25F1437 4FE1356D 6D51C245
+    E485B576 625E7EC6 F44C42E9 A637ED6B 0BFF5CB6 F406B7ED
+    EE386BFB 5A899FA5 AE9F2411 7C4B1FE6 49286651 ECE45B3D
+    C2007CB8 A163BF05 98DA4836 1C55D39A 69163FA8 FD24CF5F
+    83655D23 DCA3AD96 1C62F356 208552BB 9ED52907 7096966D
+    670C354E 4ABC9804 F1746C08 CA18217C 32905E46 2E36CE3B
+    E39E772C 180E8603 9B2783A2 EC07A28F B5C55DF0 6F4C52C9
+    DE2BCBF6 95581718 3995497C EA956AE5 15D22618 98FA0510
+    15728E5A 8AACAA68 FFFFFFFF FFFFFFFF`),
+  g: 2n,
+  bits: 2048,
+  exponentBits: 320,
+});
+
+/**
+ * RFC 7919 appendix A.1, ffdhe2048, generator 2.
+ * p = 2^2048 − 2^1984 + ([2^1918 · e] + 560316) · 2^64 − 1, a safe prime.
+ * Exponent: RFC 7919 section 5.2 asks for at least 225 bits for this group; we use 256.
+ */
+export const FFDHE2048: DhGroup = Object.freeze({
+  p: hexPrime(`
+    FFFFFFFF FFFFFFFF ADF85458 A2BB4A9A AFDC5620 273D3CF1
+    D8B9C583 CE2D3695 A9E13641 146433FB CC939DCE 249B3EF9
+    7D2FE363 630C75D8 F681B202 AEC4617A D3DF1ED5 D5FD6561
+    2433F51F 5F066ED0 85636555 3DED1AF3 B557135E 7F57C935
+    984F0C70 E0E68B77 E2A689DA F3EFE872 1DF158A1 36ADE735
+    30ACCA4F 483A797A BC0AB182 B324FB61 D108A94B B2C8E3FB
+    B96ADAB7 60D7F468 1D4F42A3 DE394DF4 AE56EDE7 6372BB19
+    0B07A7C8 EE0A6D70 9E02FCE1 CDF7E2EC C03404CD 28342F61
+    9172FE9C E98583FF 8E4F1232 EEF28183 C3FE3B1B 4C6FAD73
+    3BB5FCBC 2EC22005 C58EF183 7D1683B2 C6F34A26 C1B2EFFA
+    886B4238 61285C97 FFFFFFFF FFFFFFFF`),
+  g: 2n,
+  bits: 2048,
+  exponentBits: 256,
+});
+
+/**
+ * Largest prime we accept from a peer: exponentiation cost grows with the cube of the size, so an
+ * unbounded p is a denial of service. 10000 bits is OpenSSL's OPENSSL_DH_MAX_MODULUS_BITS.
+ */
+export const DH_MAX_PRIME_BITS = 10000;
+
+/**
+ * Checks the dh_p and dh_g a server sent in ServerKeyExchange and returns them as a group.
+ * - p shorter than minBits: insufficient_security (71). RFC 2246 has no alert for "your DH group is
+ *   too weak"; insufficient_security ("requires ciphers more secure than those supported",
+ *   7.2.2) is the nearest, and the alert RFC 7919 (section 4) uses when no acceptable FFDHE
+ *   group can be agreed.
+ * - p longer than maxBits, p even, or g outside 1 < g < p − 1: illegal_parameter (47).
+ */
+export function validateDhParams(p: Uint8Array, g: Uint8Array, minBits: number, maxBits = DH_MAX_PRIME_BITS): DhGroup {
+  const pv = bytesToBigInt(p);
+  const bits = bitLength(pv);
+  if (bits < minBits) {
+    throw new TLSAlertError(
+      AlertDescription.insufficient_security,
+      `DH prime of ${bits} bits is below the minimum of ${minBits} bits`,
+    );
+  }
+  if (bits > maxBits) {
+    throw new TLSAlertError(AlertDescription.illegal_parameter, `DH prime of ${bits} bits exceeds the limit of ${maxBits} bits`);
+  }
+  if ((pv & 1n) === 0n || pv < 5n) {
+    throw new TLSAlertError(AlertDescription.illegal_parameter, 'DH prime must be odd (RFC 2631 2.2: p is a large prime)');
+  }
+  const gv = bytesToBigInt(g);
+  if (gv <= 1n || gv >= pv - 1n) {
+    throw new TLSAlertError(
+      AlertDescription.illegal_parameter,
+      'DH generator must satisfy 1 < g < p-1 (NIST SP 800-56A 5.5.2; g = 0, 1 or p-1 yields a trivial secret)',
+    );
+  }
+  return { p: pv, g: gv, bits };
+}
+
+/**
+ * Checks a peer's public value (dh_Ys or dh_Yc) and returns it: 1 < Y < p − 1 (RFC 7919 5.1,
+ * NIST SP 800-56A 5.6.2.3.1). Y = 0, 1 or p − 1 would force the shared secret into {0, 1, p − 1}.
+ * Throws TLSAlertError illegal_parameter (47).
+ */
+export function validateDhPublic(p: bigint | Uint8Array, y: Uint8Array): bigint {
+  const pv = typeof p === 'bigint' ? p : bytesToBigInt(p);
+  const yv = bytesToBigInt(y);
+  if (yv <= 1n || yv >= pv - 1n) {
+    throw new TLSAlertError(AlertDescription.illegal_parameter, 'DH public value must satisfy 1 < Y < p-1 (RFC 7919 5.1)');
+  }
+  return yv;
+}
+
+export interface DhKeyPair {
+  /** The secret exponent x. */
+  readonly privateKey: bigint;
+  /** Y = g^x mod p as minimal big-endian bytes (dh_Ys / dh_Yc). */
+  readonly publicKey: Uint8Array;
+}
+
+/**
+ * A fresh key pair. The exponent has exactly `group.exponentBits` bits (top bit set) for a named
+ * group, else bits(p) − 1 bits, so 2 <= x < p − 1 always holds. TLSAlertError illegal_parameter
+ * if the group yields a degenerate public value (possible only for a peer's broken group).
+ */
+export function generateDhKeyPair(group: DhGroup, random: RandomSource): DhKeyPair {
+  const expBits = Math.max(2, Math.min(group.exponentBits ?? group.bits - 1, group.bits - 1));
+  const raw = bytesToBigInt(random((expBits + 7) >> 3));
+  const top = 1n << BigInt(expBits - 1);
+  const x = (raw & (top - 1n)) | top;
+  const y = modPow(group.g, x, group.p);
+  if (y <= 1n || y >= group.p - 1n) {
+    throw new TLSAlertError(AlertDescription.illegal_parameter, 'DH group yields a degenerate public value (g has tiny order)');
+  }
+  return { privateKey: x, publicKey: bigIntToMinimalBytes(y) };
+}
+
+/**
+ * Z = Y^x mod p with leading zero bytes stripped: the TLS premaster for DH (RFC 5246 8.1.2;
+ * RFC 2246 is silent on leading zeros, and every interoperating stack strips them).
+ * Validates the peer's value first (TLSAlertError illegal_parameter), and rejects Z = 1, which a
+ * peer can only cause with a value of small order.
+ */
+export function dhSharedSecret(group: DhGroup, privateKey: bigint, peerPublic: Uint8Array): Uint8Array {
+  const y = validateDhPublic(group.p, peerPublic);
+  const z = modPow(y, privateKey, group.p);
+  if (z <= 1n) {
+    throw new TLSAlertError(AlertDescription.illegal_parameter, 'DH shared secret is 1: peer public value has small order');
+  }
+  return bigIntToMinimalBytes(z);
+}
+
+/** dh_p and dh_g as minimal big-endian bytes, for ServerDHParams. */
+export function dhGroupBytes(group: DhGroup): { p: Uint8Array; g: Uint8Array } {
+  return { p: bigIntToMinimalBytes(group.p), g: bigIntToMinimalBytes(group.g) };
+}
