@@ -84,6 +84,8 @@ export interface X509Extensions {
     ipAddressBytes: Uint8Array[];
     uris: string[];
     emails: string[];
+    /** Every name in certificate order, including the kinds summarised above. */
+    names: GeneralName[];
     critical: boolean;
   };
   basicConstraints?: { cA: boolean; pathLength?: number; critical: boolean };
@@ -388,6 +390,33 @@ function checkDerForms(block: asn1js.AsnType, what: string): void {
   }
 }
 
+// asn1js gives typed classes for universal types and Primitive/Constructed for context tags; these
+// accessors read either shape and turn every surprise into a DecodeError.
+type Block = asn1js.BaseBlock;
+
+function kids(block: Block | undefined, what: string): Block[] {
+  const v = (block?.valueBlock as { value?: unknown } | undefined)?.value;
+  if (!block || !block.idBlock.isConstructed || !Array.isArray(v)) fail(`${what}: expected a constructed value`);
+  return v as Block[];
+}
+
+function seq(block: Block | undefined, what: string): Block[] {
+  if (!(block instanceof asn1js.Sequence)) fail(`${what}: expected a SEQUENCE`);
+  return kids(block, what);
+}
+
+/** Contents octets of a primitive value. */
+function octets(block: Block | undefined, what: string): Uint8Array {
+  const v = (block?.valueBlock as { valueHexView?: Uint8Array } | undefined)?.valueHexView;
+  if (!block || block.idBlock.isConstructed || !(v instanceof Uint8Array)) fail(`${what}: expected a primitive value`);
+  return v.slice();
+}
+
+function oidOf(block: Block | undefined, what: string): string {
+  if (!(block instanceof asn1js.ObjectIdentifier)) fail(`${what}: expected an OBJECT IDENTIFIER`);
+  return block.valueBlock.toString();
+}
+
 function bytesOf(block: { valueBlock: { valueHexView: Uint8Array } }): Uint8Array {
   return block.valueBlock.valueHexView.slice();
 }
@@ -395,41 +424,74 @@ function bytesOf(block: { valueBlock: { valueHexView: Uint8Array } }): Uint8Arra
 /** Hex uppercase of an INTEGER the way OpenSSL's BN_bn2hex prints it (Node's serialNumber). */
 function integerHex(bytes: Uint8Array): string {
   if (bytes.length === 0) return '0';
-  const negative = (bytes[0]! & 0x80) !== 0;
-  let mag = bytes;
-  if (negative) {
+  if (bytes[0]! & 0x80) {
     // two's complement → magnitude
     let x = 0n;
     for (const v of bytes) x = (x << 8n) | BigInt(v);
-    x = (1n << BigInt(bytes.length * 8)) - x;
-    let hex = x.toString(16).toUpperCase();
+    let hex = ((1n << BigInt(bytes.length * 8)) - x).toString(16).toUpperCase();
     if (hex.length % 2) hex = '0' + hex;
     return '-' + hex;
   }
   let i = 0;
-  while (i < mag.length - 1 && mag[i] === 0) i++;
-  mag = mag.subarray(i);
+  while (i < bytes.length - 1 && bytes[i] === 0) i++;
+  const mag = bytes.subarray(i);
   if (mag.length === 1 && mag[0] === 0) return '0';
   return toHex(mag).toUpperCase();
 }
 
-function attributeValue(value: asn1js.AsnType): string {
-  const v = (value as { valueBlock?: { value?: unknown } }).valueBlock?.value;
-  if (typeof v === 'string') return v;
-  // Not a string type: RFC 4514 2.4 hex form of the whole DER value.
-  return '#' + toHex((value as asn1js.BaseBlock).valueBeforeDecodeView);
+const latin1 = (b: Uint8Array): string => {
+  let s = '';
+  for (let i = 0; i < b.length; i++) s += String.fromCharCode(b[i]!);
+  return s;
+};
+const utf8Decoder = new TextDecoder('utf-8');
+
+/** DirectoryString and friends as text; non-string values in RFC 4514 "#hex" form. */
+function attributeValue(block: Block, what: string): string {
+  if (block.idBlock.tagClass !== 1 || block.idBlock.isConstructed) return '#' + toHex(block.valueBeforeDecodeView);
+  const tag = block.idBlock.tagNumber;
+  if (tag === 12 /* UTF8String */) return utf8Decoder.decode(octets(block, what));
+  // Printable, Numeric, IA5, Visible: ASCII. Teletex (T61) is read as Latin-1, as OpenSSL does.
+  if (tag === 19 || tag === 18 || tag === 22 || tag === 26 || tag === 20) return latin1(octets(block, what));
+  if (tag === 30 /* BMPString, UCS-2 big-endian */) {
+    const b = octets(block, what);
+    if (b.length % 2) fail(`${what}: BMPString of odd length`);
+    let s = '';
+    for (let i = 0; i < b.length; i += 2) s += String.fromCharCode((b[i]! << 8) | b[i + 1]!);
+    return s;
+  }
+  if (tag === 28 /* UniversalString, UCS-4 big-endian */) {
+    const b = octets(block, what);
+    if (b.length % 4) fail(`${what}: UniversalString length not a multiple of 4`);
+    let s = '';
+    for (let i = 0; i < b.length; i += 4) {
+      const cp = ((b[i]! << 24) | (b[i + 1]! << 16) | (b[i + 2]! << 8) | b[i + 3]!) >>> 0;
+      s += cp <= 0x10ffff ? String.fromCodePoint(cp) : '\ufffd';
+    }
+    return s;
+  }
+  return '#' + toHex(block.valueBeforeDecodeView);
 }
 
-function nameAttributes(rdns: pkijs.RelativeDistinguishedNames): NameAttribute[] {
-  return rdns.typesAndValues.map((tv) => ({
-    type: tv.type,
-    shortName: NAME_SHORT[tv.type] ?? tv.type,
-    value: attributeValue(tv.value as asn1js.AsnType),
-  }));
+/** Name ::= SEQUENCE OF RelativeDistinguishedName (SET SIZE (1..MAX) OF AttributeTypeAndValue), flattened in order. */
+function nameAttributesOf(block: Block, what: string): NameAttribute[] {
+  const out: NameAttribute[] = [];
+  for (const rdn of seq(block, what)) {
+    if (!(rdn instanceof asn1js.Set)) fail(`${what}: RDN is not a SET`);
+    const atvs = kids(rdn, what);
+    if (atvs.length === 0) fail(`${what}: empty RDN`);
+    for (const atv of atvs) {
+      const [type, value, extra] = seq(atv, `${what} attribute`);
+      if (!value || extra) fail(`${what}: attribute is not {type, value}`);
+      const oid = oidOf(type, `${what} attribute type`);
+      out.push({ type: oid, shortName: NAME_SHORT[oid] ?? oid, value: attributeValue(value, what) });
+    }
+  }
+  return out;
 }
 
-function parseName(rdns: pkijs.RelativeDistinguishedNames, block: asn1js.AsnType): X509Name {
-  const attributes = nameAttributes(rdns);
+function parseName(block: Block, what: string): X509Name {
+  const attributes = nameAttributesOf(block, what);
   const object: Record<string, string | string[]> = Object.create(null);
   for (const a of attributes) {
     const prev = object[a.shortName];
@@ -437,12 +499,7 @@ function parseName(rdns: pkijs.RelativeDistinguishedNames, block: asn1js.AsnType
     else if (Array.isArray(prev)) prev.push(a.value);
     else object[a.shortName] = [prev, a.value];
   }
-  return {
-    attributes,
-    object,
-    der: (block as asn1js.BaseBlock).valueBeforeDecodeView.slice(),
-    text: attributes.map((a) => `${a.shortName}=${a.value}`).join('\n'),
-  };
+  return { attributes, object, der: block.valueBeforeDecodeView.slice(), text: attributes.map((a) => `${a.shortName}=${a.value}`).join('\n') };
 }
 
 function parseTime(t: pkijs.Time, what: string): Date {
@@ -451,19 +508,77 @@ function parseTime(t: pkijs.Time, what: string): Date {
   return d;
 }
 
-/** Parse an extension value with a pkijs class, strictly (whole value, DER forms). */
-function extValue<T>(bytes: Uint8Array, what: string, make: (schema: asn1js.AsnType) => T): T {
-  const root = parseDer(bytes, what);
-  try {
-    return make(root);
-  } catch (e) {
-    fail(`${what}: ${(e as Error).message}`);
+/** Dotted text of an OBJECT IDENTIFIER's contents octets (registeredID is IMPLICIT, so asn1js does not decode it). */
+function oidText(b: Uint8Array, what: string): string {
+  const arcs: bigint[] = [];
+  let v = 0n;
+  for (let i = 0; i < b.length; i++) {
+    if (v === 0n && b[i] === 0x80) fail(`${what}: non-minimal OID arc`);
+    v = (v << 7n) | BigInt(b[i]! & 0x7f);
+    if (!(b[i]! & 0x80)) {
+      arcs.push(v);
+      v = 0n;
+    } else if (i === b.length - 1) fail(`${what}: truncated OID`);
+  }
+  if (arcs.length === 0) fail(`${what}: empty OID`);
+  const first = arcs[0]! < 40n ? 0n : arcs[0]! < 80n ? 1n : 2n;
+  return [first, arcs[0]! - first * 40n, ...arcs.slice(1)].join('.');
+}
+
+/** RFC 4514 string form: last RDN first, special characters backslash-escaped (what OpenSSL/Node print for DirName). */
+export function rfc4514(attributes: readonly NameAttribute[]): string {
+  const escape = (v: string): string =>
+    v
+      .replace(/[\\"+,;<>]/g, (c) => '\\' + c)
+      .replace(/^[ #]/, (c) => '\\' + c)
+      .replace(/ $/, '\\ ');
+  return attributes
+    .slice()
+    .reverse()
+    .map((a) => `${a.shortName}=${escape(a.value)}`)
+    .join(',');
+}
+
+export type GeneralNameKind = 'otherName' | 'email' | 'dns' | 'x400Address' | 'dirName' | 'ediPartyName' | 'uri' | 'ip' | 'registeredId';
+const GENERAL_NAME_KINDS: GeneralNameKind[] = ['otherName', 'email', 'dns', 'x400Address', 'dirName', 'ediPartyName', 'uri', 'ip', 'registeredId'];
+
+export interface GeneralName {
+  kind: GeneralNameKind;
+  /** Text for email/dns/uri (IA5String bytes read as Latin-1), ip (formatIp), registeredId (dotted OID), dirName (RFC 4514). Empty for the rest. */
+  value: string;
+  /** The 4 or 16 address bytes of an ip name. */
+  ip?: Uint8Array;
+}
+
+/** RFC 5280 4.2.1.6 GeneralName (context-tagged CHOICE). */
+function generalName(block: Block, what: string): GeneralName {
+  if (block.idBlock.tagClass !== 3 || block.idBlock.tagNumber > 8) fail(`${what}: not a GeneralName`);
+  const kind = GENERAL_NAME_KINDS[block.idBlock.tagNumber]!;
+  switch (kind) {
+    case 'email':
+    case 'dns':
+    case 'uri':
+      return { kind, value: latin1(octets(block, `${what} ${kind}`)) };
+    case 'ip': {
+      const ip = octets(block, `${what} iPAddress`);
+      if (ip.length !== 4 && ip.length !== 16) fail(`${what}: iPAddress of ${ip.length} bytes`);
+      return { kind, value: formatIp(ip), ip };
+    }
+    case 'registeredId':
+      return { kind, value: oidText(octets(block, `${what} registeredID`), what) };
+    case 'dirName': {
+      const [name, extra] = kids(block, `${what} directoryName`);
+      if (!name || extra) fail(`${what}: directoryName holds one Name`);
+      return { kind, value: rfc4514(nameAttributesOf(name, `${what} directoryName`)) };
+    }
+    default:
+      if (!block.idBlock.isConstructed) fail(`${what}: ${kind} must be constructed`);
+      return { kind, value: '' };
   }
 }
 
-function parseKeyUsage(bytes: Uint8Array): KeyUsageName[] {
-  const root = parseDer(bytes, 'keyUsage');
-  if (!(root instanceof asn1js.BitString)) fail('keyUsage is not a BIT STRING');
+function parseKeyUsage(root: Block): KeyUsageName[] {
+  if (!(root instanceof asn1js.BitString) || root.valueBlock.isConstructed) fail('keyUsage is not a BIT STRING');
   const v = root.valueBlock.valueHexView;
   const bitCount = v.length * 8 - root.valueBlock.unusedBits;
   const usages: KeyUsageName[] = [];
@@ -473,23 +588,21 @@ function parseKeyUsage(bytes: Uint8Array): KeyUsageName[] {
   return usages;
 }
 
-function generalNameText(g: pkijs.GeneralName, what: string): { type: number; text: string; bytes?: Uint8Array } {
-  switch (g.type) {
-    case 1: // rfc822Name
-    case 2: // dNSName
-    case 6: // uniformResourceIdentifier
-      if (typeof g.value !== 'string') fail(`${what}: malformed IA5String name`);
-      return { type: g.type, text: g.value };
-    case 7: {
-      const ip = bytesOf(g.value as asn1js.OctetString);
-      if (ip.length !== 4 && ip.length !== 16) fail(`${what}: iPAddress of ${ip.length} bytes`);
-      return { type: 7, text: formatIp(ip), bytes: ip };
-    }
-    case 8:
-      return { type: 8, text: String(g.value) };
-    default:
-      return { type: g.type, text: '' };
+/** BasicConstraints ::= SEQUENCE { cA BOOLEAN DEFAULT FALSE, pathLenConstraint INTEGER (0..MAX) OPTIONAL } */
+function parseBasicConstraints(root: Block, critical: boolean): NonNullable<X509Extensions['basicConstraints']> {
+  const items = seq(root, 'basicConstraints');
+  let i = 0;
+  const out: NonNullable<X509Extensions['basicConstraints']> = { cA: false, critical };
+  if (items[i] instanceof asn1js.Boolean) out.cA = (items[i++] as asn1js.Boolean).valueBlock.value === true;
+  if (items[i] !== undefined) {
+    const p = items[i++];
+    if (!(p instanceof asn1js.Integer)) fail('basicConstraints: pathLenConstraint is not an INTEGER');
+    const n = p.valueBlock.valueDec;
+    if (p.valueBlock.isHexOnly || !Number.isSafeInteger(n) || n < 0) fail('basicConstraints: bad pathLenConstraint');
+    out.pathLength = n;
   }
+  if (i !== items.length) fail('basicConstraints: unexpected elements');
+  return out;
 }
 
 function parseExtensions(list: pkijs.Extension[] | undefined): X509Extensions {
@@ -498,69 +611,68 @@ function parseExtensions(list: pkijs.Extension[] | undefined): X509Extensions {
   const seen = new Set<string>();
   for (const ext of list) {
     const oid = ext.extnID;
+    const name = EXTENSION_NAMES[oid] ?? oid;
     // RFC 5280 4.2: "A certificate MUST NOT include more than one instance of a particular extension."
-    if (seen.has(oid)) fail(`duplicate extension ${EXTENSION_NAMES[oid] ?? oid}`);
+    if (seen.has(oid)) fail(`duplicate extension ${name}`);
     seen.add(oid);
-    if (ext.extnValue.valueBlock.isConstructed) fail(`extension ${oid}: constructed OCTET STRING`);
+    if (ext.extnValue.valueBlock.isConstructed) fail(`extension ${name}: constructed OCTET STRING`);
     const value = bytesOf(ext.extnValue);
     const critical = ext.critical === true;
     let understood = true;
     switch (oid) {
       case OID.subjectAltName: {
-        const alt = extValue(value, 'subjectAltName', (schema) => new pkijs.AltName({ schema }));
-        const san = { dnsNames: [] as string[], ipAddresses: [] as string[], ipAddressBytes: [] as Uint8Array[], uris: [] as string[], emails: [] as string[], critical };
-        for (const g of alt.altNames) {
-          const n = generalNameText(g, 'subjectAltName');
-          if (n.type === 2) san.dnsNames.push(n.text);
-          else if (n.type === 7) {
-            san.ipAddresses.push(n.text);
-            san.ipAddressBytes.push(n.bytes!);
-          } else if (n.type === 6) san.uris.push(n.text);
-          else if (n.type === 1) san.emails.push(n.text);
-        }
-        out.subjectAltName = san;
+        const names = seq(parseDer(value, name), name).map((g) => generalName(g, name));
+        const pick = (k: GeneralNameKind): string[] => names.filter((n) => n.kind === k).map((n) => n.value);
+        out.subjectAltName = {
+          dnsNames: pick('dns'),
+          ipAddresses: pick('ip'),
+          ipAddressBytes: names.filter((n) => n.kind === 'ip').map((n) => n.ip!),
+          uris: pick('uri'),
+          emails: pick('email'),
+          names,
+          critical,
+        };
         break;
       }
-      case OID.basicConstraints: {
-        const bc = extValue(value, 'basicConstraints', (schema) => new pkijs.BasicConstraints({ schema }));
-        const entry: { cA: boolean; pathLength?: number; critical: boolean } = { cA: bc.cA === true, critical };
-        if (bc.pathLenConstraint !== undefined) {
-          const p = bc.pathLenConstraint;
-          if (typeof p !== 'number' || !Number.isSafeInteger(p) || p < 0) fail('basicConstraints: bad pathLenConstraint');
-          entry.pathLength = p;
-        }
-        out.basicConstraints = entry;
+      case OID.basicConstraints:
+        out.basicConstraints = parseBasicConstraints(parseDer(value, name), critical);
         break;
-      }
       case OID.keyUsage:
-        out.keyUsage = { usages: parseKeyUsage(value), critical };
+        out.keyUsage = { usages: parseKeyUsage(parseDer(value, name)), critical };
         break;
       case OID.extKeyUsage: {
-        const eku = extValue(value, 'extKeyUsage', (schema) => new pkijs.ExtKeyUsage({ schema }));
-        const oids = eku.keyPurposes.slice();
+        const oids = seq(parseDer(value, name), name).map((b) => oidOf(b, name));
         out.extKeyUsage = { oids, names: oids.map((o) => EKU_NAMES[o] ?? o), critical };
         break;
       }
       case OID.subjectKeyIdentifier: {
-        const root = parseDer(value, 'subjectKeyIdentifier');
+        const root = parseDer(value, name);
         if (!(root instanceof asn1js.OctetString)) fail('subjectKeyIdentifier is not an OCTET STRING');
-        out.subjectKeyIdentifier = toHex(root.valueBlock.valueHexView).toUpperCase();
+        out.subjectKeyIdentifier = toHex(octets(root, name)).toUpperCase();
         break;
       }
       case OID.authorityKeyIdentifier: {
-        const aki = extValue(value, 'authorityKeyIdentifier', (schema) => new pkijs.AuthorityKeyIdentifier({ schema }));
-        if (aki.keyIdentifier) out.authorityKeyIdentifier = toHex(aki.keyIdentifier.valueBlock.valueHexView).toUpperCase();
+        // SEQUENCE { keyIdentifier [0] IMPLICIT OCTET STRING OPTIONAL, authorityCertIssuer [1] OPTIONAL, authorityCertSerialNumber [2] OPTIONAL }
+        const items = seq(parseDer(value, name), name);
+        let last = -1;
+        for (const item of items) {
+          const tag = item.idBlock.tagClass === 3 ? item.idBlock.tagNumber : 99;
+          if (tag > 2 || tag <= last) fail(`${name}: unexpected element`);
+          last = tag;
+          if (tag === 0) out.authorityKeyIdentifier = toHex(octets(item, name)).toUpperCase();
+        }
         break;
       }
       case OID.authorityInfoAccess: {
-        const aia = extValue(value, 'authorityInfoAccess', (schema) => new pkijs.InfoAccess({ schema }));
         const info = { ocsp: [] as string[], caIssuers: [] as string[], entries: [] as { method: string; location: string }[] };
-        for (const d of aia.accessDescriptions) {
-          const loc = generalNameText(d.accessLocation, 'authorityInfoAccess');
-          const location = loc.type === 6 ? `URI:${loc.text}` : loc.text;
-          info.entries.push({ method: d.accessMethod, location });
-          if (loc.type === 6 && d.accessMethod === '1.3.6.1.5.5.7.48.1') info.ocsp.push(loc.text);
-          if (loc.type === 6 && d.accessMethod === '1.3.6.1.5.5.7.48.2') info.caIssuers.push(loc.text);
+        for (const desc of seq(parseDer(value, name), name)) {
+          const [m, loc, extra] = seq(desc, name);
+          if (!loc || extra) fail(`${name}: AccessDescription is not {method, location}`);
+          const method = oidOf(m, name);
+          const g = generalName(loc, name);
+          info.entries.push({ method, location: g.kind === 'uri' ? `URI:${g.value}` : g.value });
+          if (g.kind === 'uri' && method === '1.3.6.1.5.5.7.48.1') info.ocsp.push(g.value);
+          if (g.kind === 'uri' && method === '1.3.6.1.5.5.7.48.2') info.caIssuers.push(g.value);
         }
         out.authorityInfoAccess = info;
         break;
@@ -568,7 +680,7 @@ function parseExtensions(list: pkijs.Extension[] | undefined): X509Extensions {
       default:
         understood = false;
     }
-    out.all.push({ oid, name: EXTENSION_NAMES[oid] ?? oid, critical, value, understood });
+    out.all.push({ oid, name, critical, value, understood });
   }
   return out;
 }
@@ -600,6 +712,15 @@ function parseInner(der: Uint8Array): X509Certificate {
   const issuerBlock = tbsItems[base + 2]!;
   const subjectBlock = tbsItems[base + 4]!;
   const spkiBlock = tbsItems[base + 5]!;
+  // Whatever pkijs tolerates, the outer structure has exactly three elements and the TBS nothing
+  // after subjectPublicKeyInfo but [1], [2], [3] in that order.
+  if (top.length !== 3) fail(`Certificate has ${top.length} elements, not 3`);
+  let lastTag = 0;
+  for (const extra of tbsItems.slice(base + 6)) {
+    const tag = extra.idBlock.tagClass === 3 ? extra.idBlock.tagNumber : 99;
+    if (tag < 1 || tag > 3 || tag <= lastTag) fail('unexpected element after subjectPublicKeyInfo');
+    lastTag = tag;
+  }
 
   if (!Number.isSafeInteger(cert.version) || cert.version < 0 || cert.version > 2) fail(`unknown version ${cert.version}`);
   const version = cert.version + 1;
@@ -616,8 +737,8 @@ function parseInner(der: Uint8Array): X509Certificate {
 
   const publicKeyInfo = spkiBlock.valueBeforeDecodeView.slice();
   const { key, bits } = parsePublicKey(publicKeyInfo);
-  const subject = parseName(cert.subject, subjectBlock);
-  const issuer = parseName(cert.issuer, issuerBlock);
+  const subject = parseName(subjectBlock, 'subject');
+  const issuer = parseName(issuerBlock, 'issuer');
 
   return {
     raw: der.slice(),
@@ -775,23 +896,17 @@ function nodeIp(bytes: Uint8Array): string {
 
 /** Node's subjectaltname string: "DNS:a, DNS:b, IP Address:1.2.3.4, URI:http://x/". */
 export function nodeSubjectAltName(cert: X509Certificate): string | undefined {
-  const ext = cert.extensions.all.find((e) => e.oid === OID.subjectAltName);
-  if (!ext) return undefined;
-  // Re-read in order: the typed summary groups names by kind, Node keeps certificate order.
-  const alt = extValue(ext.value, 'subjectAltName', (schema) => new pkijs.AltName({ schema }));
+  const san = cert.extensions.subjectAltName;
+  if (!san) return undefined;
   const parts: string[] = [];
-  for (const g of alt.altNames) {
-    const n = generalNameText(g, 'subjectAltName');
-    if (n.type === 2) parts.push(`DNS:${nodeSafeName(n.text)}`);
-    else if (n.type === 1) parts.push(`email:${nodeSafeName(n.text)}`);
-    else if (n.type === 6) parts.push(`URI:${nodeSafeName(n.text)}`);
-    else if (n.type === 7) parts.push(`IP Address:${nodeIp(n.bytes!)}`);
-    else if (n.type === 8) parts.push(`Registered ID:${n.text}`);
-    else if (n.type === 4) {
-      const attrs = nameAttributes(g.value as pkijs.RelativeDistinguishedNames);
-      parts.push(`DirName:${nodeSafeName(attrs.map((a) => `${a.shortName}=${a.value}`).join(','))}`);
-    }
-    else if (n.type === 0) parts.push('othername:<unsupported>');
+  for (const n of san.names) {
+    if (n.kind === 'dns') parts.push(`DNS:${nodeSafeName(n.value)}`);
+    else if (n.kind === 'email') parts.push(`email:${nodeSafeName(n.value)}`);
+    else if (n.kind === 'uri') parts.push(`URI:${nodeSafeName(n.value)}`);
+    else if (n.kind === 'ip') parts.push(`IP Address:${nodeIp(n.ip!)}`);
+    else if (n.kind === 'registeredId') parts.push(`Registered ID:${n.value}`);
+    else if (n.kind === 'dirName') parts.push(`DirName:${nodeSafeName(n.value)}`);
+    else if (n.kind === 'otherName') parts.push('othername:<unsupported>');
   }
   return parts.join(', ');
 }

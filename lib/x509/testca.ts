@@ -232,8 +232,9 @@ function randomSerial(): bigint {
 }
 
 function extension(oid: string, critical: boolean, value: Uint8Array | ArrayBuffer): pkijs.Extension {
-  const bytes = value instanceof Uint8Array ? value : new Uint8Array(value);
-  return new pkijs.Extension({ extnID: oid, critical, extnValue: bytes.slice().buffer });
+  // A fresh copy: .slice() of a Node Buffer is a view into its shared pool, whose .buffer is the whole pool.
+  const bytes = new Uint8Array(value instanceof Uint8Array ? value : new Uint8Array(value));
+  return new pkijs.Extension({ extnID: oid, critical, extnValue: bytes.buffer });
 }
 
 function keyUsageDer(usages: KeyUsageName[]): Uint8Array {
