@@ -33,7 +33,7 @@ import { decodeDheServerKeyExchange, type ServerDHParams } from '../messages/ser
 import { ClientCertificateType, HandshakeType } from '../messages/types.js';
 import { ExtensionType, type Extension } from '../messages/extensions/types.js';
 import { encodeServerNameList, isValidHostName } from '../messages/extensions/server-name.js';
-import { decodeRenegotiationInfo } from '../messages/extensions/renegotiation-info.js';
+import { decodeRenegotiationInfo, encodeRenegotiationInfo } from '../messages/extensions/renegotiation-info.js';
 import { resolveSuites } from '../policy/suite-selection.js';
 import { TLS_1_0 } from '../record/constants.js';
 import type { RawHandshakeMessage } from '../record/handshake-reassembler.js';
@@ -42,7 +42,7 @@ import { bytesEqual, concatBytes, constantTimeEqual, DecodeError } from '../util
 import { parseCertificate } from '../x509/certificate.js';
 import type { Connection } from './connection.js';
 import { HandshakeFlow } from './flow.js';
-import type { ClientEngineOptions, SessionData } from './types.js';
+import type { ClientEngineOptions, RenegotiationContext, SessionData } from './types.js';
 
 type ClientState =
   | 'START'
@@ -72,8 +72,9 @@ export class ClientFlow extends HandshakeFlow {
   constructor(
     host: Connection,
     private readonly options: ClientEngineOptions,
+    previous: RenegotiationContext | null = null,
   ) {
-    super(host);
+    super(host, previous);
     this.suites = resolveSuites(options.cipherSuites, 'client', { allowNullEncryption: options.allowNullEncryption });
     if ((options.certificateChain?.length ?? 0) > 0 && !options.privateKey) {
       throw new TypeError('a client certificate needs its privateKey');
@@ -86,20 +87,26 @@ export class ClientFlow extends HandshakeFlow {
 
   start(): void {
     this.clientRandom = this.host.provider.random(32);
-    const session = this.usableSession();
+    // A renegotiation is always a full handshake here (no session offered).
+    const session = this.previous ? null : this.usableSession();
     this.offeredSession = session;
     const extensions: Extension[] = [];
     const name = this.options.servername;
     if (name && isValidHostName(name)) {
       extensions.push({ type: ExtensionType.server_name, data: encodeServerNameList([name]) });
     }
+    if (this.previous) {
+      // RFC 5746 3.5: a renegotiating ClientHello carries client_verify_data, never the SCSV.
+      extensions.push({ type: ExtensionType.renegotiation_info, data: encodeRenegotiationInfo(this.previous.clientVerifyData) });
+    }
     this.sentExtensions = new Set(extensions.map((e) => e.type));
+    const suiteIds = this.suites.map((s) => s.id);
     const hello: ClientHello = {
       version: TLS_1_0,
       random: this.clientRandom,
       sessionId: session ? session.id : new Uint8Array(0),
-      // RFC 5746 3.3: signal secure renegotiation with the SCSV (works with extension-intolerant servers).
-      cipherSuites: [...this.suites.map((s) => s.id), TLS_EMPTY_RENEGOTIATION_INFO_SCSV],
+      // RFC 5746 3.4: signal secure renegotiation with the SCSV (works with extension-intolerant servers).
+      cipherSuites: this.previous ? suiteIds : [...suiteIds, TLS_EMPTY_RENEGOTIATION_INFO_SCSV],
       compressionMethods: [0],
       extensions: extensions.length > 0 ? extensions : null,
     };
@@ -195,12 +202,19 @@ export class ClientFlow extends HandshakeFlow {
 
   /** RFC 3546 2.3: only extensions we asked for; RFC 5746: renegotiation_info is always allowed (we sent the SCSV). */
   private checkServerExtensions(extensions: Extension[]): void {
+    let sawRenegotiationInfo = false;
     for (const ext of extensions) {
       if (ext.type === ExtensionType.renegotiation_info) {
-        if (decodeRenegotiationInfo(ext.data).length !== 0) {
-          throw new TLSAlertError(AlertDescription.handshake_failure, 'RFC 5746 3.4: non-empty renegotiation_info in the initial handshake');
+        const value = decodeRenegotiationInfo(ext.data);
+        const expected = this.previous ? concatBytes(this.previous.clientVerifyData, this.previous.serverVerifyData) : new Uint8Array(0);
+        if (!constantTimeEqual(value, expected)) {
+          throw new TLSAlertError(
+            AlertDescription.handshake_failure,
+            this.previous ? 'RFC 5746 3.5: renegotiation_info does not match the previous Finished values' : 'RFC 5746 3.4: non-empty renegotiation_info in the initial handshake',
+          );
         }
         this.secureRenegotiation = true;
+        sawRenegotiationInfo = true;
         continue;
       }
       if (!this.sentExtensions.has(ext.type)) {
@@ -209,6 +223,9 @@ export class ClientFlow extends HandshakeFlow {
       if (ext.type === ExtensionType.server_name && ext.data.length !== 0) {
         throw new DecodeError('ServerHello server_name extension must be empty');
       }
+    }
+    if (this.previous && !sawRenegotiationInfo) {
+      throw new TLSAlertError(AlertDescription.handshake_failure, 'RFC 5746 3.5: renegotiating server did not send renegotiation_info');
     }
   }
 

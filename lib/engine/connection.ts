@@ -33,7 +33,8 @@ type Phase = 'idle' | 'handshaking' | 'open' | 'closed' | 'failed';
 export class Connection {
   readonly isServer: boolean;
   /** @internal */ readonly provider: CryptoProvider;
-  /** @internal */ readonly transcript = new Transcript();
+  /** @internal The transcript of the handshake in progress (a new one for each renegotiation). */
+  transcript = new Transcript();
   /** @internal */ readonly events: EngineEvents;
   /** @internal */ readonly now: () => number;
 
@@ -42,8 +43,13 @@ export class Connection {
   private readonly reassembler: HandshakeReassembler;
   private readProtection = RecordProtection.none();
   private writeProtection = RecordProtection.none();
-  private pending: PendingStates | null = null;
-  private readonly flow: HandshakeFlow;
+  private pendingRead: PendingStates['read'] | null = null;
+  private pendingWrite: PendingStates['write'] | null = null;
+  /** The handshake in progress, or the last one. */
+  private flow: HandshakeFlow;
+  /** The last completed handshake: what the getters report while a renegotiation runs. */
+  private established: HandshakeFlow | null = null;
+  private readonly options: EngineOptions;
   private readonly outQueue: Uint8Array[] = [];
   private handshakeOut: Uint8Array[] = [];
   private busy = false;
@@ -63,6 +69,7 @@ export class Connection {
     this.splitRecords = options.splitRecords ?? !this.isServer;
     this.reader = new RecordReader({ acceptSSLv2Hello: this.isServer });
     this.reassembler = new HandshakeReassembler(options.maxHandshakeMessageLength);
+    this.options = options;
     // Configuration errors surface here, at construction, as TLSConfigError.
     this.flow = options.isServer === true ? new ServerFlow(this, options) : new ClientFlow(this, options);
   }
@@ -111,41 +118,70 @@ export class Connection {
   }
 
   get handshakeComplete(): boolean {
-    return this.flow.complete;
+    return this.established !== null;
   }
   get closed(): boolean {
     return this.phase === 'closed' || this.phase === 'failed';
   }
   get protocol(): 'TLSv1' | null {
-    return this.flow.complete ? 'TLSv1' : null;
+    return this.established ? 'TLSv1' : null;
+  }
+  /** Reports the last completed handshake while a renegotiation runs. */
+  private get current(): HandshakeFlow {
+    return this.established ?? this.flow;
   }
   get cipherSuite(): CipherSuite | null {
-    return this.flow.suite;
+    return this.current.suite;
   }
   get peerCertificates(): readonly Uint8Array[] {
-    return this.flow.peerCertificates;
+    return this.current.peerCertificates;
   }
   get session(): SessionData | null {
-    return this.flow.session;
+    return this.current.session;
   }
   get resumed(): boolean {
-    return this.flow.resumed;
+    return this.current.resumed;
   }
   get finished(): Uint8Array | null {
-    return this.flow.ownFinished;
+    return this.current.ownFinished;
   }
   get peerFinished(): Uint8Array | null {
-    return this.flow.peerFinished;
+    return this.current.peerFinished;
   }
   get servername(): string | null {
-    return this.flow.servername;
+    return this.current.servername;
   }
   get peerVerdict(): CertificateVerdict | null {
-    return this.flow.peerVerdict;
+    return this.current.peerVerdict;
   }
-  /** Server side: the client asked for secure renegotiation signalling (RFC 5746). */
+  /** Both sides signalled RFC 5746 secure renegotiation. */
   get secureRenegotiation(): boolean {
-    return this.flow.secureRenegotiation;
+    return this.current.secureRenegotiation;
+  }
+  /** True while a renegotiation handshake runs over the established connection. */
+  get renegotiating(): boolean {
+    return this.established !== null && this.flow !== this.established;
+  }
+
+  /**
+   * Starts a secure renegotiation (RFC 5746): the client sends a new ClientHello, the server a
+   * HelloRequest. Only with `renegotiation: 'secure'` and when both sides signalled support.
+   */
+  renegotiate(): void {
+    if (this.phase !== 'open' || this.sentCloseNotify) throw new TLSError('ERR_TLS_NOT_CONNECTED', 'cannot renegotiate: connection is not open');
+    if (this.options.renegotiation !== 'secure') throw new TLSError('ERR_TLS_RENEGOTIATION_DISABLED', "renegotiation needs the option renegotiation: 'secure'");
+    if (!this.current.secureRenegotiation) {
+      throw new TLSError('ERR_TLS_RENEGOTIATION_DISABLED', 'the peer did not signal RFC 5746 secure renegotiation; insecure renegotiation is never done');
+    }
+    if (this.renegotiating) return;
+    this.guard(() => {
+      if (this.isServer) {
+        this.handshakeOut.push(encodeHandshake(HandshakeType.hello_request, new Uint8Array(0)));
+      } else {
+        this.beginRenegotiation().start();
+      }
+    });
+    this.flushOutput();
   }
 
   // ---- services for the flows (internal) -----------------------------------------------------
@@ -159,15 +195,17 @@ export class Connection {
 
   /** @internal Installs the keys that the next ChangeCipherSpec (each direction) makes current. */
   setPendingStates(states: PendingStates): void {
-    this.pending = states;
+    this.pendingRead = states.read;
+    this.pendingWrite = states.write;
   }
 
   /** @internal Flushes queued handshake messages, sends ChangeCipherSpec, and switches the write state. */
   sendChangeCipherSpec(): void {
-    if (!this.pending) throw new Error('engine bug: ChangeCipherSpec without pending state');
+    if (!this.pendingWrite) throw new Error('engine bug: ChangeCipherSpec without pending state');
     this.flushHandshake();
     this.outQueue.push(this.writeProtection.seal(ContentType.change_cipher_spec, TLS_1_0, encodeChangeCipherSpec()));
-    this.writeProtection = this.pending.write;
+    this.writeProtection = this.pendingWrite;
+    this.pendingWrite = null;
   }
 
   /** @internal Packs queued handshake messages into as few records as the fragment limit allows. */
@@ -194,8 +232,19 @@ export class Connection {
   /** @internal The handshake finished (both Finished messages checked). */
   handshakeDone(): void {
     this.flushHandshake();
+    const renegotiation = this.established !== null;
+    this.established = this.flow;
     if (this.phase === 'handshaking') this.phase = 'open';
-    this.events.handshakeComplete();
+    if (renegotiation) this.events.renegotiated?.();
+    else this.events.handshakeComplete();
+  }
+
+  /** A new flow over the established connection, knowing the previous Finished values (RFC 5746 3.5). */
+  private beginRenegotiation(): HandshakeFlow {
+    const previous = { clientVerifyData: this.isServer ? this.current.peerFinished! : this.current.ownFinished!, serverVerifyData: this.isServer ? this.current.ownFinished! : this.current.peerFinished! };
+    this.transcript = new Transcript();
+    this.flow = this.options.isServer === true ? new ServerFlow(this, this.options, previous) : new ClientFlow(this, this.options, previous);
+    return this.flow;
   }
 
   /** @internal A warning alert (e.g. no_renegotiation). */
@@ -272,12 +321,20 @@ export class Connection {
       // RFC 2246 7.4.1.1: not part of the transcript; ignored while negotiating.
       if (this.isServer) throw new TLSAlertError(AlertDescription.unexpected_message, 'RFC 2246 7.4.1.1: HelloRequest sent to a server');
       if (message.body.length !== 0) throw new TLSAlertError(AlertDescription.decode_error, 'RFC 2246 7.4.1.1: HelloRequest with a body');
-      if (this.flow.complete) this.warn(AlertDescription.no_renegotiation);
+      if (this.flow.complete) {
+        if (this.mayRenegotiate()) this.beginRenegotiation().start();
+        else this.warn(AlertDescription.no_renegotiation);
+      }
       return;
     }
     if (this.flow.complete) {
       if (this.isServer && message.type === HandshakeType.client_hello) {
-        // Renegotiation is refused (RFC 2246 7.2.2: no_renegotiation is a warning).
+        if (this.mayRenegotiate()) {
+          const flow = this.beginRenegotiation();
+          this.transcript.add(message.raw);
+          return flow.handleMessage(message);
+        }
+        // Renegotiation refused (RFC 2246 7.2.2: no_renegotiation is a warning); insecure renegotiation never happens.
         this.warn(AlertDescription.no_renegotiation);
         return;
       }
@@ -287,14 +344,20 @@ export class Connection {
     return this.flow.handleMessage(message);
   }
 
+  /** RFC 5746: only when configured and only when the first handshake signalled secure renegotiation. */
+  private mayRenegotiate(): boolean {
+    return this.options.renegotiation === 'secure' && this.current.secureRenegotiation && this.phase === 'open' && !this.sentCloseNotify;
+  }
+
   private handleChangeCipherSpec(plaintext: Uint8Array): void {
     if (!isValidChangeCipherSpec(plaintext)) {
       throw new TLSAlertError(AlertDescription.decode_error, 'RFC 2246 7.1: ChangeCipherSpec must be the single byte 1');
     }
-    if (!this.flow.expectsChangeCipherSpec || !this.pending || this.reassembler.pending) {
+    if (!this.flow.expectsChangeCipherSpec || !this.pendingRead || this.reassembler.pending) {
       throw new TLSAlertError(AlertDescription.unexpected_message, 'RFC 2246 7.4: ChangeCipherSpec out of place');
     }
-    this.readProtection = this.pending.read;
+    this.readProtection = this.pendingRead;
+    this.pendingRead = null;
     this.flow.onChangeCipherSpec();
   }
 
@@ -365,6 +428,7 @@ export class Connection {
     }
     this.phase = 'failed';
     this.flow.onFatal();
+    if (this.established && this.established !== this.flow) this.established.onFatal();
     this.flushOutput();
     this.events.error(error);
   }

@@ -11,7 +11,7 @@ import type { CipherSuite } from '../suites.js';
 import { toHex } from '../util/bytes.js';
 import type { Connection } from './connection.js';
 import { deriveKeys, pendingStates } from './key-schedule.js';
-import type { CertificateVerdict, SessionData } from './types.js';
+import type { CertificateVerdict, RenegotiationContext, SessionData } from './types.js';
 
 export abstract class HandshakeFlow {
   complete = false;
@@ -29,7 +29,11 @@ export abstract class HandshakeFlow {
   protected serverRandom: Uint8Array = new Uint8Array(32);
   protected masterSecret: Uint8Array | null = null;
 
-  constructor(protected readonly host: Connection) {}
+  constructor(
+    protected readonly host: Connection,
+    /** Set when this handshake renegotiates an established connection (RFC 5746). */
+    protected readonly previous: RenegotiationContext | null = null,
+  ) {}
 
   abstract start(): void;
   abstract handleMessage(message: RawHandshakeMessage): void | Promise<void>;

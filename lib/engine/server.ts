@@ -36,7 +36,7 @@ import { concatBytes, constantTimeEqual } from '../util/bytes.js';
 import { parseCertificate } from '../x509/certificate.js';
 import type { Connection } from './connection.js';
 import { HandshakeFlow } from './flow.js';
-import type { ServerEngineOptions, SessionData, SessionStore } from './types.js';
+import type { RenegotiationContext, ServerEngineOptions, SessionData, SessionStore } from './types.js';
 
 type ServerState =
   | 'WAIT_CLIENT_HELLO'
@@ -68,8 +68,9 @@ export class ServerFlow extends HandshakeFlow {
   constructor(
     host: Connection,
     private readonly options: ServerEngineOptions,
+    previous: RenegotiationContext | null = null,
   ) {
-    super(host);
+    super(host, previous);
     if (!options.certificateChain || options.certificateChain.length === 0) throw new TLSConfigError('the server needs a certificate (cert)');
     if (!options.privateKey) throw new TLSConfigError('the server needs a private key (key)');
     this.suites = resolveSuites(options.cipherSuites, 'server', { allowNullEncryption: options.allowNullEncryption });
@@ -135,7 +136,7 @@ export class ServerFlow extends HandshakeFlow {
     }
     this.clientRandom = hello.random;
     this.readExtensions(hello);
-    if (hello.cipherSuites.includes(TLS_EMPTY_RENEGOTIATION_INFO_SCSV)) this.secureRenegotiation = true;
+    this.checkRenegotiationSignal(hello);
     if (hello.sessionId.length > 0 && this.sessionTimeout > 0) {
       const found = this.store.get(hello.sessionId);
       if (found instanceof Promise) {
@@ -150,12 +151,18 @@ export class ServerFlow extends HandshakeFlow {
   private readExtensions(hello: ClientHello): void {
     for (const ext of hello.extensions ?? []) {
       switch (ext.type) {
-        case ExtensionType.renegotiation_info:
-          if (decodeRenegotiationInfo(ext.data).length !== 0) {
-            throw new TLSAlertError(AlertDescription.handshake_failure, 'RFC 5746 3.6: non-empty renegotiation_info in the initial handshake');
+        case ExtensionType.renegotiation_info: {
+          const value = decodeRenegotiationInfo(ext.data);
+          const expected = this.previous ? this.previous.clientVerifyData : new Uint8Array(0);
+          if (!constantTimeEqual(value, expected)) {
+            throw new TLSAlertError(
+              AlertDescription.handshake_failure,
+              this.previous ? 'RFC 5746 3.7: renegotiation_info does not match client_verify_data' : 'RFC 5746 3.6: non-empty renegotiation_info in the initial handshake',
+            );
           }
           this.secureRenegotiation = true;
           break;
+        }
         case ExtensionType.server_name: {
           const list = decodeServerNameList(ext.data);
           if (list.hostName !== undefined) this.servername = list.hostName;
@@ -165,6 +172,19 @@ export class ServerFlow extends HandshakeFlow {
           // RFC 5746 3.6 / RFC 2246 7.4.1.2: unknown extensions are ignored.
           break;
       }
+    }
+  }
+
+  /** RFC 5746 3.6 (initial handshake) and 3.7 (secure renegotiation). */
+  private checkRenegotiationSignal(hello: ClientHello): void {
+    const scsv = hello.cipherSuites.includes(TLS_EMPTY_RENEGOTIATION_INFO_SCSV);
+    if (!this.previous) {
+      if (scsv) this.secureRenegotiation = true;
+      return;
+    }
+    if (scsv) throw new TLSAlertError(AlertDescription.handshake_failure, 'RFC 5746 3.7: SCSV in a renegotiating ClientHello');
+    if (!this.secureRenegotiation) {
+      throw new TLSAlertError(AlertDescription.handshake_failure, 'RFC 5746 3.7: renegotiating ClientHello without renegotiation_info');
     }
   }
 
@@ -191,7 +211,10 @@ export class ServerFlow extends HandshakeFlow {
   private serverHelloExtensions(): Extension[] | null {
     const extensions: Extension[] = [];
     // RFC 5746 3.6: always answer the signal, even though renegotiation itself is refused.
-    if (this.secureRenegotiation) extensions.push({ type: ExtensionType.renegotiation_info, data: encodeRenegotiationInfo(new Uint8Array(0)) });
+    if (this.secureRenegotiation) {
+      const value = this.previous ? concatBytes(this.previous.clientVerifyData, this.previous.serverVerifyData) : new Uint8Array(0);
+      extensions.push({ type: ExtensionType.renegotiation_info, data: encodeRenegotiationInfo(value) });
+    }
     return extensions.length > 0 ? extensions : null;
   }
 

@@ -6,6 +6,12 @@ import type { DhGroup } from '../crypto/dh.js';
 import type { CryptoProvider, RsaPrivateKey } from '../crypto/provider.js';
 import type { TLSError } from '../errors.js';
 
+/** RFC 5746 3.5: the Finished values of the handshake being renegotiated. */
+export interface RenegotiationContext {
+  readonly clientVerifyData: Uint8Array;
+  readonly serverVerifyData: Uint8Array;
+}
+
 /** What a connection needs to resume a session (RFC 2246 7.3). Serialisable (see session/codec.ts). */
 export interface SessionData {
   readonly id: Uint8Array;
@@ -40,6 +46,8 @@ export interface EngineEvents {
   /** Bytes for the transport, in order. */
   output(bytes: Uint8Array): void;
   handshakeComplete(): void;
+  /** A secure renegotiation (RFC 5746) finished; the new keys and parameters are in force. */
+  renegotiated?(): void;
   data(bytes: Uint8Array): void;
   /** The peer sent close_notify. We answer with our own close_notify (design decision). */
   peerClosed(): void;
@@ -59,6 +67,12 @@ export interface CommonEngineOptions {
   cipherSuites?: readonly (string | number)[];
   /** Clock in milliseconds since the epoch; injectable for tests and replay. Default Date.now. */
   now?: () => number;
+  /**
+   * RFC 5746 renegotiation: 'refuse' (default) answers a HelloRequest or a second ClientHello with a
+   * no_renegotiation warning; 'secure' renegotiates when both sides signalled support. Insecure
+   * (legacy) renegotiation is never done.
+   */
+  renegotiation?: 'refuse' | 'secure';
   /** Allow TLS_RSA_WITH_NULL_* suites in cipherSuites (integrity only; TS 33.141 6.2). Off by default. */
   allowNullEncryption?: boolean;
   /** Largest handshake message accepted, in bytes. */
