@@ -151,7 +151,11 @@ export class TLSSocket extends Duplex {
       this.waitingForDrain = [];
       for (const cb of waiting) cb();
     });
-    t.on('connect', () => this.emit('connect'));
+    t.on('connect', () => {
+      this.rememberAddresses();
+      this.emit('connect');
+    });
+    if (!(t as Partial<Socket>).connecting) this.rememberAddresses();
     t.on('timeout', () => this.emit('timeout'));
   }
 
@@ -429,20 +433,33 @@ export class TLSSocket extends Duplex {
   private get net(): Partial<Socket> {
     return this.transport as Partial<Socket>;
   }
+  // Read once connected and kept: net.Socket forgets its addresses when its handle closes, which
+  // can happen before the application looks (a short exchange ends within one read).
+  private addresses: { remoteAddress?: string; remotePort?: number; remoteFamily?: string; localAddress?: string; localPort?: number } = {};
+  private rememberAddresses(): void {
+    const n = this.net;
+    this.addresses = {
+      remoteAddress: n.remoteAddress,
+      remotePort: n.remotePort,
+      remoteFamily: n.remoteFamily,
+      localAddress: n.localAddress,
+      localPort: n.localPort,
+    };
+  }
   get remoteAddress(): string | undefined {
-    return this.net.remoteAddress;
+    return this.net.remoteAddress ?? this.addresses.remoteAddress;
   }
   get remotePort(): number | undefined {
-    return this.net.remotePort;
+    return this.net.remotePort ?? this.addresses.remotePort;
   }
   get remoteFamily(): string | undefined {
-    return this.net.remoteFamily;
+    return this.net.remoteFamily ?? this.addresses.remoteFamily;
   }
   get localAddress(): string | undefined {
-    return this.net.localAddress;
+    return this.net.localAddress ?? this.addresses.localAddress;
   }
   get localPort(): number | undefined {
-    return this.net.localPort;
+    return this.net.localPort ?? this.addresses.localPort;
   }
   address(): ReturnType<Socket['address']> | Record<string, never> {
     return typeof this.net.address === 'function' ? this.net.address.call(this.transport) : {};

@@ -38,6 +38,11 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
+/** Like sleep, but the timer does not keep the process alive (for races against a real event). */
+export function deadline(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms).unref());
+}
+
 /** Resolves once something accepts TCP connections on 127.0.0.1:port; rejects after timeoutMs. */
 export async function waitForPort(port: number, timeoutMs = 10_000, child?: ChildProcess): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -84,7 +89,7 @@ export function spawnCollected(t: Teardown, cmd: string, args: string[], port = 
   t.teardown(async () => {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGKILL');
-      await Promise.race([exited, sleep(2000)]);
+      await Promise.race([exited, deadline(2000)]);
     }
   });
   return { child, port, stdout: () => out, stderr: () => err, exited };
@@ -116,7 +121,7 @@ export async function runGnutlsClient(
   peer.child.stdin!.end(opts.input);
   const code = await Promise.race([
     peer.exited,
-    sleep(opts.timeoutMs ?? 15_000).then(() => {
+    deadline(opts.timeoutMs ?? 15_000).then(() => {
       peer.child.kill('SIGKILL');
       return 'timeout';
     }),

@@ -1,0 +1,103 @@
+/**
+ * Interop with GnuTLS 3.7 (gnutls-bin): our client against `gnutls-serv --echo`, and `gnutls-cli`
+ * against our server, for each suite TS 33.141 / WAP-219 names plus the RFC 3268 AES suites.
+ */
+import t from 'tap';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { connect, createServer, type TLSSocket } from '../../lib/index.js';
+import { GNUTLS_PRIORITY, runGnutlsClient, startGnutlsServer } from '../helpers/peers.js';
+import { testPki } from '../helpers/pki.js';
+
+const pki = await testPki();
+const SUITES = Object.keys(GNUTLS_PRIORITY);
+
+/** Sends `payload`, ends, and resolves with everything received until the peer closed. */
+function exchange(socket: TLSSocket, payload: Buffer): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  socket.on('data', (d: Buffer) => chunks.push(d));
+  return new Promise((resolve, reject) => {
+    socket.once('error', reject);
+    socket.once('secureConnect', () => {
+      socket.write(payload);
+    });
+    socket.once('end', () => resolve(Buffer.concat(chunks)));
+  });
+}
+
+for (const suite of SUITES) {
+  t.test(`our client -> gnutls-serv --echo, ${suite}`, { timeout: 20_000 }, async (t) => {
+    const peer = await startGnutlsServer(t, { certFile: pki.certFile, keyFile: pki.keyFile, priority: GNUTLS_PRIORITY[suite]! });
+    const client = connect({ host: '127.0.0.1', port: peer.port, ca: pki.caPem, cipherSuites: [suite] });
+    // 64 KiB in one write: several full records. gnutls-serv --echo works line by line (it answers
+    // each received line), so the payload is text lines.
+    const payload = Buffer.from(`${'abcdefghijklmnopqrstuvwxyz0123456789'.repeat(3)}\n`.repeat(600));
+    const chunks: Buffer[] = [];
+    client.on('data', (d: Buffer) => {
+      chunks.push(d);
+      if (Buffer.concat(chunks).length >= payload.length) client.end();
+    });
+    await once(client, 'secureConnect');
+    t.equal(client.getCipher()?.standardName, suite);
+    t.equal(client.authorized, true, 'gnutls-serv chain verified');
+    client.write(payload);
+    await once(client, 'close');
+    t.same(Buffer.concat(chunks), payload, 'echoed bytes are identical');
+  });
+
+  t.test(`gnutls-cli -> our server, ${suite}`, { timeout: 20_000 }, async (t) => {
+    const handshakes: string[] = [];
+    const server = createServer({ key: pki.keyPem, cert: pki.certPem }, (s) => {
+      handshakes.push(s.getCipher()!.standardName);
+      s.pipe(s);
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    t.teardown(() => new Promise<void>((r) => server.close(() => r())));
+    const port = (server.address() as AddressInfo).port;
+    const line = `hello from gnutls-cli over ${suite}\n`;
+    const r = await runGnutlsClient(t, { port, caFile: pki.caFile, priority: GNUTLS_PRIORITY[suite]!, input: line });
+    t.equal(r.code, 0, `gnutls-cli exit code (stderr: ${r.stderr.slice(-300)})`);
+    t.match(r.stdout, line.trim(), 'echoed line printed by gnutls-cli');
+    t.match(r.stdout, 'The certificate is trusted', 'gnutls-cli verified our chain');
+    t.same(handshakes, [suite]);
+  });
+}
+
+t.test('gnutls-cli --resume: second connection is an abbreviated handshake', { timeout: 20_000 }, async (t) => {
+  const resumed: boolean[] = [];
+  const server = createServer({ key: pki.keyPem, cert: pki.certPem }, (s) => {
+    resumed.push(s.isSessionReused());
+    s.pipe(s);
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  t.teardown(() => new Promise<void>((r) => server.close(() => r())));
+  const port = (server.address() as AddressInfo).port;
+  const r = await runGnutlsClient(t, {
+    port,
+    caFile: pki.caFile,
+    priority: GNUTLS_PRIORITY['TLS_RSA_WITH_3DES_EDE_CBC_SHA']!,
+    input: 'x\n',
+    extraArgs: ['--resume'],
+  });
+  t.equal(r.code, 0);
+  t.match(r.stdout, 'This is a resumed session');
+  t.same(resumed, [false, true]);
+});
+
+t.test('our client resumes with gnutls-serv', { timeout: 20_000 }, async (t) => {
+  const suite = 'TLS_RSA_WITH_AES_128_CBC_SHA';
+  const peer = await startGnutlsServer(t, { certFile: pki.certFile, keyFile: pki.keyFile, priority: GNUTLS_PRIORITY[suite]! });
+  const first = connect({ host: '127.0.0.1', port: peer.port, ca: pki.caPem });
+  const got1 = exchange(first, Buffer.from('a\n'));
+  first.on('data', () => first.end());
+  await got1;
+  const session = first.getSession();
+  t.ok(session, 'a session to resume');
+  const second = connect({ host: '127.0.0.1', port: peer.port, ca: pki.caPem, session });
+  const got2 = exchange(second, Buffer.from('b\n'));
+  second.on('data', () => second.end());
+  t.equal((await got2).toString(), 'b\n');
+  t.equal(second.isSessionReused(), true);
+});
