@@ -11,6 +11,7 @@ import * as pkijs from 'pkijs';
 import { md5, sha1 } from '@noble/hashes/legacy.js';
 import { sha224, sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
 import type { RsaPublicKey } from '../crypto/provider.js';
+import type { DigestInfoHash } from '../crypto/rsa.js';
 import { TLSConfigError } from '../errors.js';
 import { DecodeError, bytesEqual, toHex } from '../util/bytes.js';
 import { OID_RSA_ENCRYPTION, keyAlgorithmName, parseRsaPublicKey, parseSubjectPublicKeyInfo } from './keys.js';
@@ -741,7 +742,8 @@ function parseInner(der: Uint8Array): X509Certificate {
   const issuer = parseName(issuerBlock, 'issuer');
 
   return {
-    raw: der.slice(),
+    // new Uint8Array(x) always copies; a Node Buffer's .slice() would be a view into the caller's memory.
+    raw: new Uint8Array(der),
     tbs: cert.tbsView.slice(),
     version,
     serialNumber: integerHex(serialBytes),
@@ -783,7 +785,7 @@ export function readCertificateChain(input: string | Uint8Array | ReadonlyArray<
   const items = typeof input === 'string' || input instanceof Uint8Array ? [input] : input;
   const out: Uint8Array[] = [];
   for (const item of items) {
-    if (typeof item !== 'string' && !looksLikePem(item)) out.push(item.slice());
+    if (typeof item !== 'string' && !looksLikePem(item)) out.push(new Uint8Array(item));
     else out.push(...pemDecode(item, 'CERTIFICATE'));
   }
   for (const der of out) {
@@ -815,22 +817,24 @@ export function fingerprint(der: Uint8Array, alg: 'sha1' | 'sha256' | 'sha512' =
 
 /**
  * The hash and digest of the signed part, for an RSA PKCS#1 v1.5 verification with the issuer's key
- * (lib/crypto/rsa.ts). Null when the algorithm is not RSA hash-then-sign, or the hash is not one we have (md2).
+ * (lib/crypto/rsa.ts verifyPkcs1DigestInfo). Null when the algorithm is not RSA hash-then-sign or the
+ * hash has no DigestInfo there (md2, and sha224, which no TLS 1.0-era certificate profile uses).
  */
-export function certificateSignatureDigest(cert: X509Certificate): { hash: DigestName; digest: Uint8Array } | null {
+export function certificateSignatureDigest(cert: X509Certificate): { hash: DigestInfoHash; digest: Uint8Array } | null {
   const { keyType, hash } = cert.signatureAlgorithm;
-  if (keyType !== 'rsa' || hash === null || hash === 'md2') return null;
+  if (keyType !== 'rsa' || hash === null || hash === 'md2' || hash === 'sha224') return null;
   return { hash, digest: digest(hash, cert.tbs) };
 }
 
 /**
  * Verifies the certificate's signature with the issuer's RSA key through a caller-supplied
- * PKCS#1 v1.5 verifier (so this module needs no RSA code). False for unsupported algorithms.
+ * PKCS#1 v1.5 verifier, e.g. `(k, h, d, s) => verifyPkcs1DigestInfo(provider, k, h, d, s)`, so this
+ * module needs no RSA code. False for unsupported algorithms.
  */
 export function verifyCertificateSignature(
   cert: X509Certificate,
   issuerKey: RsaPublicKey,
-  verify: (key: RsaPublicKey, hash: DigestName, digest: Uint8Array, signature: Uint8Array) => boolean,
+  verify: (key: RsaPublicKey, hash: DigestInfoHash, digest: Uint8Array, signature: Uint8Array) => boolean,
 ): boolean {
   const d = certificateSignatureDigest(cert);
   if (!d) return false;

@@ -8,6 +8,7 @@
  * - public keys come from the peer's certificate → DecodeError, which the engine turns into an alert.
  */
 import * as asn1js from 'asn1js';
+import { bitLength, bytesToBigInt } from '../crypto/bigint.js';
 import type { RsaPrivateKey, RsaPublicKey } from '../crypto/provider.js';
 import { TLSConfigError } from '../errors.js';
 import { DecodeError } from '../util/bytes.js';
@@ -31,18 +32,8 @@ export function keyAlgorithmName(oid: string): string {
   return oid === OID_RSA_ENCRYPTION ? 'RSA' : (OTHER_KEY_ALGORITHMS[oid] ?? oid);
 }
 
-// ---- small bigint <-> bytes helpers (kept local so this file depends on nothing but asn1js) ----
-
-function bytesToBigInt(bytes: Uint8Array): bigint {
-  let x = 0n;
-  for (let i = 0; i < bytes.length; i++) x = (x << 8n) | BigInt(bytes[i]!);
-  return x;
-}
-
-/** Number of bytes needed for a non-negative integer (0 for 0). */
-export function byteLength(x: bigint): number {
-  return x === 0n ? 0 : Math.ceil(x.toString(16).length / 2);
-}
+/** Modulus length in bytes (RsaPublicKey.size). */
+const byteLength = (x: bigint): number => (bitLength(x) + 7) >> 3;
 
 // ---- asn1js access with our own errors ----
 

@@ -4,16 +4,19 @@
  *
  * Runtime dependency: WebCrypto (`globalThis.crypto.subtle`, Node >= 19 / browsers / Deno) for RSA
  * key generation and `crypto.getRandomValues` for serial numbers. Everything else is ours: the TBS
- * is built with pkijs/asn1js and signed here with RSASSA-PKCS1-v1_5 over bigint, which is what makes
- * MD5-signed certificates possible (WebCrypto refuses MD5) and needs no pkijs crypto engine.
+ * is built with pkijs/asn1js and signed with the project's RSASSA-PKCS1-v1_5 (lib/crypto/rsa.ts, pure
+ * provider), which is what makes MD5-signed certificates possible (WebCrypto refuses MD5) and means
+ * no pkijs crypto engine (global state) is ever set.
  */
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import type { RsaPrivateKey, RsaPublicKey } from '../crypto/provider.js';
 import { TLSConfigError } from '../errors.js';
-import { concatBytes, fromHex, utf8 } from '../util/bytes.js';
+import { bytesToBigInt } from '../crypto/bigint.js';
+import { pureProvider } from '../crypto/pure.js';
+import { type DigestInfoHash, signPkcs1DigestInfo } from '../crypto/rsa.js';
+import { fromHex, utf8 } from '../util/bytes.js';
 import {
-  type DigestName,
   type KeyUsageName,
   type X509Certificate,
   KEY_USAGE_BITS,
@@ -30,22 +33,12 @@ import { pemEncode } from './pem.js';
 
 export type TestSignatureHash = 'MD5' | 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512';
 
-const HASH_NAMES: Record<TestSignatureHash, DigestName> = {
+const HASH_NAMES: Record<TestSignatureHash, DigestInfoHash> = {
   MD5: 'md5',
   'SHA-1': 'sha1',
   'SHA-256': 'sha256',
   'SHA-384': 'sha384',
   'SHA-512': 'sha512',
-};
-
-/** DER DigestInfo prefixes (RFC 8017 9.2 note 1): AlgorithmIdentifier with NULL parameters + OCTET STRING header. */
-const DIGEST_INFO_PREFIX: Record<DigestName, string> = {
-  md5: '3020300c06082a864886f70d020505000410',
-  sha1: '3021300906052b0e03021a05000414',
-  sha224: '302d300d06096086480165030402040500041c',
-  sha256: '3031300d060960864801650304020105000420',
-  sha384: '3041300d060960864801650304020205000430',
-  sha512: '3051300d060960864801650304020305000440',
 };
 
 export interface TestKey {
@@ -132,50 +125,14 @@ export interface TestPki {
 }
 
 // ---------------------------------------------------------------------------------------------
-// RSA (private-key operation only; CRT)
+// Signing
 
-function modPow(base: bigint, exp: bigint, mod: bigint): bigint {
-  let result = 1n;
-  let b = base % mod;
-  let e = exp;
-  while (e > 0n) {
-    if (e & 1n) result = (result * b) % mod;
-    b = (b * b) % mod;
-    e >>= 1n;
-  }
-  return result;
-}
-
-function bigIntToBytes(x: bigint, length: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let v = x;
-  for (let i = length - 1; i >= 0; i--) {
-    out[i] = Number(v & 0xffn);
-    v >>= 8n;
-  }
-  return out;
-}
-
-function bytesToBigInt(bytes: Uint8Array): bigint {
-  let x = 0n;
-  for (const v of bytes) x = (x << 8n) | BigInt(v);
-  return x;
-}
-
-/** RSASSA-PKCS1-v1_5 signature (RFC 8017 8.2.1) with DigestInfo. */
-export function signPkcs1(key: RsaPrivateKey, hash: DigestName, data: Uint8Array): Uint8Array {
-  const t = concatBytes(fromHex(DIGEST_INFO_PREFIX[hash]), digest(hash, data));
-  if (key.size < t.length + 11) throw new TLSConfigError(`RSA key of ${key.size * 8} bits is too small for a ${hash} signature`);
-  const em = new Uint8Array(key.size);
-  em[1] = 0x01;
-  em.fill(0xff, 2, key.size - t.length - 1);
-  em.set(t, key.size - t.length);
-  const m = bytesToBigInt(em);
-  const m1 = modPow(m, key.dp, key.p);
-  const m2 = modPow(m, key.dq, key.q);
-  const h = (key.qinv * (((m1 - m2) % key.p) + key.p)) % key.p;
-  const s = m2 + h * key.q;
-  return bigIntToBytes(s, key.size);
+/** RSASSA-PKCS1-v1_5 signature (RFC 8017 8.2.1) over data, with the project's own RSA (pure provider). */
+export function signPkcs1(key: RsaPrivateKey, hash: DigestInfoHash, data: Uint8Array): Uint8Array {
+  const d = digest(hash, data);
+  // DigestInfo is 18 + digest bytes; PKCS#1 needs 11 more.
+  if (key.size < d.length + 19 + 11) throw new TLSConfigError(`RSA key of ${key.size * 8} bits is too small for a ${hash} signature`);
+  return signPkcs1DigestInfo(pureProvider, key, hash, d);
 }
 
 // ---------------------------------------------------------------------------------------------

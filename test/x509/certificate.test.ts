@@ -7,9 +7,10 @@ import { join } from 'node:path';
 import tls from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import type { RsaPublicKey } from '../../lib/crypto/provider.js';
+import { pureProvider } from '../../lib/crypto/pure.js';
+import { type DigestInfoHash, verifyPkcs1DigestInfo } from '../../lib/crypto/rsa.js';
 import { DecodeError, concatBytes, fromHex, toHex } from '../../lib/util/bytes.js';
 import {
-  type DigestName,
   type NodePeerCertificate,
   certificateSignatureDigest,
   certificateToNodeShape,
@@ -154,6 +155,18 @@ t.test('tbs and signatureValue are exactly what the issuer signed', async (t) =>
   }
 });
 
+t.test('a Node Buffer input is copied, not shared', async (t) => {
+  const pool = Buffer.concat([Buffer.from([1, 2, 3]), Buffer.from(pki.server.der)]);
+  const view = pool.subarray(3);
+  const c = parseCertificate(view);
+  t.same(c.raw, pki.server.der);
+  t.equal(c.raw.constructor, Uint8Array, 'a plain Uint8Array');
+  view[20]! ^= 0xff;
+  t.same(c.raw, pki.server.der, 'changing the caller\'s buffer does not change the parsed certificate');
+  const [fromList] = readCertificateChain([Buffer.from(pki.server.der)]);
+  t.equal(fromList!.constructor, Uint8Array);
+});
+
 t.test('EC certificate: parsed, key reported as unknown with its curve', async (t) => {
   const c = parseCertificate(ecCert.der);
   t.same(c.publicKey, { algorithm: 'unknown', oid: '1.2.840.10045.2.1', name: 'EC', parameters: '1.2.840.10045.3.1.7' });
@@ -172,11 +185,11 @@ t.test('UTF8String names', async (t) => {
 });
 
 /** An independent PKCS#1 v1.5 verifier: OpenSSL recovers the DigestInfo, we compare it. */
-const DIGEST_INFO: Partial<Record<DigestName, string>> = {
+const DIGEST_INFO: Partial<Record<DigestInfoHash, string>> = {
   sha1: '3021300906052b0e03021a05000414',
   sha256: '3031300d060960864801650304020105000420',
 };
-function nodePkcs1Verify(key: RsaPublicKey, hash: DigestName, digest: Uint8Array, sig: Uint8Array): boolean {
+function nodePkcs1Verify(key: RsaPublicKey, hash: DigestInfoHash, digest: Uint8Array, sig: Uint8Array): boolean {
   const pub = { key: Buffer.from(encodeRsaPublicKeyInfo(key)), format: 'der' as const, type: 'spki' as const, padding: cryptoConstants.RSA_PKCS1_PADDING };
   try {
     const recovered = publicDecrypt(pub, sig);
@@ -198,6 +211,16 @@ t.test('verifyCertificateSignature with a caller-supplied RSA verifier', async (
   const d = certificateSignatureDigest(leaf)!;
   t.equal(d.hash, 'sha256');
   t.same(d.digest, new Uint8Array(createHash('sha256').update(leaf.tbs).digest()));
+});
+
+t.test('verifyCertificateSignature plugs into lib/crypto/rsa.ts verifyPkcs1DigestInfo', async (t) => {
+  const verify = (k: RsaPublicKey, h: DigestInfoHash, d: Uint8Array, s: Uint8Array): boolean => verifyPkcs1DigestInfo(pureProvider, k, h, d, s);
+  t.equal(verifyCertificateSignature(pki.server.cert, pki.intermediate!.publicKey, verify), true, 'leaf ← intermediate');
+  t.equal(verifyCertificateSignature(pki.intermediate!.cert, pki.root.publicKey, verify), true, 'intermediate ← root');
+  t.equal(verifyCertificateSignature(pki.root.cert, pki.root.publicKey, verify), true, 'root self-signature');
+  t.equal(verifyCertificateSignature(pki.server.cert, pki.root.publicKey, verify), false, 'wrong issuer key');
+  const richCert = parseCertificate(rich.der);
+  t.equal(verifyCertificateSignature(richCert, (richCert.publicKey as { rsa: RsaPublicKey }).rsa, verify), true, 'openssl sha1WithRSAEncryption');
 });
 
 t.test('fingerprint and Node date format', async (t) => {
