@@ -28,6 +28,9 @@ import { encodeCertificateVerify } from '../messages/certificate-verify.js';
 import { encodeClientHello, type ClientHello } from '../messages/client-hello.js';
 import { encodeDhClientKeyExchange, encodeRsaClientKeyExchange } from '../messages/client-key-exchange.js';
 import { encodeFinished, decodeFinished } from '../messages/finished.js';
+import { decodeCertificateStatus } from '../messages/certificate-status.js';
+import { encodeCertificateUrl } from '../messages/certificate-url.js';
+import { checkServerAck, requestedExtensions } from './client-extensions.js';
 import { decodeServerHello, type ServerHello } from '../messages/server-hello.js';
 import { decodeDheServerKeyExchange, type ServerDHParams } from '../messages/server-key-exchange.js';
 import { ClientCertificateType, HandshakeType } from '../messages/types.js';
@@ -48,6 +51,7 @@ type ClientState =
   | 'START'
   | 'WAIT_SERVER_HELLO'
   | 'WAIT_CERTIFICATE'
+  | 'WAIT_CERTIFICATE_STATUS'
   | 'WAIT_SERVER_KEY_EXCHANGE'
   | 'WAIT_CERTIFICATE_REQUEST_OR_DONE'
   | 'WAIT_SERVER_HELLO_DONE'
@@ -67,6 +71,11 @@ export class ClientFlow extends HandshakeFlow {
   private dhParams: ServerDHParams | null = null;
   private dhGroup: DhGroup | null = null;
   private certificateRequested = false;
+  /** Extensions the server answered (RFC 3546 2.3: a subset of what we sent). */
+  private readonly acked = new Set<number>();
+  private serverExtended = false;
+  private truncatedHmac = false;
+  private maxFragmentLength: number | undefined;
   private clientCertificateTypes: number[] = [];
 
   constructor(
@@ -95,6 +104,7 @@ export class ClientFlow extends HandshakeFlow {
     if (name && isValidHostName(name)) {
       extensions.push({ type: ExtensionType.server_name, data: encodeServerNameList([name]) });
     }
+    extensions.push(...requestedExtensions(this.options));
     if (this.previous) {
       // RFC 5746 3.5: a renegotiating ClientHello carries client_verify_data, never the SCSV.
       extensions.push({ type: ExtensionType.renegotiation_info, data: encodeRenegotiationInfo(this.previous.clientVerifyData) });
@@ -125,6 +135,10 @@ export class ClientFlow extends HandshakeFlow {
     return s;
   }
 
+  override get peerSentExtendedHello(): boolean {
+    return this.serverExtended;
+  }
+
   handleMessage(message: RawHandshakeMessage): void {
     switch (this.state) {
       case 'WAIT_SERVER_HELLO':
@@ -133,6 +147,11 @@ export class ClientFlow extends HandshakeFlow {
       case 'WAIT_CERTIFICATE':
         if (message.type !== HandshakeType.certificate) return this.unexpected(message, this.state);
         return this.onCertificate(decodeCertificate(message.body));
+      case 'WAIT_CERTIFICATE_STATUS':
+        // RFC 3546 3.6: after an acknowledged status_request the server MAY send CertificateStatus.
+        this.state = this.afterCertificateState();
+        if (message.type === HandshakeType.certificate_status) return this.onCertificateStatus(message.body);
+        return this.handleMessage(message);
       case 'WAIT_SERVER_KEY_EXCHANGE':
         if (message.type !== HandshakeType.server_key_exchange) return this.unexpected(message, this.state);
         return this.onServerKeyExchange(message.body);
@@ -171,7 +190,7 @@ export class ClientFlow extends HandshakeFlow {
     if (hello.compressionMethod !== 0) {
       throw new TLSAlertError(AlertDescription.illegal_parameter, 'RFC 2246 7.4.1.3: server chose a compression method that was not offered');
     }
-    this.checkServerExtensions(hello.extensions ?? []);
+    this.checkServerExtensions(hello.extensions);
     this.serverRandom = hello.random;
     this.suite = suite;
     const offered = this.offeredSession;
@@ -183,10 +202,19 @@ export class ClientFlow extends HandshakeFlow {
       this.resumed = true;
       this.session = offered;
       this.peerCertificates = offered.peerCertificates;
-      this.installKeys(offered.masterSecret);
+      // RFC 3546 3.2 / 3.5: the session's values hold for its resumptions.
+      this.maxFragmentLength = offered.maxFragmentLength;
+      this.truncatedHmac = offered.truncatedHmac === true;
+      if (this.maxFragmentLength) this.host.setMaxFragment(this.maxFragmentLength);
+      this.installKeys(offered.masterSecret, { truncatedMac: this.truncatedHmac });
       this.state = 'WAIT_CHANGE_CIPHER_SPEC';
       return;
     }
+    if (this.acked.has(ExtensionType.max_fragment_length)) {
+      this.maxFragmentLength = this.options.maxFragmentLength;
+      this.host.setMaxFragment(this.maxFragmentLength!);
+    }
+    this.truncatedHmac = this.acked.has(ExtensionType.truncated_hmac);
     this.session = {
       id: hello.sessionId,
       masterSecret: new Uint8Array(0),
@@ -195,15 +223,18 @@ export class ClientFlow extends HandshakeFlow {
       createdAt: this.host.now(),
       lifetime: MAX_SESSION_LIFETIME,
       ...(this.options.servername ? { servername: this.options.servername } : {}),
+      ...(this.maxFragmentLength ? { maxFragmentLength: this.maxFragmentLength } : {}),
+      ...(this.truncatedHmac ? { truncatedHmac: true } : {}),
       peerCertificates: [],
     };
     this.state = 'WAIT_CERTIFICATE';
   }
 
   /** RFC 3546 2.3: only extensions we asked for; RFC 5746: renegotiation_info is always allowed (we sent the SCSV). */
-  private checkServerExtensions(extensions: Extension[]): void {
+  private checkServerExtensions(extensions: Extension[] | null): void {
+    this.serverExtended = extensions !== null;
     let sawRenegotiationInfo = false;
-    for (const ext of extensions) {
+    for (const ext of extensions ?? []) {
       if (ext.type === ExtensionType.renegotiation_info) {
         const value = decodeRenegotiationInfo(ext.data);
         const expected = this.previous ? concatBytes(this.previous.clientVerifyData, this.previous.serverVerifyData) : new Uint8Array(0);
@@ -220,9 +251,8 @@ export class ClientFlow extends HandshakeFlow {
       if (!this.sentExtensions.has(ext.type)) {
         throw new TLSAlertError(AlertDescription.unsupported_extension, `RFC 3546 2.3: server sent extension ${ext.type} that the client did not offer`);
       }
-      if (ext.type === ExtensionType.server_name && ext.data.length !== 0) {
-        throw new DecodeError('ServerHello server_name extension must be empty');
-      }
+      checkServerAck(ext, this.options);
+      this.acked.add(ext.type);
     }
     if (this.previous && !sawRenegotiationInfo) {
       throw new TLSAlertError(AlertDescription.handshake_failure, 'RFC 5746 3.5: renegotiating server did not send renegotiation_info');
@@ -249,7 +279,26 @@ export class ClientFlow extends HandshakeFlow {
     if (!verdict.authorized && this.options.rejectUnauthorized !== false && this.options.verifyPeer) {
       throw new TLSAlertError(verdict.alert ?? AlertDescription.bad_certificate, `${verdict.code ?? 'certificate rejected'}: ${verdict.message ?? ''}`.trim());
     }
-    this.state = this.suite!.keyExchange === 'DHE_RSA' ? 'WAIT_SERVER_KEY_EXCHANGE' : 'WAIT_CERTIFICATE_REQUEST_OR_DONE';
+    this.state = this.acked.has(ExtensionType.status_request) ? 'WAIT_CERTIFICATE_STATUS' : this.afterCertificateState();
+  }
+
+  private afterCertificateState(): ClientState {
+    return this.suite!.keyExchange === 'DHE_RSA' ? 'WAIT_SERVER_KEY_EXCHANGE' : 'WAIT_CERTIFICATE_REQUEST_OR_DONE';
+  }
+
+  /** RFC 3546 3.6: the stapled OCSP response; checked only through the application's verifyOCSP. */
+  private onCertificateStatus(body: Uint8Array): void {
+    const status = decodeCertificateStatus(body);
+    this.ocspResponse = status.response;
+    const verify = this.options.verifyOCSP;
+    if (!verify) return;
+    let ok = false;
+    try {
+      ok = verify(status.response, this.peerCertificates);
+    } catch (err) {
+      throw new TLSAlertError(AlertDescription.bad_certificate_status_response, `RFC 3546 3.6: OCSP response rejected: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    }
+    if (!ok) throw new TLSAlertError(AlertDescription.bad_certificate_status_response, 'RFC 3546 3.6: OCSP response rejected');
   }
 
   private onServerKeyExchange(body: Uint8Array): void {
@@ -272,9 +321,16 @@ export class ClientFlow extends HandshakeFlow {
     let signingKey: RsaPrivateKey | null = null;
     if (this.certificateRequested) {
       const chain = this.options.certificateChain ?? [];
-      const canSign = chain.length > 0 && this.options.privateKey && this.clientCertificateTypes.includes(ClientCertificateType.rsa_sign);
-      this.host.sendHandshake(HandshakeType.certificate, encodeCertificate(canSign ? [...chain] : []));
-      if (canSign) signingKey = this.options.privateKey!;
+      const rsaSign = this.clientCertificateTypes.includes(ClientCertificateType.rsa_sign) && this.options.privateKey !== undefined;
+      if (rsaSign && this.options.certificateUrl && this.acked.has(ExtensionType.client_certificate_url)) {
+        // RFC 3546 3.3: URLs instead of the chain; the CertificateVerify proves the key as usual.
+        this.host.sendHandshake(HandshakeType.certificate_url, encodeCertificateUrl(this.options.certificateUrl));
+        signingKey = this.options.privateKey!;
+      } else {
+        const canSign = chain.length > 0 && rsaSign;
+        this.host.sendHandshake(HandshakeType.certificate, encodeCertificate(canSign ? [...chain] : []));
+        if (canSign) signingKey = this.options.privateKey!;
+      }
     }
     let preMaster: Uint8Array;
     if (this.suite!.keyExchange === 'DHE_RSA') {
@@ -293,7 +349,7 @@ export class ClientFlow extends HandshakeFlow {
       this.host.sendHandshake(HandshakeType.certificate_verify, encodeCertificateVerify(signTls(provider, signingKey, h.both)));
     }
     const master = masterSecret(preMaster, this.clientRandom, this.serverRandom);
-    this.installKeys(master);
+    this.installKeys(master, { truncatedMac: this.truncatedHmac });
     this.session = { ...this.session!, masterSecret: master, peerCertificates: this.peerCertificates };
     this.sendFinished();
     this.state = 'WAIT_CHANGE_CIPHER_SPEC';

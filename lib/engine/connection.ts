@@ -7,7 +7,7 @@
  * Nothing here throws on peer input: every failure becomes a fatal alert (sent through `output` first)
  * and one `error` event with a TLSAlertError naming the rule.
  */
-import { AlertDescription, AlertLevel, alertName } from '../alerts.js';
+import { AlertDescription, AlertLevel, EXTENSION_ALERTS, alertName } from '../alerts.js';
 import type { CryptoProvider } from '../crypto/provider.js';
 import { pureProvider } from '../crypto/pure.js';
 import { TLSAlertError, TLSError } from '../errors.js';
@@ -154,6 +154,10 @@ export class Connection {
   get peerVerdict(): CertificateVerdict | null {
     return this.current.peerVerdict;
   }
+  /** RFC 3546 3.6: the OCSP response the server stapled (client side), or null. */
+  get ocspResponse(): Uint8Array | null {
+    return this.current.ocspResponse;
+  }
   /** Both sides signalled RFC 5746 secure renegotiation. */
   get secureRenegotiation(): boolean {
     return this.current.secureRenegotiation;
@@ -227,6 +231,8 @@ export class Connection {
   setMaxFragment(length: number): void {
     this.maxFragment = length;
     this.reader.maxCiphertextLength = length + 2048;
+    this.readProtection.maxPlaintextLength = length;
+    if (this.pendingRead) this.pendingRead.maxPlaintextLength = length;
   }
 
   /** @internal The handshake finished (both Finished messages checked). */
@@ -357,6 +363,7 @@ export class Connection {
       throw new TLSAlertError(AlertDescription.unexpected_message, 'RFC 2246 7.4: ChangeCipherSpec out of place');
     }
     this.readProtection = this.pendingRead;
+    this.readProtection.maxPlaintextLength = this.maxFragment;
     this.pendingRead = null;
     this.flow.onChangeCipherSpec();
   }
@@ -420,8 +427,10 @@ export class Connection {
     const error = toTLSError(err);
     this.handshakeOut = [];
     if (error instanceof TLSAlertError && error.sent && !this.sentCloseNotify) {
+      // RFC 3546 4: the extension alerts (110-114) only to a peer that sent an extended hello.
+      const alert = EXTENSION_ALERTS.has(error.alert) && !this.flow.peerSentExtendedHello ? AlertDescription.handshake_failure : error.alert;
       try {
-        this.outQueue.push(this.writeProtection.seal(ContentType.alert, TLS_1_0, encodeAlert(AlertLevel.fatal, error.alert)));
+        this.outQueue.push(this.writeProtection.seal(ContentType.alert, TLS_1_0, encodeAlert(AlertLevel.fatal, alert)));
       } catch {
         // Nothing more can be said to the peer.
       }

@@ -24,6 +24,8 @@ export abstract class HandshakeFlow {
   servername: string | null = null;
   peerVerdict: CertificateVerdict | null = null;
   secureRenegotiation = false;
+  /** RFC 3546 3.6: the OCSP response the server stapled, if any (client side). */
+  ocspResponse: Uint8Array | null = null;
 
   protected clientRandom: Uint8Array = new Uint8Array(32);
   protected serverRandom: Uint8Array = new Uint8Array(32);
@@ -34,6 +36,11 @@ export abstract class HandshakeFlow {
     /** Set when this handshake renegotiates an established connection (RFC 5746). */
     protected readonly previous: RenegotiationContext | null = null,
   ) {}
+
+  /** RFC 3546 4: whether the peer sent an extended hello (so the extension alerts may be sent). */
+  get peerSentExtendedHello(): boolean {
+    return false;
+  }
 
   abstract start(): void;
   abstract handleMessage(message: RawHandshakeMessage): void | Promise<void>;

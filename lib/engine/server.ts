@@ -2,9 +2,11 @@
  * The server (AP) handshake, one state per expected message (RFC 2246 7.3):
  *
  *   ClientHello (or the SSLv2-compatible hello)  -->
- *                                  <--  ServerHello, Certificate, ServerKeyExchange* (DHE_RSA),
- *                                       CertificateRequest* (requestCert), ServerHelloDone
- *   Certificate* ClientKeyExchange CertificateVerify* [CCS] Finished  -->
+ *                                  <--  ServerHello, Certificate, CertificateStatus* (RFC 3546 3.6),
+ *                                       ServerKeyExchange* (DHE_RSA), CertificateRequest* (requestCert),
+ *                                       ServerHelloDone
+ *   Certificate* or CertificateURL* (RFC 3546 3.3), ClientKeyExchange, CertificateVerify*,
+ *   [CCS] Finished  -->
  *                                  <--  [CCS] Finished
  *
  * Resumption: ClientHello(known id) --> ServerHello(id), [CCS], Finished <--; [CCS], Finished -->
@@ -17,6 +19,8 @@ import { decryptPremaster, signTls, verifyTls } from '../crypto/rsa.js';
 import { TLSAlertError, TLSConfigError } from '../errors.js';
 import { decodeCertificate, encodeCertificate } from '../messages/certificate.js';
 import { encodeCertificateRequest } from '../messages/certificate-request.js';
+import { encodeCertificateStatus } from '../messages/certificate-status.js';
+import { decodeCertificateUrl } from '../messages/certificate-url.js';
 import { decodeCertificateVerify } from '../messages/certificate-verify.js';
 import { decodeClientHello, decodeSSLv2ClientHello, type ClientHello } from '../messages/client-hello.js';
 import { decodeDhClientKeyExchange, decodeRsaClientKeyExchange } from '../messages/client-key-exchange.js';
@@ -24,8 +28,9 @@ import { decodeFinished, encodeFinished } from '../messages/finished.js';
 import { encodeServerHello } from '../messages/server-hello.js';
 import { encodeDheServerKeyExchange, encodeServerDHParams } from '../messages/server-key-exchange.js';
 import { ClientCertificateType, HandshakeType } from '../messages/types.js';
-import { decodeRenegotiationInfo, encodeRenegotiationInfo } from '../messages/extensions/renegotiation-info.js';
-import { decodeServerNameList } from '../messages/extensions/server-name.js';
+import { encodeMaxFragmentLength, maxFragmentLengthBytes } from '../messages/extensions/max-fragment-length.js';
+import { encodeRenegotiationInfo } from '../messages/extensions/renegotiation-info.js';
+import { CertificateStatusType } from '../messages/extensions/status-request.js';
 import { ExtensionType, type Extension } from '../messages/extensions/types.js';
 import { resolveSuites, selectServerSuite } from '../policy/suite-selection.js';
 import { TLS_1_0 } from '../record/constants.js';
@@ -35,12 +40,15 @@ import { TLS_EMPTY_RENEGOTIATION_INFO_SCSV, suiteById, type CipherSuite } from '
 import { concatBytes, constantTimeEqual } from '../util/bytes.js';
 import { parseCertificate } from '../x509/certificate.js';
 import type { Connection } from './connection.js';
+import { fetchCertificateChain } from './certificate-url.js';
 import { HandshakeFlow } from './flow.js';
+import { contextForAuthorities, contextForName, type ServerContext } from './server-context.js';
+import { readClientRequests, type ClientRequests } from './server-extensions.js';
 import type { RenegotiationContext, ServerEngineOptions, SessionData, SessionStore } from './types.js';
 
 type ServerState =
   | 'WAIT_CLIENT_HELLO'
-  | 'WAIT_SESSION_LOOKUP'
+  | 'WAIT_HOOK'
   | 'WAIT_CLIENT_CERTIFICATE'
   | 'WAIT_CLIENT_KEY_EXCHANGE'
   | 'WAIT_CERTIFICATE_VERIFY'
@@ -54,12 +62,24 @@ export const MAX_SESSION_TIMEOUT = 86400;
 /** One in-process store per configuration object, so every connection of a server shares it. */
 const defaultStores = new WeakMap<ServerEngineOptions, SessionStore>();
 
+/** Runs `next` on a value that may arrive later (async hooks), without making the sync path async. */
+function then<T>(value: T | Promise<T>, next: (v: T) => void | Promise<void>): void | Promise<void> {
+  return value instanceof Promise ? value.then(next) : next(value);
+}
+
 export class ServerFlow extends HandshakeFlow {
   private state: ServerState = 'WAIT_CLIENT_HELLO';
   private readonly suites: CipherSuite[];
   private readonly store: SessionStore;
   private readonly sessionTimeout: number;
+  private readonly defaultContext: ServerContext;
+  private context: ServerContext;
   private clientHello: ClientHello | null = null;
+  private requests: ClientRequests | null = null;
+  /** Extensions this ServerHello answers (RFC 3546 2.3: only those the client sent). */
+  private readonly acked = new Set<number>();
+  private maxFragmentLength: number | undefined;
+  private truncatedHmac = false;
   private clientPublicKey: RsaPublicKey | null = null;
   private dh: { group: DhGroup; privateKey: bigint } | null = null;
   /** The session resumed by this connection, or stored at its end: removed again on a fatal alert. */
@@ -85,10 +105,17 @@ export class ServerFlow extends HandshakeFlow {
       defaultStores.set(options, store);
     }
     this.store = store;
+    this.defaultContext = { certificateChain: options.certificateChain, privateKey: options.privateKey, ...(options.ocspResponse ? { ocspResponse: options.ocspResponse } : {}) };
+    this.context = this.defaultContext;
   }
 
   get expectsChangeCipherSpec(): boolean {
     return this.state === 'WAIT_CHANGE_CIPHER_SPEC';
+  }
+
+  /** RFC 3546 4: the new alerts (110-114) only go to a client that sent an extended hello. */
+  override get peerSentExtendedHello(): boolean {
+    return this.requests?.extended ?? false;
   }
 
   start(): void {
@@ -108,8 +135,11 @@ export class ServerFlow extends HandshakeFlow {
         if (message.type !== HandshakeType.client_hello) return this.unexpected(message, this.state);
         return this.onClientHello(decodeClientHello(message.body));
       case 'WAIT_CLIENT_CERTIFICATE':
-        if (message.type !== HandshakeType.certificate) return this.unexpected(message, this.state);
-        return this.onClientCertificate(decodeCertificate(message.body));
+        if (message.type === HandshakeType.certificate) return this.onClientCertificate(decodeCertificate(message.body));
+        if (message.type === HandshakeType.certificate_url && this.acked.has(ExtensionType.client_certificate_url)) {
+          return this.onCertificateUrl(message.body);
+        }
+        return this.unexpected(message, this.state);
       case 'WAIT_CLIENT_KEY_EXCHANGE':
         if (message.type !== HandshakeType.client_key_exchange) return this.unexpected(message, this.state);
         return this.onClientKeyExchange(message.body);
@@ -119,12 +149,14 @@ export class ServerFlow extends HandshakeFlow {
       case 'WAIT_FINISHED':
         if (message.type !== HandshakeType.finished) return this.unexpected(message, this.state);
         return this.onFinished(message.body);
-      case 'WAIT_SESSION_LOOKUP':
+      case 'WAIT_HOOK':
       case 'WAIT_CHANGE_CIPHER_SPEC':
       case 'DONE':
         return this.unexpected(message, this.state);
     }
   }
+
+  // ---- ClientHello: checks, extensions, virtual host, session lookup, then full or abbreviated ----
 
   private onClientHello(hello: ClientHello): void | Promise<void> {
     this.clientHello = hello;
@@ -135,57 +167,78 @@ export class ServerFlow extends HandshakeFlow {
       throw new TLSAlertError(AlertDescription.illegal_parameter, 'RFC 2246 7.4.1.2: the null compression method must be offered');
     }
     this.clientRandom = hello.random;
-    this.readExtensions(hello);
-    this.checkRenegotiationSignal(hello);
-    if (hello.sessionId.length > 0 && this.sessionTimeout > 0) {
-      const found = this.store.get(hello.sessionId);
-      if (found instanceof Promise) {
-        this.state = 'WAIT_SESSION_LOOKUP';
-        return found.then((session) => this.continueHello(hello, session));
-      }
-      return this.continueHello(hello, found);
-    }
-    return this.continueHello(hello, undefined);
-  }
-
-  private readExtensions(hello: ClientHello): void {
-    for (const ext of hello.extensions ?? []) {
-      switch (ext.type) {
-        case ExtensionType.renegotiation_info: {
-          const value = decodeRenegotiationInfo(ext.data);
-          const expected = this.previous ? this.previous.clientVerifyData : new Uint8Array(0);
-          if (!constantTimeEqual(value, expected)) {
-            throw new TLSAlertError(
-              AlertDescription.handshake_failure,
-              this.previous ? 'RFC 5746 3.7: renegotiation_info does not match client_verify_data' : 'RFC 5746 3.6: non-empty renegotiation_info in the initial handshake',
-            );
-          }
-          this.secureRenegotiation = true;
-          break;
-        }
-        case ExtensionType.server_name: {
-          const list = decodeServerNameList(ext.data);
-          if (list.hostName !== undefined) this.servername = list.hostName;
-          break;
-        }
-        default:
-          // RFC 5746 3.6 / RFC 2246 7.4.1.2: unknown extensions are ignored.
-          break;
-      }
-    }
+    this.requests = readClientRequests(hello);
+    this.servername = this.requests.servername;
+    this.checkRenegotiationSignal(hello, this.requests);
+    this.state = 'WAIT_HOOK';
+    return then(this.chooseContext(this.requests), () =>
+      then(this.lookupSession(hello), (cached) => this.continueHello(hello, cached)),
+    );
   }
 
   /** RFC 5746 3.6 (initial handshake) and 3.7 (secure renegotiation). */
-  private checkRenegotiationSignal(hello: ClientHello): void {
+  private checkRenegotiationSignal(hello: ClientHello, requests: ClientRequests): void {
     const scsv = hello.cipherSuites.includes(TLS_EMPTY_RENEGOTIATION_INFO_SCSV);
+    const info = requests.renegotiationInfo;
     if (!this.previous) {
-      if (scsv) this.secureRenegotiation = true;
+      if (info !== null && info.length !== 0) {
+        throw new TLSAlertError(AlertDescription.handshake_failure, 'RFC 5746 3.6: non-empty renegotiation_info in the initial handshake');
+      }
+      this.secureRenegotiation = scsv || info !== null;
       return;
     }
     if (scsv) throw new TLSAlertError(AlertDescription.handshake_failure, 'RFC 5746 3.7: SCSV in a renegotiating ClientHello');
-    if (!this.secureRenegotiation) {
-      throw new TLSAlertError(AlertDescription.handshake_failure, 'RFC 5746 3.7: renegotiating ClientHello without renegotiation_info');
+    if (info === null) throw new TLSAlertError(AlertDescription.handshake_failure, 'RFC 5746 3.7: renegotiating ClientHello without renegotiation_info');
+    if (!constantTimeEqual(info, this.previous.clientVerifyData)) {
+      throw new TLSAlertError(AlertDescription.handshake_failure, 'RFC 5746 3.7: renegotiation_info does not match client_verify_data');
     }
+    this.secureRenegotiation = true;
+  }
+
+  /** Virtual hosts (TS 33.141 Annex A option 1, RFC 3546 3.1), then trusted_ca_keys (RFC 3546 3.4). */
+  private chooseContext(requests: ClientRequests): void | Promise<void> {
+    const contexts = this.options.contexts ?? [];
+    const virtualHosting = contexts.length > 0 || this.options.selectContext !== undefined;
+    const name = requests.servername;
+    if (name !== null && virtualHosting) {
+      const found = contextForName(contexts, name) ?? this.options.selectContext?.(name);
+      return then(found, (context) => {
+        if (context) {
+          this.context = context;
+          this.acked.add(ExtensionType.server_name);
+          return;
+        }
+        this.unrecognizedName(name);
+        this.chooseByAuthorities(requests);
+      });
+    }
+    if (name !== null && (this.defaultContext.names?.length ?? 0) === 0 && !virtualHosting) {
+      // A server with one identity "uses" the name only in the sense of remembering it for sessions.
+    }
+    this.chooseByAuthorities(requests);
+  }
+
+  private unrecognizedName(name: string): void {
+    const policy = this.options.unrecognizedName ?? 'warning';
+    if (policy === 'fatal') {
+      throw new TLSAlertError(AlertDescription.unrecognized_name, `RFC 3546 3.1: no virtual host for server name ${JSON.stringify(name)}`);
+    }
+    if (policy === 'warning') this.host.warn(AlertDescription.unrecognized_name);
+  }
+
+  private chooseByAuthorities(requests: ClientRequests): void {
+    if (!requests.trustedAuthorities || requests.trustedAuthorities.length === 0) return;
+    const all = [this.context, ...(this.options.contexts ?? []).filter((c) => c !== this.context)];
+    const found = contextForAuthorities(all, requests.trustedAuthorities);
+    if (found) {
+      this.context = found;
+      this.acked.add(ExtensionType.trusted_ca_keys);
+    }
+  }
+
+  private lookupSession(hello: ClientHello): SessionData | undefined | Promise<SessionData | undefined> {
+    if (hello.sessionId.length === 0 || this.sessionTimeout === 0 || this.previous) return undefined;
+    return this.store.get(hello.sessionId);
   }
 
   private continueHello(hello: ClientHello, cached: SessionData | undefined): void {
@@ -197,6 +250,7 @@ export class ServerFlow extends HandshakeFlow {
       return this.resume(hello, session);
     }
     this.suite = selectServerSuite(hello.cipherSuites, this.suites, { requireEncryption128: this.options.requireEncryption128 });
+    this.negotiateExtensions(this.requests!);
     this.fullHandshake();
   }
 
@@ -208,12 +262,40 @@ export class ServerFlow extends HandshakeFlow {
     return (s.servername ?? null) === this.servername;
   }
 
-  private serverHelloExtensions(): Extension[] | null {
+  /** RFC 3546 3.2, 3.3, 3.5, 3.6: what this server agrees to, for a full handshake. */
+  private negotiateExtensions(requests: ClientRequests): void {
+    if (requests.maxFragmentLength !== null) {
+      this.maxFragmentLength = maxFragmentLengthBytes(requests.maxFragmentLength);
+      this.acked.add(ExtensionType.max_fragment_length);
+    }
+    if (requests.truncatedHmac && this.options.truncatedHmac === true && this.suite!.cipher !== 'NULL') {
+      this.truncatedHmac = true;
+      this.acked.add(ExtensionType.truncated_hmac);
+    }
+    if (requests.ocsp && this.context.ocspResponse) this.acked.add(ExtensionType.status_request);
+    if (requests.clientCertificateUrl && this.options.requestCert && this.options.fetchCertificateUrl) {
+      this.acked.add(ExtensionType.client_certificate_url);
+    }
+  }
+
+  private serverHelloExtensions(resumed: boolean): Extension[] | null {
     const extensions: Extension[] = [];
-    // RFC 5746 3.6: always answer the signal, even though renegotiation itself is refused.
+    // RFC 5746 3.6: always answer the signal, even when renegotiation itself is refused.
     if (this.secureRenegotiation) {
       const value = this.previous ? concatBytes(this.previous.clientVerifyData, this.previous.serverVerifyData) : new Uint8Array(0);
       extensions.push({ type: ExtensionType.renegotiation_info, data: encodeRenegotiationInfo(value) });
+    }
+    // RFC 3546 2.3: a resumed session's ServerHello carries no (RFC 3546) extensions.
+    if (!resumed) {
+      const empty = new Uint8Array(0);
+      if (this.acked.has(ExtensionType.server_name)) extensions.push({ type: ExtensionType.server_name, data: empty });
+      if (this.acked.has(ExtensionType.max_fragment_length)) {
+        extensions.push({ type: ExtensionType.max_fragment_length, data: encodeMaxFragmentLength(this.requests!.maxFragmentLength!) });
+      }
+      if (this.acked.has(ExtensionType.client_certificate_url)) extensions.push({ type: ExtensionType.client_certificate_url, data: empty });
+      if (this.acked.has(ExtensionType.trusted_ca_keys)) extensions.push({ type: ExtensionType.trusted_ca_keys, data: empty });
+      if (this.acked.has(ExtensionType.truncated_hmac)) extensions.push({ type: ExtensionType.truncated_hmac, data: empty });
+      if (this.acked.has(ExtensionType.status_request)) extensions.push({ type: ExtensionType.status_request, data: empty });
     }
     return extensions.length > 0 ? extensions : null;
   }
@@ -226,6 +308,9 @@ export class ServerFlow extends HandshakeFlow {
     this.session = session;
     this.storedSessionId = session.id;
     this.peerCertificates = session.peerCertificates;
+    // RFC 3546 3.2 / 3.5: negotiated once per session, kept across resumptions.
+    this.maxFragmentLength = session.maxFragmentLength;
+    this.truncatedHmac = session.truncatedHmac === true;
     this.host.sendHandshake(
       HandshakeType.server_hello,
       encodeServerHello({
@@ -234,11 +319,12 @@ export class ServerFlow extends HandshakeFlow {
         sessionId: hello.sessionId,
         cipherSuite: session.cipherSuite,
         compressionMethod: 0,
-        extensions: this.serverHelloExtensions(),
+        extensions: this.serverHelloExtensions(true),
       }),
     );
     this.host.lockVersion();
-    this.installKeys(session.masterSecret);
+    if (this.maxFragmentLength) this.host.setMaxFragment(this.maxFragmentLength);
+    this.installKeys(session.masterSecret, { truncatedMac: this.truncatedHmac });
     this.sendFinished();
     this.state = 'WAIT_CHANGE_CIPHER_SPEC';
   }
@@ -256,6 +342,8 @@ export class ServerFlow extends HandshakeFlow {
       createdAt: this.host.now(),
       lifetime: this.sessionTimeout,
       ...(this.servername !== null ? { servername: this.servername } : {}),
+      ...(this.maxFragmentLength ? { maxFragmentLength: this.maxFragmentLength } : {}),
+      ...(this.truncatedHmac ? { truncatedHmac: true } : {}),
       peerCertificates: [],
     };
     this.host.sendHandshake(
@@ -266,16 +354,24 @@ export class ServerFlow extends HandshakeFlow {
         sessionId,
         cipherSuite: suite.id,
         compressionMethod: 0,
-        extensions: this.serverHelloExtensions(),
+        extensions: this.serverHelloExtensions(false),
       }),
     );
     this.host.lockVersion();
-    this.host.sendHandshake(HandshakeType.certificate, encodeCertificate([...this.options.certificateChain]));
+    // RFC 3546 3.2: once agreed, fragment at once, handshake messages included.
+    if (this.maxFragmentLength) this.host.setMaxFragment(this.maxFragmentLength);
+    this.host.sendHandshake(HandshakeType.certificate, encodeCertificate([...this.context.certificateChain]));
+    if (this.acked.has(ExtensionType.status_request)) {
+      this.host.sendHandshake(
+        HandshakeType.certificate_status,
+        encodeCertificateStatus({ statusType: CertificateStatusType.ocsp, response: this.context.ocspResponse! }),
+      );
+    }
     if (suite.keyExchange === 'DHE_RSA') this.sendServerKeyExchange();
     if (this.options.requestCert) {
       this.host.sendHandshake(
         HandshakeType.certificate_request,
-        encodeCertificateRequest({ certificateTypes: [ClientCertificateType.rsa_sign], certificateAuthorities: [] }),
+        encodeCertificateRequest({ certificateTypes: [ClientCertificateType.rsa_sign], certificateAuthorities: [...(this.options.certificateAuthorities ?? [])] }),
       );
     }
     this.host.sendHandshake(HandshakeType.server_hello_done, new Uint8Array(0));
@@ -290,10 +386,18 @@ export class ServerFlow extends HandshakeFlow {
     const pair = generateDhKeyPair(group, provider.random);
     this.dh = { group, privateKey: pair.privateKey };
     const params = { ...dhGroupBytes(group), ys: pair.publicKey };
-    const paramsBytes = encodeServerDHParams(params);
-    const signed = concatBytes(this.clientRandom, this.serverRandom, paramsBytes);
+    const signed = concatBytes(this.clientRandom, this.serverRandom, encodeServerDHParams(params));
     const digest = concatBytes(provider.hash('md5', signed), provider.hash('sha1', signed));
-    this.host.sendHandshake(HandshakeType.server_key_exchange, encodeDheServerKeyExchange(params, signTls(provider, this.options.privateKey, digest)));
+    this.host.sendHandshake(HandshakeType.server_key_exchange, encodeDheServerKeyExchange(params, signTls(provider, this.context.privateKey, digest)));
+  }
+
+  // ---- the client's flight ----------------------------------------------------------------------
+
+  /** RFC 3546 3.3: the client sent URLs; the application fetches them, we check the hashes. */
+  private onCertificateUrl(body: Uint8Array): Promise<void> {
+    const message = decodeCertificateUrl(body);
+    this.state = 'WAIT_HOOK';
+    return fetchCertificateChain(message, this.options.fetchCertificateUrl!).then((chain) => this.onClientCertificate(chain));
   }
 
   private onClientCertificate(chain: Uint8Array[]): void {
@@ -338,10 +442,10 @@ export class ServerFlow extends HandshakeFlow {
     } else {
       // Bleichenbacher-safe: any failure yields a random premaster and the handshake fails at Finished.
       const encrypted = decodeRsaClientKeyExchange(body);
-      preMaster = decryptPremaster(provider, this.options.privateKey, encrypted, this.clientHello!.version);
+      preMaster = decryptPremaster(provider, this.context.privateKey, encrypted, this.clientHello!.version);
     }
     const master = masterSecret(preMaster, this.clientRandom, this.serverRandom);
-    this.installKeys(master);
+    this.installKeys(master, { truncatedMac: this.truncatedHmac });
     this.session = { ...this.session!, masterSecret: master, peerCertificates: this.peerCertificates };
     this.state = this.clientPublicKey ? 'WAIT_CERTIFICATE_VERIFY' : 'WAIT_CHANGE_CIPHER_SPEC';
   }
@@ -352,7 +456,6 @@ export class ServerFlow extends HandshakeFlow {
     if (!verifyTls(this.host.provider, this.clientPublicKey!, h.both, signature)) {
       throw new TLSAlertError(AlertDescription.decrypt_error, 'RFC 2246 7.4.8: CertificateVerify signature does not verify');
     }
-    this.peerVerdict = this.peerVerdict ?? { authorized: true };
     this.state = 'WAIT_CHANGE_CIPHER_SPEC';
   }
 
@@ -377,10 +480,12 @@ export class ServerFlow extends HandshakeFlow {
     if (!this.resumed) this.sendFinished();
     this.state = 'DONE';
     this.complete = true;
-    const stored = !this.resumed && this.session && this.session.id.length > 0 ? this.store.set(this.session) : undefined;
-    if (!this.resumed && this.session && this.session.id.length > 0) this.storedSessionId = this.session.id;
+    const newSession = !this.resumed && this.session !== null && this.session.id.length > 0 ? this.session : null;
+    // RFC 2246 7.3: the session becomes resumable only now, after the Finished exchange.
+    const stored = newSession ? this.store.set(newSession) : undefined;
+    if (newSession) this.storedSessionId = newSession.id;
     this.host.handshakeDone();
-    if (!this.resumed && this.session && this.session.id.length > 0) this.host.events.session?.(this.session);
+    if (newSession) this.host.events.session?.(newSession);
     return stored instanceof Promise ? stored : undefined;
   }
 
@@ -393,4 +498,3 @@ export class ServerFlow extends HandshakeFlow {
     }
   }
 }
-

@@ -3,6 +3,12 @@
  * The socket layer (lib/socket) binds these events to a Node Duplex; tests drive two engines in memory.
  */
 import type { DhGroup } from '../crypto/dh.js';
+import type { TrustedAuthority } from '../messages/extensions/trusted-ca-keys.js';
+import type { CertificateUrl } from '../messages/certificate-url.js';
+import type { ServerContext } from './server-context.js';
+import type { CertificateUrlFetcher } from './certificate-url.js';
+
+export type { ServerContext, TrustedAuthority, CertificateUrl, CertificateUrlFetcher };
 import type { CryptoProvider, RsaPrivateKey } from '../crypto/provider.js';
 import type { TLSError } from '../errors.js';
 
@@ -95,6 +101,21 @@ export interface ClientEngineOptions extends CommonEngineOptions {
   privateKey?: RsaPrivateKey;
   /** Smallest DHE prime accepted, in bits (default 1024). */
   minDHSize?: number;
+  /** RFC 3546 3.2: ask for a smaller record size (512, 1024, 2048 or 4096 bytes). */
+  maxFragmentLength?: 512 | 1024 | 2048 | 4096;
+  /** RFC 3546 3.5: ask for 80-bit MACs. */
+  truncatedHmac?: boolean;
+  /** RFC 3546 3.6: ask the server to staple an OCSP response (status_request). */
+  requestOCSP?: boolean;
+  /**
+   * Checks a stapled OCSP response; a false result or a thrown error is a fatal
+   * bad_certificate_status_response (113). Without it the response is only exposed.
+   */
+  verifyOCSP?: (response: Uint8Array, chain: readonly Uint8Array[]) => boolean;
+  /** RFC 3546 3.4: the CA keys this client trusts, so a server with several chains can pick. */
+  trustedCaKeys?: readonly TrustedAuthority[];
+  /** RFC 3546 3.3: send these URLs (CertificateURL) instead of the certificate chain when the server agrees. */
+  certificateUrl?: CertificateUrl;
 }
 
 export interface ServerEngineOptions extends CommonEngineOptions {
@@ -113,6 +134,20 @@ export interface ServerEngineOptions extends CommonEngineOptions {
   sessionStore?: SessionStore;
   /** TS 33.141 7.2(d) operator policy: refuse common suites with less than 128 bits of key. */
   requireEncryption128?: boolean;
+  /** More certificate chains, chosen per server_name (virtual hosts) or trusted_ca_keys. */
+  contexts?: readonly ServerContext[];
+  /** SNICallback in engine form: the context for a name no entry of `contexts` matches. */
+  selectContext?: (servername: string) => ServerContext | undefined | Promise<ServerContext | undefined>;
+  /** What to do with a server_name no context matches (only with virtual hosts): default 'warning'. */
+  unrecognizedName?: 'ignore' | 'warning' | 'fatal';
+  /** DER OCSPResponse stapled for the default certificate when the client asks (RFC 3546 3.6). */
+  ocspResponse?: Uint8Array;
+  /** Agree to truncated_hmac (RFC 3546 3.5). Off by default: see docs/extensions.md. */
+  truncatedHmac?: boolean;
+  /** Accept CertificateURL from clients (RFC 3546 3.3), fetching through this function. Off when absent. */
+  fetchCertificateUrl?: CertificateUrlFetcher;
+  /** DER distinguished names sent in CertificateRequest.certificate_authorities. */
+  certificateAuthorities?: readonly Uint8Array[];
   /** The DHE group (default: RFC 3526 2048-bit MODP group). */
   dhGroup?: DhGroup;
 }

@@ -119,6 +119,10 @@ export class ByteReader {
   sub(lengthBytes: 1 | 2 | 3, what: string, min = 0, max = Infinity): ByteReader {
     return new ByteReader(this.vector(lengthBytes, what, min, max), `${this.context}.${what}`);
   }
+  /** The bytes read since `start` (an earlier `offset`), as a view. */
+  since(start: number): Uint8Array {
+    return this.buf.subarray(start, this.pos);
+  }
   rest(): Uint8Array {
     const v = this.buf.subarray(this.pos);
     this.pos = this.buf.length;
