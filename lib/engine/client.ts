@@ -76,6 +76,7 @@ export class ClientFlow extends HandshakeFlow {
   private serverExtended = false;
   private truncatedHmac = false;
   private maxFragmentLength: number | undefined;
+  private readonly requested: Extension[];
   private clientCertificateTypes: number[] = [];
 
   constructor(
@@ -85,6 +86,8 @@ export class ClientFlow extends HandshakeFlow {
   ) {
     super(host, previous);
     this.suites = resolveSuites(options.cipherSuites, 'client', { allowNullEncryption: options.allowNullEncryption });
+    // Checked here so a bad option is a TLSConfigError at construction, not at start().
+    this.requested = requestedExtensions(options);
     if ((options.certificateChain?.length ?? 0) > 0 && !options.privateKey) {
       throw new TypeError('a client certificate needs its privateKey');
     }
@@ -104,7 +107,7 @@ export class ClientFlow extends HandshakeFlow {
     if (name && isValidHostName(name)) {
       extensions.push({ type: ExtensionType.server_name, data: encodeServerNameList([name]) });
     }
-    extensions.push(...requestedExtensions(this.options));
+    extensions.push(...this.requested);
     if (this.previous) {
       // RFC 5746 3.5: a renegotiating ClientHello carries client_verify_data, never the SCSV.
       extensions.push({ type: ExtensionType.renegotiation_info, data: encodeRenegotiationInfo(this.previous.clientVerifyData) });

@@ -30,8 +30,19 @@ export function nameMatches(pattern: string, name: string): boolean {
   return p === n;
 }
 
+/** The names a context answers to: its `names`, else the leaf certificate's DNS names (RFC 2818: CN only without them). */
+export function contextNames(context: ServerContext): readonly string[] {
+  if (context.names) return context.names;
+  const leaf = parsedChain(context)[0];
+  if (!leaf) return [];
+  const dns = leaf.extensions.subjectAltName?.dnsNames ?? [];
+  if (dns.length > 0) return dns;
+  const cn = leaf.subject.object.CN;
+  return typeof cn === 'string' ? [cn] : [];
+}
+
 export function contextForName(contexts: readonly ServerContext[], name: string): ServerContext | undefined {
-  return contexts.find((c) => c.names?.some((p) => nameMatches(p, name)) ?? false);
+  return contexts.find((c) => contextNames(c).some((p) => nameMatches(p, name)));
 }
 
 const parsedChains = new WeakMap<ServerContext, X509Certificate[]>();

@@ -201,7 +201,8 @@ export class ServerFlow extends HandshakeFlow {
     const virtualHosting = contexts.length > 0 || this.options.selectContext !== undefined;
     const name = requests.servername;
     if (name !== null && virtualHosting) {
-      const found = contextForName(contexts, name) ?? this.options.selectContext?.(name);
+      // Named contexts first, then the default certificate's own names, then the application's callback.
+      const found = contextForName([...contexts, this.defaultContext], name) ?? this.options.selectContext?.(name);
       return then(found, (context) => {
         if (context) {
           this.context = context;
@@ -211,9 +212,6 @@ export class ServerFlow extends HandshakeFlow {
         this.unrecognizedName(name);
         this.chooseByAuthorities(requests);
       });
-    }
-    if (name !== null && (this.defaultContext.names?.length ?? 0) === 0 && !virtualHosting) {
-      // A server with one identity "uses" the name only in the sense of remembering it for sessions.
     }
     this.chooseByAuthorities(requests);
   }
