@@ -154,6 +154,21 @@ export class Connection {
   get peerVerdict(): CertificateVerdict | null {
     return this.current.peerVerdict;
   }
+  /**
+   * Server side (TS 33.141 6.1.4): attach the application's own authentication record (e.g. the
+   * identity authenticated through GBA / HTTP Digest) to this connection's session, so it comes back
+   * on a resumed connection. May return a Promise when the session store is asynchronous.
+   */
+  setAuthRecord(data: Uint8Array): void | Promise<void> {
+    if (!(this.current instanceof ServerFlow)) throw new TLSError('ERR_TLS_INVALID_STATE', 'setAuthRecord is for the server side');
+    return this.current.setAuthRecord(data);
+  }
+
+  /** Server side: the session's authentication record, and whether it must be checked again (resumed). */
+  get authRecord(): { data: Uint8Array; needsReauthentication: boolean } | null {
+    return this.current instanceof ServerFlow ? this.current.authRecord : null;
+  }
+
   /** RFC 3546 3.6: the OCSP response the server stapled (client side), or null. */
   get ocspResponse(): Uint8Array | null {
     return this.current.ocspResponse;

@@ -487,6 +487,25 @@ export class ServerFlow extends HandshakeFlow {
     return stored instanceof Promise ? stored : undefined;
   }
 
+  /** TS 33.141 6.1.4: the application's own authentication record, kept with the session. */
+  private authRecordFresh = false;
+
+  setAuthRecord(data: Uint8Array): void | Promise<void> {
+    if (!this.complete || !this.session) throw new TypeError('setAuthRecord: the handshake has not completed');
+    this.session = { ...this.session, appData: data.slice() };
+    this.authRecordFresh = true;
+    if (this.session.id.length === 0 || this.storedSessionId === null) return;
+    return this.store.set(this.session);
+  }
+
+  get authRecord(): { data: Uint8Array; needsReauthentication: boolean } | null {
+    const data = this.session?.appData;
+    if (!data) return null;
+    // A resumed session brings the record back; by default the UE must be authenticated again before access.
+    const needs = this.resumed && !this.authRecordFresh && (this.options.reauthenticateResumed ?? true);
+    return { data, needsReauthentication: needs };
+  }
+
   onFatal(): void {
     // RFC 2246 7.2: a fatal alert invalidates the session.
     if (this.storedSessionId) {

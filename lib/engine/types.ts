@@ -146,6 +146,11 @@ export interface ServerEngineOptions extends CommonEngineOptions {
   truncatedHmac?: boolean;
   /** Accept CertificateURL from clients (RFC 3546 3.3), fetching through this function. Off when absent. */
   fetchCertificateUrl?: CertificateUrlFetcher;
+  /**
+   * TS 33.141 6.1.4: a resumed session's authentication record (setAuthRecord) comes back marked as
+   * needing re-authentication. Default true.
+   */
+  reauthenticateResumed?: boolean;
   /** DER distinguished names sent in CertificateRequest.certificate_authorities. */
   certificateAuthorities?: readonly Uint8Array[];
   /** The DHE group (default: RFC 3526 2048-bit MODP group). */

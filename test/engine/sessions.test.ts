@@ -205,3 +205,22 @@ t.test('SSLv2-compatible ClientHello (RFC 2246 E.1) asking for TLS 1.0 is accept
   t.equal(p.server.conn.cipherSuite?.name, 'TLS_RSA_WITH_3DES_EDE_CBC_SHA');
   t.ok(p.server.conn.secureRenegotiation, 'the SCSV in a v2 hello counts (RFC 5746 3.3)');
 });
+
+t.test('TS 33.141 6.1.4: an authentication record rides with the session and needs re-authentication on resumption', async (t) => {
+  const store = new MemorySessionStore();
+  const first = await handshake({}, { sessionStore: store });
+  t.equal(first.server.conn.authRecord, null, 'none before the application sets one');
+  const identity = new TextEncoder().encode('sip:alice@ims.example.org (GBA B-TID 42)');
+  first.server.conn.setAuthRecord(identity);
+  t.same(first.server.conn.authRecord, { data: identity, needsReauthentication: false }, 'fresh on the connection that authenticated');
+  const session = first.client.sessions[0]!;
+  const second = await handshake({ session }, { sessionStore: store });
+  t.ok(second.server.conn.resumed);
+  t.same(second.server.conn.authRecord?.data, identity, 'the record comes back on the resumed connection');
+  t.equal(second.server.conn.authRecord?.needsReauthentication, true, 'marked as needing re-authentication');
+  second.server.conn.setAuthRecord(identity);
+  t.equal(second.server.conn.authRecord?.needsReauthentication, false, 'cleared once the application authenticated again');
+  const lenient = await handshake({ session }, { sessionStore: store, reauthenticateResumed: false });
+  t.equal(lenient.server.conn.authRecord?.needsReauthentication, false, 'operator policy may trust a resumed session');
+  t.throws(() => first.client.conn.setAuthRecord(identity), { code: 'ERR_TLS_INVALID_STATE' });
+});
