@@ -2,48 +2,16 @@
  * Bad input at the engine level: every case ends with the right fatal alert on the wire and a typed
  * error, never an exception out of receive(), a hang, or state leaking into the next connection.
  */
-import t, { type Test } from 'tap';
+import t from 'tap';
 import { AlertDescription } from '../../lib/alerts.js';
-import { Connection } from '../../lib/engine/connection.js';
-import type { TLSAlertError, TLSError } from '../../lib/errors.js';
+import type { TLSAlertError } from '../../lib/errors.js';
 import { encodeClientHello } from '../../lib/messages/client-hello.js';
 import { encodeHandshake } from '../../lib/messages/handshake.js';
 import { HandshakeType } from '../../lib/messages/types.js';
 import { encodeRecord } from '../../lib/record/framing.js';
 import { concatBytes } from '../../lib/util/bytes.js';
 import { handshake, makePair, sharedPki } from '../helpers/engine-pair.js';
-
-/** A server connection alone, with what it writes and the errors it raises. */
-async function lonelyServer(options: Record<string, unknown> = {}) {
-  const pki = await sharedPki();
-  const out: Uint8Array[] = [];
-  const errors: TLSError[] = [];
-  const conn = new Connection(
-    { isServer: true, certificateChain: pki.chain, privateKey: pki.server.key, ...options },
-    { output: (b) => out.push(b), handshakeComplete: () => {}, data: () => {}, peerClosed: () => {}, error: (e) => errors.push(e) },
-  );
-  return { conn, out, errors, wire: () => concatBytes(...out) };
-}
-
-function clientHelloRecord(fields: Partial<Parameters<typeof encodeClientHello>[0]> = {}, recordVersion = 0x0301): Uint8Array {
-  const body = encodeClientHello({
-    version: 0x0301,
-    random: new Uint8Array(32).fill(7),
-    sessionId: new Uint8Array(0),
-    cipherSuites: [0x000a, 0x0005],
-    compressionMethods: [0],
-    extensions: null,
-    ...fields,
-  });
-  return encodeRecord(22, recordVersion, encodeHandshake(HandshakeType.client_hello, body));
-}
-
-/** The last record on the wire must be a fatal alert with this description. */
-function assertFatalAlert(t: Test, wire: Uint8Array, description: number): void {
-  t.ok(wire.length >= 7, 'something was written');
-  const last = wire.subarray(wire.length - 7);
-  t.same([...last], [21, 3, 1, 0, 2, 2, description], `plaintext fatal alert ${description} on the wire`);
-}
+import { assertFatalAlert, clientHelloRecord, lonelyServer } from '../helpers/raw-server.js';
 
 t.test('a ClientHello offering SSL 3.0 gets protocol_version (70)', async (t) => {
   const s = await lonelyServer();
