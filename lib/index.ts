@@ -33,6 +33,7 @@ export { AlertDescription, AlertLevel, alertName } from './alerts.js';
 export { CIPHER_SUITES, suiteByName, suiteById, type CipherSuite } from './suites.js';
 export type { CryptoProvider, RsaPrivateKey, RsaPublicKey } from './crypto/provider.js';
 export { verifyServerChain, verifyClientChain, checkHostname, type VerifyOptions } from './x509/verify.js';
+export { encodeSession, decodeSession } from './session/codec.js';
 
 export const constants = Object.freeze({
   /** ProtocolVersion {3,1} (RFC 2246 A.1), the only version ut-tls speaks. */

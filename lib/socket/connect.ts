@@ -18,11 +18,20 @@ export function connect(...args: unknown[]): TLSSocket {
   // Resolve (and validate) before opening anything, so bad options throw without a stray socket.
   const secureContext = resolveClientContext(options);
   let transport = options.socket;
+  let ours = false;
   if (!transport) {
     if (options.port === undefined) throw new TypeError('connect: options.port (or options.socket) is required');
     transport = net.connect({ host, port: options.port });
+    ours = true;
   }
-  const socket = new TLSSocket(transport, { ...options, host, secureContext, isServer: false });
+  let socket: TLSSocket;
+  try {
+    socket = new TLSSocket(transport, { ...options, host, secureContext, isServer: false });
+  } catch (err) {
+    // Do not leave the TCP connection we opened behind (its errors would have no listener).
+    if (ours) transport.destroy();
+    throw err;
+  }
   if (listener) socket.once('secureConnect', listener);
   return socket;
 }

@@ -10,7 +10,6 @@ import { isIP } from 'node:net';
 import { rootCertificates } from 'node:tls';
 import type { Duplex } from 'node:stream';
 import type { CryptoProvider, RsaPrivateKey } from '../crypto/provider.js';
-import type { DhGroup } from '../crypto/dh.js';
 import type { ClientEngineOptions, CommonEngineOptions, ServerEngineOptions, SessionData, SessionStore } from '../engine/types.js';
 import { TLSConfigError } from '../errors.js';
 import { suiteByName, suiteById, type CipherSuite } from '../suites.js';
@@ -52,7 +51,36 @@ export interface CommonSocketOptions {
   maxHandshakeMessageLength?: number;
 }
 
-export interface ClientSocketOptions extends CommonSocketOptions {
+/** Engine options a client passes through unchanged (see engine/types.ts for each). */
+export const CLIENT_PASSTHROUGH = [
+  'minDHSize',
+  'maxFragmentLength',
+  'truncatedHmac',
+  'requestOCSP',
+  'verifyOCSP',
+  'trustedCaKeys',
+  'certificateUrl',
+  'renegotiation',
+  'allowNullEncryption',
+] as const satisfies readonly (keyof ClientEngineOptions)[];
+
+/** Engine options a server passes through unchanged (see engine/types.ts for each). */
+export const SERVER_PASSTHROUGH = [
+  'requireEncryption128',
+  'allowNullEncryption',
+  'dhGroup',
+  'contexts',
+  'selectContext',
+  'unrecognizedName',
+  'ocspResponse',
+  'truncatedHmac',
+  'fetchCertificateUrl',
+  'reauthenticateResumed',
+  'certificateAuthorities',
+  'renegotiation',
+] as const satisfies readonly (keyof ServerEngineOptions)[];
+
+export interface ClientSocketOptions extends CommonSocketOptions, Pick<ClientEngineOptions, (typeof CLIENT_PASSTHROUGH)[number]> {
   host?: string;
   port?: number;
   /** Bring your own transport (e.g. an existing net.Socket, or a tunnel through an HTTP proxy). */
@@ -63,23 +91,15 @@ export interface ClientSocketOptions extends CommonSocketOptions {
   session?: SessionData | Uint8Array;
   /** node:tls hook: return an Error to refuse the server's identity. Default: RFC 2818 checks in x509/verify.ts. */
   checkServerIdentity?: (hostname: string, cert: PeerCertificateShape) => Error | undefined;
-  /** Smallest DHE prime accepted from a server, in bits (engine default 1024). */
-  minDHSize?: number;
 }
 
-export interface ServerSocketOptions extends CommonSocketOptions {
+export interface ServerSocketOptions extends CommonSocketOptions, Pick<ServerEngineOptions, (typeof SERVER_PASSTHROUGH)[number]> {
   /** Ask the client for a certificate (TS 33.141 6.1.4). Default false. */
   requestCert?: boolean;
   /** Session lifetime in seconds (at most 86400, TS 33.141 7.1). */
   sessionTimeout?: number;
   /** Where the server keeps resumable sessions; default: an in-memory store per Server. */
   sessionStore?: SessionStore;
-  /** TS 33.141 7.2(d) operator policy: refuse common suites with less than 128 bits of key. */
-  requireEncryption128?: boolean;
-  /** Allow TLS_RSA_WITH_NULL_* suites in cipherSuites (integrity only; TS 33.141 6.2). */
-  allowNullEncryption?: boolean;
-  /** The DHE group for TLS_DHE_RSA_* suites (engine default: RFC 3526 2048-bit MODP group). */
-  dhGroup?: DhGroup;
 }
 
 export const DEFAULT_HANDSHAKE_TIMEOUT = 120_000;
@@ -261,6 +281,12 @@ function common(opts: ClientSocketOptions | ServerSocketOptions): CommonContext 
   };
 }
 
+function pick<T extends object, K extends keyof T>(o: T, keys: readonly K[]): Pick<T, K> {
+  const out = {} as Pick<T, K>;
+  for (const k of keys) if (o[k] !== undefined) out[k] = o[k];
+  return out;
+}
+
 /** Engine defaults apply to absent options, so do not pass `undefined` explicitly. */
 function dropUndefined<T extends object>(o: T): T {
   for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
@@ -285,9 +311,7 @@ export function resolveServerContext(opts: ServerSocketOptions): ServerContext {
       requestCert,
       sessionTimeout: sessionTimeoutOf(opts),
       sessionStore: opts.sessionStore,
-      requireEncryption128: opts.requireEncryption128,
-      allowNullEncryption: opts.allowNullEncryption,
-      dhGroup: opts.dhGroup,
+      ...pick(opts, SERVER_PASSTHROUGH),
     }),
   };
 }
@@ -305,7 +329,7 @@ export function resolveClientContext(opts: ClientSocketOptions): ClientContext {
       isServer: false as const,
       certificateChain: opts.cert !== undefined ? loadCertificates(opts.cert, 'cert') : undefined,
       privateKey: opts.key !== undefined ? loadPrivateKey(opts.key) : undefined,
-      minDHSize: opts.minDHSize,
+      ...pick(opts, CLIENT_PASSTHROUGH),
     }),
   };
 }

@@ -14,6 +14,8 @@ import type { Socket } from 'node:net';
 import { Connection } from '../engine/connection.js';
 import type { CertificateVerdict, EngineOptions, SessionData } from '../engine/types.js';
 import { TLSAlertError, TLSConfigError, TLSError } from '../errors.js';
+import { alertName } from '../alerts.js';
+import { decodeSession } from '../session/codec.js';
 import type { CipherSuite } from '../suites.js';
 import { certificateToNodeShape, parseCertificate, type NodePeerCertificate } from '../x509/certificate.js';
 import { verifyClientChain, verifyServerChain } from '../x509/verify.js';
@@ -106,6 +108,8 @@ export class TLSSocket extends Duplex {
       peerClosed: () => this.onPeerClosed(),
       error: (err) => this.onEngineError(err),
       session: (session) => this.emit('session', session),
+      renegotiated: () => this.emit('renegotiated'),
+      warning: (description) => this.emit('warningAlert', description, alertName(description)),
       keylog: (line) => this.emit('keylog', Buffer.from(line + '\n', 'latin1')),
     });
     this.attachTransport();
@@ -125,11 +129,13 @@ export class TLSSocket extends Duplex {
       };
     }
     let session: SessionData | undefined;
-    if (options.session !== undefined) {
-      if (options.session instanceof Uint8Array) {
-        // Serialised sessions (session/codec.ts) are a later issue; say so rather than ignore the option.
-        throw new TLSConfigError('session: pass the SessionData object from the session event (serialised bytes are not supported yet)');
+    if (options.session instanceof Uint8Array) {
+      try {
+        session = decodeSession(options.session); // bytes from encodeSession (session/codec.ts)
+      } catch (err) {
+        throw new TLSConfigError(`session: ${(err as Error).message}`);
       }
+    } else if (options.session) {
       session = options.session;
     }
     return {
@@ -422,6 +428,30 @@ export class TLSSocket extends Duplex {
   get servername(): string | null {
     if (this.engine.isServer) return this.engine.servername;
     return this.sniName ?? null;
+  }
+
+  /**
+   * Server side (TS 33.141 6.1.4): keep the application's authentication record (e.g. the identity
+   * GBA / HTTP Digest authenticated) with this connection's session; see authRecord on resumption.
+   */
+  setAuthRecord(data: Uint8Array): void | Promise<void> {
+    return this.engine.setAuthRecord(data);
+  }
+
+  /** Server side: the session's authentication record; needsReauthentication on a resumed session. */
+  get authRecord(): { data: Uint8Array; needsReauthentication: boolean } | null {
+    return this.engine.authRecord;
+  }
+
+  /** Client side: the DER OCSP response the server stapled (RFC 3546 3.6), or undefined. */
+  getOCSPResponse(): Buffer | undefined {
+    const r = this.engine.ocspResponse;
+    return r ? toBuffer(r) : undefined;
+  }
+
+  /** RFC 5746 secure renegotiation (needs renegotiation: 'secure' on both ends); 'renegotiated' follows. */
+  renegotiate(): void {
+    this.engine.renegotiate();
   }
 
   /** The engine, for diagnostics (handshake state, negotiated extensions). */

@@ -6,7 +6,7 @@ import t, { type Test } from 'tap';
 import * as net from 'node:net';
 import { once } from 'node:events';
 import { createHash } from 'node:crypto';
-import { connect, createServer, TLSSocket, type Server } from '../../lib/index.js';
+import { connect, createServer, encodeSession, TLSSocket, type Server } from '../../lib/index.js';
 import type { SessionData } from '../../lib/engine/types.js';
 import { testPki, type TestPkiFiles } from '../helpers/pki.js';
 
@@ -148,6 +148,20 @@ t.test('session resumption through the session event', async (t) => {
   t.equal(second.getCipher()?.standardName, 'TLS_RSA_WITH_RC4_128_SHA');
   t.equal(second.authorized, true, 'the stored chain is judged again on resumption');
   t.equal((await got).toString(), 'x');
+});
+
+t.test('a serialised session (encodeSession bytes) resumes too', async (t) => {
+  const server = createServer({ key: pki.keyPem, cert: pki.certPem }, (s) => s.end());
+  const port = await listen(t, server);
+  const first = connect({ host: 'localhost', port, ca: pki.caPem });
+  const [session] = (await once(first, 'session')) as [SessionData];
+  await collect(first);
+  const bytes = Buffer.from(encodeSession(session));
+  const second = connect({ host: 'localhost', port, ca: pki.caPem, session: bytes });
+  await once(second, 'secureConnect');
+  t.equal(second.isSessionReused(), true);
+  second.destroy();
+  t.throws(() => connect({ host: 'localhost', port, session: Buffer.from('not a session') }), { code: 'ERR_TLS_INVALID_CONFIG' });
 });
 
 t.test('keylog lines in NSS format, on the socket and the server', async (t) => {
