@@ -1,0 +1,157 @@
+/**
+ * NODE-ONLY (reads files; `record` runs live peers): the `ut-tls replay`, `ut-tls decode` and
+ * `ut-tls record` commands. Each returns an exit code and writes to the given streams, so lib/cli.ts
+ * only has to route the arguments.
+ *
+ *   ut-tls replay FILE|DIR...                replays transcripts; non-zero on any divergence
+ *   ut-tls decode FILE --keylog KEYLOG       prints handshake messages and decrypted records
+ *   ut-tls record [--out DIR] [--keys DIR] [NAME...]   records transcripts against live peers
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import type { KeyFiles } from './config.js';
+import { analyzeTranscript, formatAnalysis } from './decoder.js';
+import { parseTranscript, type Transcript } from './format.js';
+import { formatReplayResult, replayTranscript } from './replayer.js';
+
+export interface CommandIO {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+const defaultIO: CommandIO = {
+  out: (t) => process.stdout.write(t),
+  err: (t) => process.stderr.write(t),
+};
+
+/** Reads and checks one transcript file. */
+export function readTranscriptFile(path: string): Transcript {
+  return parseTranscript(JSON.parse(readFileSync(path, 'utf8')));
+}
+
+/** The key files for a transcript: keys/ beside it (vectors/transcripts/keys), or `keysDir`. */
+export function readKeyFiles(transcriptPath: string, keysDir?: string): KeyFiles {
+  const dir = keysDir ?? join(dirname(transcriptPath), 'keys');
+  const out: Record<string, string> = {};
+  if (!existsSync(dir)) return out;
+  for (const f of readdirSync(dir)) {
+    const p = join(dir, f);
+    if (statSync(p).isFile()) out[f] = readFileSync(p, 'utf8');
+  }
+  return out;
+}
+
+/** FILE arguments, with directories expanded to their *.json files (not recursive). */
+export function transcriptFiles(args: string[]): string[] {
+  const files: string[] = [];
+  for (const a of args) {
+    if (existsSync(a) && statSync(a).isDirectory()) {
+      for (const f of readdirSync(a).sort()) if (f.endsWith('.json')) files.push(join(a, f));
+    } else files.push(a);
+  }
+  return files;
+}
+
+function option(args: string[], name: string): { value: string | undefined; rest: string[] } {
+  const rest: string[] = [];
+  let value: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === name) value = args[++i];
+    else if (a.startsWith(`${name}=`)) value = a.slice(name.length + 1);
+    else rest.push(a);
+  }
+  return { value, rest };
+}
+
+const REPLAY_USAGE = 'usage: ut-tls replay [--keys DIR] FILE|DIR...\n';
+
+/** `ut-tls replay FILE...`: 0 when every transcript replays identically, 1 on any divergence, 2 on usage errors. */
+export async function replayCommand(args: string[], io: CommandIO = defaultIO): Promise<number> {
+  const { value: keysDir, rest } = option(args, '--keys');
+  if (rest.length === 0 || rest.includes('--help') || rest.includes('-h')) {
+    io.err(REPLAY_USAGE);
+    return 2;
+  }
+  let failed = 0;
+  let count = 0;
+  for (const file of transcriptFiles(rest)) {
+    count++;
+    let t: Transcript;
+    try {
+      t = readTranscriptFile(file);
+    } catch (err) {
+      io.out(`FAIL ${file}\n     cannot read: ${err instanceof Error ? err.message : String(err)}\n`);
+      failed++;
+      continue;
+    }
+    const result = replayTranscript(t, readKeyFiles(file, keysDir));
+    io.out(formatReplayResult(result) + '\n');
+    if (!result.ok) failed++;
+  }
+  io.out(`${count - failed} passed, ${failed} failed\n`);
+  return failed === 0 ? 0 : 1;
+}
+
+const DECODE_USAGE = 'usage: ut-tls decode FILE --keylog KEYLOG\n';
+
+/** `ut-tls decode FILE --keylog KEYLOG`: 0 when every MAC and both Finished verify, 1 otherwise, 2 on usage errors. */
+export async function decodeCommand(args: string[], io: CommandIO = defaultIO): Promise<number> {
+  const { value: keylog, rest } = option(args, '--keylog');
+  if (rest.length !== 1 || !keylog || rest.includes('--help')) {
+    io.err(DECODE_USAGE);
+    return 2;
+  }
+  let t: Transcript;
+  let keyText: string;
+  try {
+    t = readTranscriptFile(rest[0]!);
+    keyText = readFileSync(keylog, 'utf8');
+  } catch (err) {
+    io.err(`ut-tls decode: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 2;
+  }
+  const analysis = analyzeTranscript(t, keyText);
+  io.out(formatAnalysis(t, analysis));
+  return analysis.ok ? 0 : 1;
+}
+
+const RECORD_USAGE = `usage: ut-tls record [--out DIR] [--keys DIR] [--list] [NAME...]
+  Records transcripts against live peers (gnutls-serv/gnutls-cli on PATH, node:tls in process).
+  --out DIR   where to write NAME.json (default vectors/transcripts)
+  --keys DIR  the fixed certificates and keys (default OUT/keys; created when missing)
+  --list      print the transcript names and exit
+`;
+
+/** `ut-tls record ...`: 0 when every requested transcript was recorded, 1 on failure, 2 on usage errors. */
+export async function recordCommand(args: string[], io: CommandIO = defaultIO): Promise<number> {
+  const out = option(args, '--out');
+  const keys = option(out.rest, '--keys');
+  const rest = keys.rest;
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.out(RECORD_USAGE);
+    return 0;
+  }
+  // Loaded lazily: it pulls in node:tls and child processes, which replay and decode never need.
+  const { recordAll, scenarios } = await import('./scenarios.js');
+  const known = scenarios().flatMap((s) => s.names);
+  if (rest.includes('--list')) {
+    io.out(known.join('\n') + '\n');
+    return 0;
+  }
+  const names = rest.filter((a) => !a.startsWith('-')).map((n) => basename(n, '.json'));
+  const unknown = names.filter((n) => !known.includes(n));
+  if (unknown.length > 0 || rest.some((a) => a.startsWith('-'))) {
+    io.err(unknown.length > 0 ? `ut-tls record: unknown transcript ${unknown.join(', ')} (see --list)\n` : RECORD_USAGE);
+    return 2;
+  }
+  const outDir = resolve(out.value ?? join('vectors', 'transcripts'));
+  try {
+    const files = await recordAll({ outDir, keysDir: resolve(keys.value ?? join(outDir, 'keys')), only: names, log: (m) => io.out(m + '\n') });
+    io.out(`recorded ${files.length} transcript(s)\n`);
+    return 0;
+  } catch (err) {
+    io.err(`ut-tls record: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+    return 1;
+  }
+}
