@@ -5,7 +5,7 @@
 import t, { type Test } from 'tap';
 import { join } from 'node:path';
 import { createCertificate, generateRsaKey } from '../../lib/x509/testca.js';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { GNUTLS_PRIORITY, runGnutlsClient, spawnCollected, startGnutlsServer, deadline, type SpawnedPeer } from '../helpers/peers.js';
 import { repoRoot } from '../helpers/paths.js';
 import { testPki } from '../helpers/pki.js';
@@ -91,6 +91,7 @@ t.test('ut-tls client: an untrusted server fails with the code and alert named; 
   const other = await createCertificate({ key: key.key, subject: { CN: 'unrelated CA' }, isCA: true });
   const otherFile = join(pki.dir, `other-ca-${process.pid}.pem`);
   writeFileSync(otherFile, other.pem);
+  t.teardown(() => rmSync(otherFile, { force: true }));
   const gs = await startGnutlsServer(t, { certFile: pki.certFile, keyFile: pki.keyFile, priority: GNUTLS_PRIORITY['TLS_RSA_WITH_3DES_EDE_CBC_SHA']! });
   const r = await cliClient(t, [`127.0.0.1:${gs.port}`, '--ca', otherFile], 'x\n');
   t.equal(r.code, 1);
