@@ -98,11 +98,12 @@ export function spawnCollected(t: Teardown, cmd: string, args: string[], port = 
 /** gnutls-serv --echo on 127.0.0.1 with our test certificate; resolves once it accepts connections. */
 export async function startGnutlsServer(
   t: Teardown,
-  opts: { certFile: string; keyFile: string; priority: string; echo?: boolean },
+  opts: { certFile: string; keyFile: string; priority: string; echo?: boolean; extraArgs?: string[] },
 ): Promise<SpawnedPeer> {
   const port = await freePort();
   const args = ['--x509certfile', opts.certFile, '--x509keyfile', opts.keyFile, '-p', String(port), '--priority', opts.priority, '-q'];
   if (opts.echo !== false) args.push('--echo');
+  args.push(...(opts.extraArgs ?? []));
   const peer = spawnCollected(t, 'gnutls-serv', args, port);
   await waitForPort(port, 15_000, peer.child);
   return peer;

@@ -101,3 +101,37 @@ t.test('our client resumes with gnutls-serv', { timeout: 20_000 }, async (t) => 
   t.equal((await got2).toString(), 'b\n');
   t.equal(second.isSessionReused(), true);
 });
+
+t.test('client certificates with GnuTLS: CertificateVerify both ways', { timeout: 20_000 }, async (t) => {
+  const priority = GNUTLS_PRIORITY['TLS_RSA_WITH_3DES_EDE_CBC_SHA']!;
+  // Our client presents its certificate to a gnutls-serv that requires one.
+  const gs = await startGnutlsServer(t, { certFile: pki.certFile, keyFile: pki.keyFile, priority, extraArgs: ['--x509cafile', pki.caFile, '--require-client-cert'] });
+  const ours = connect({ host: '127.0.0.1', port: gs.port, ca: pki.caPem, key: pki.clientKeyPem, cert: pki.clientCertPem });
+  const echoed = exchange(ours, Buffer.from('with cert\n'));
+  ours.on('data', () => ours.end());
+  t.equal((await echoed).toString(), 'with cert\n', 'gnutls-serv accepted our certificate and echoed');
+  const without = connect({ host: '127.0.0.1', port: gs.port, ca: pki.caPem });
+  const err = await new Promise<{ code?: string }>((resolve) => without.once('error', resolve));
+  t.match(err.code, /^ERR_TLS_ALERT_RECEIVED_/, 'without a certificate gnutls-serv refuses the handshake');
+
+  // gnutls-cli presents its certificate to our server with requestCert.
+  let seen: { authorized: boolean; cn: unknown } | undefined;
+  const server = createServer({ key: pki.keyPem, cert: pki.certPem, requestCert: true, ca: pki.caPem }, (s) => {
+    seen = { authorized: s.authorized, cn: (s.getPeerCertificate()['subject'] as Record<string, unknown>)['CN'] };
+    s.pipe(s);
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  t.teardown(() => new Promise<void>((r) => server.close(() => r())));
+  const port = (server.address() as AddressInfo).port;
+  const r = await runGnutlsClient(t, {
+    port,
+    caFile: pki.caFile,
+    priority,
+    input: 'cert ping\n',
+    extraArgs: ['--x509certfile', pki.clientCertFile, '--x509keyfile', pki.clientKeyFile],
+  });
+  t.equal(r.code, 0);
+  t.match(r.stdout, /cert ping/);
+  t.same(seen, { authorized: true, cn: 'ut-tls test client' }, 'our server verified the GnuTLS client certificate');
+});
