@@ -153,6 +153,7 @@ export class TLSSocket extends Duplex {
     t.on('error', (err: Error) => this.destroy(err));
     t.on('close', () => this.onTransportClose());
     t.on('drain', () => {
+      this.transportFull = false;
       const waiting = this.waitingForDrain;
       this.waitingForDrain = [];
       for (const cb of waiting) cb();
@@ -177,8 +178,8 @@ export class TLSSocket extends Duplex {
   private verifyServer(chain: readonly Uint8Array[]): CertificateVerdict {
     const anchors = this.context.trustAnchors();
     const now = new Date(this.context.now());
-    let verdict = verifyServerChain([...chain], {
-      ca: [...anchors],
+    let verdict = verifyServerChain(chain, {
+      ca: anchors,
       servername: this.checkIdentity ? undefined : this.identityName,
       now,
     });
@@ -198,7 +199,7 @@ export class TLSSocket extends Duplex {
   }
 
   private verifyClient(chain: readonly Uint8Array[]): CertificateVerdict {
-    const verdict = verifyClientChain([...chain], { ca: [...this.context.trustAnchors()], now: new Date(this.context.now()) });
+    const verdict = verifyClientChain(chain, { ca: this.context.trustAnchors(), now: new Date(this.context.now()) });
     this.verdict = verdict;
     return verdict;
   }
@@ -326,6 +327,10 @@ export class TLSSocket extends Duplex {
   private writeNow(bytes: Uint8Array, callback: (err?: Error | null) => void): void {
     if (this.transport.destroyed || this.transport.writableEnded) {
       callback(epipe());
+      return;
+    }
+    if (bytes.length === 0) {
+      callback();
       return;
     }
     try {
