@@ -133,7 +133,11 @@ function runServer(argv: string[]): void {
     const addr = server.address() as AddressInfo;
     process.stdout.write(`listening on ${host}:${addr.port}\n`);
   });
-  const stop = () => server.close(() => process.exit(0));
+  // Open connections would keep server.close() waiting forever: stop accepting and leave.
+  const stop = () => {
+    server.close();
+    process.exit(0);
+  };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
 }
