@@ -150,8 +150,9 @@ function importKey(key: RsaPublicKey, kind: 'public' | 'private'): KeyObject | n
 
 /**
  * The node:crypto KeyObject for one of our RSA keys (imported through JWK on first use, then
- * cached per key object), or null if OpenSSL refuses the key. Exported so an application can hand
- * the same key to other node:crypto APIs.
+ * cached per key object), or null if OpenSSL refused to import or use the key: the provider then
+ * runs the pure code for it, in strict mode too, since keys (unlike algorithms) come from peers.
+ * Exported so an application can hand the same key to other node:crypto APIs.
  */
 export function nativeRsaKey(key: RsaPrivateKey, kind: 'private'): KeyObject | null;
 export function nativeRsaKey(key: RsaPublicKey, kind: 'public'): KeyObject | null;
@@ -163,6 +164,16 @@ export function nativeRsaKey(key: RsaPublicKey, kind: 'public' | 'private'): Key
     cache.set(key, ko);
   }
   return ko;
+}
+
+/**
+ * Marks a key OpenSSL failed to use (e.g. a peer's certificate key above OpenSSL's 16384-bit
+ * modulus limit, "modulus too large"), so it goes straight to the pure code from then on. Falling
+ * back is safe here: with no padding and the input already checked against n, OpenSSL's failures
+ * depend on the key, never on the input's content, so they reveal nothing about a ciphertext.
+ */
+function refuseKey(key: RsaPublicKey, kind: 'public' | 'private'): void {
+  (kind === 'public' ? publicKeyObjects : privateKeyObjects).set(key, null);
 }
 
 /**
@@ -226,9 +237,10 @@ function nativeCipher(name: BulkCipherName, spec: CipherSpec, key: Uint8Array, i
 }
 
 function nativeMac(name: HashName, key: Uint8Array): Mac {
-  // A KeyObject copies the key once, so a caller reusing its buffer cannot change the MAC key later.
-  // A fresh Hmac per call measured as fast as any alternative (e.g. copying prehashed pad states).
-  const secret = createSecretKey(key.slice());
+  // createSecretKey copies the key once, so a caller reusing its buffer cannot change the MAC key
+  // later. A fresh Hmac per call measured fastest: as fast as createHmac on raw key bytes, and 1.5x
+  // faster on 64-byte records than cloning prehashed ipad/opad states with Hash.copy().
+  const secret = createSecretKey(key);
   return {
     outputLength: name === 'md5' ? 16 : 20,
     mac(...parts: Uint8Array[]): Uint8Array {
@@ -304,23 +316,30 @@ export function createNativeProvider(options: NativeProviderOptions = {}): Nativ
     rsaPublicRaw(key: RsaPublicKey, input: Uint8Array): Uint8Array {
       const block = fitToModulus(key, input);
       const ko = nativeRsaKey(key, 'public');
-      if (ko === null) return rsaFallback(strict, 'public').rsaPublicRaw(key, block);
-      return toModulusLength(key, publicEncrypt({ key: ko, padding: constants.RSA_NO_PADDING }, block));
+      if (ko !== null) {
+        try {
+          return toModulusLength(key, publicEncrypt({ key: ko, padding: constants.RSA_NO_PADDING }, block));
+        } catch {
+          refuseKey(key, 'public');
+        }
+      }
+      return fallback().rsaPublicRaw(key, block);
     },
     rsaPrivateRaw(key: RsaPrivateKey, input: Uint8Array): Uint8Array {
       const block = fitToModulus(key, input);
       const ko = nativeRsaKey(key, 'private');
-      if (ko === null) return rsaFallback(strict, 'private').rsaPrivateRaw(key, block);
-      // m = c^d mod n with OpenSSL's CRT, blinding and result check; no padding is looked at.
-      return toModulusLength(key, privateDecrypt({ key: ko, padding: constants.RSA_NO_PADDING }, block));
+      if (ko !== null) {
+        try {
+          // m = c^d mod n with OpenSSL's CRT, blinding and result check; no padding is looked at.
+          return toModulusLength(key, privateDecrypt({ key: ko, padding: constants.RSA_NO_PADDING }, block));
+        } catch {
+          refuseKey(key, 'private');
+        }
+      }
+      return fallback().rsaPrivateRaw(key, block);
     },
     random,
   };
-
-  function rsaFallback(strictMode: boolean, kind: string): CryptoProvider {
-    if (strictMode) throw new TLSConfigError(`crypto: 'native': node:crypto refused to import this RSA ${kind} key`);
-    return fallback();
-  }
 }
 
 /** The native provider with node:crypto's randomness and pure fallbacks where OpenSSL lacks an algorithm. */
