@@ -133,8 +133,8 @@ export async function recordCommand(args: string[], io: CommandIO = defaultIO): 
     return 0;
   }
   // Loaded lazily: it pulls in node:tls and child processes, which replay and decode never need.
-  const { recordAll, scenarios } = await import('./scenarios.js');
-  const known = scenarios().flatMap((s) => s.names);
+  const { recordAll, scenarios, CAPTURE_NAME } = await import('./scenarios.js');
+  const known = [...scenarios().flatMap((s) => s.names), CAPTURE_NAME];
   if (rest.includes('--list')) {
     io.out(known.join('\n') + '\n');
     return 0;

@@ -30,6 +30,7 @@ const LATER_EXTENSIONS: Record<number, string> = {
   21: 'padding',
   22: 'encrypt_then_mac',
   23: 'extended_master_secret',
+  28: 'record_size_limit',
   35: 'session_ticket',
 };
 

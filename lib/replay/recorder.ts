@@ -180,11 +180,13 @@ export class RecordingSession {
     };
     if (this.complete) {
       out.protocol = 'TLSv1';
-      if (conn.cipherSuite) out.cipherSuite = conn.cipherSuite.name;
       out.resumed = conn.resumed;
-      if (this.masterSecret) out.masterSecret = this.masterSecret;
       if (conn.session && conn.session.id.length > 0) out.sessionId = toHex(conn.session.id);
     }
+    // The suite (and the master secret) are known once negotiated, even if the handshake fails later.
+    if (conn.cipherSuite) out.cipherSuite = conn.cipherSuite.name;
+    // Known as soon as the keys exist, even if the handshake fails later (it lets the decoder read the rest).
+    if (this.masterSecret) out.masterSecret = this.masterSecret;
     if (this.error) {
       const alert = alertOutcome(this.error, 'ut-tls', 'peer');
       if (alert) out.alert = alert;

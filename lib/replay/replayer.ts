@@ -219,11 +219,12 @@ function observedOutcome(role: 'client' | 'server', conn: Connection, o: Observe
   };
   if (o.complete) {
     out.protocol = 'TLSv1';
-    if (conn.cipherSuite) out.cipherSuite = conn.cipherSuite.name;
     out.resumed = conn.resumed;
-    if (o.masterSecret) out.masterSecret = o.masterSecret;
     if (conn.session && conn.session.id.length > 0) out.sessionId = toHex(conn.session.id);
   }
+  // The suite and the master secret are known once negotiated, even if the handshake fails later.
+  if (conn.cipherSuite) out.cipherSuite = conn.cipherSuite.name;
+  if (o.masterSecret) out.masterSecret = o.masterSecret;
   if (o.error) {
     const alert = alertOutcome(o.error, 'ut-tls', 'peer');
     if (alert) out.alert = alert;

@@ -3,19 +3,20 @@
  * sessions behind vectors/transcripts/*.json and the code that records each one against a live peer.
  * `node dist/bench/record-transcripts.js` (or `ut-tls record`) runs it.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tls from 'node:tls';
-import { createPureProvider } from '../crypto/pure.js';
-import { seededRandom } from '../crypto/random.js';
 import { MemorySessionStore } from '../session/memory-store.js';
-import { utf8 } from '../util/bytes.js';
+import { fromHex, toHex, utf8 } from '../util/bytes.js';
 import { createTestPki } from '../x509/testca.js';
 import { suiteIdOf, type KeyFiles } from './config.js';
 import { sessionToJson, serializeTranscript, type PeerInfo, type Transcript, type UtTlsConfig } from './format.js';
 import { RecordingSession, suiteNameOf, type AppScript } from './recorder.js';
-import { freePort, gnutlsVersion, LOCALHOST, recordClient, recordServer, spawnPeer, waitForPort, within, type PeerProcess } from './recorder-node.js';
-import { SyntheticSSLv2Client } from './synthetic-client.js';
+import { freePort, gnutlsVersion, LOCALHOST, recordClient, recordServer, sleep, spawnPeer, startRelay, waitForPort, within, type PeerProcess } from './recorder-node.js';
+import { analyzeTranscript } from './decoder.js';
+import { TRANSCRIPT_FORMAT, TRANSCRIPT_VERSION } from './format.js';
+import { recordSSLv2HelloSession } from './synthetic-client.js';
 
 /** The engine clock of every recording: 2025-01-01T00:00:00Z. Resumptions happen a minute later. */
 export const RECORDING_CLOCK = Date.UTC(2025, 0, 1);
@@ -324,29 +325,14 @@ function serverSSLv2Hello(name: string): Scenario {
     names: [name],
     peer: 'synthetic',
     run: async (ctx) => {
-      const toServer: Uint8Array[] = [];
-      const toClient: Uint8Array[] = [];
-      const session = new RecordingSession({
+      const peerSeed = `${name} peer`;
+      const session = recordSSLv2HelloSession({
         config: serverConfig(name, ['TLS_RSA_WITH_3DES_EDE_CBC_SHA', 'TLS_RSA_WITH_AES_128_CBC_SHA']),
         keys: ctx.keys,
-        script: echo,
-        transport: (b) => toClient.push(b),
-      });
-      const peerSeed = `${name} peer`;
-      const client = new SyntheticSSLv2Client({
-        provider: createPureProvider({ random: seededRandom(peerSeed) }),
+        peerSeed,
         suites: [suiteIdOf('TLS_RSA_WITH_3DES_EDE_CBC_SHA')],
         message: utf8(PEER_MESSAGE),
-        send: (b) => toServer.push(b),
       });
-      session.start();
-      client.start();
-      // In memory, one direction at a time, until both sides are quiet.
-      for (let round = 0; round < 100 && (toServer.length > 0 || toClient.length > 0); round++) {
-        while (toServer.length > 0) session.peerBytes(toServer.shift()!);
-        while (toClient.length > 0) client.receive(toClient.shift()!);
-      }
-      if (client.error) throw new Error(`${name}: synthetic client: ${client.error}`);
       check(session, name, true);
       const peer: PeerInfo = {
         implementation: 'synthetic',
@@ -460,6 +446,86 @@ export function scenarios(): Scenario[] {
   return list;
 }
 
+// ---- captures of sessions ut-tls takes no part in ---------------------------------------------
+
+/** %NO_ETM: encrypt_then_mac (RFC 7366) would change the record layout, which the decoder does not read. */
+export const CAPTURE_PRIORITY = 'NORMAL:-VERS-ALL:+VERS-TLS1.0:-CIPHER-ALL:+AES-128-CBC:-KX-ALL:+RSA:-MAC-ALL:+SHA1:%COMPAT:%NO_ETM';
+
+export interface Capture {
+  transcript: Transcript;
+  /** The NSS key log gnutls-cli wrote (SSLKEYLOGFILE). */
+  keylog: string;
+}
+
+/**
+ * gnutls-cli against gnutls-serv --echo through a relay that writes down every record both ways, with
+ * SSLKEYLOGFILE set for gnutls-cli (GnuTLS 3.7 honours it). The client sends `message`, waits for the
+ * echo, then closes. `expected` is filled from decoding the capture with that key log.
+ */
+export async function captureGnutlsSession(opts: { keysDir: string; name: string; message: string; priority?: string; timeoutMs?: number }): Promise<Capture> {
+  const priority = opts.priority ?? CAPTURE_PRIORITY;
+  const version = await gnutlsVersion();
+  const port = await freePort();
+  const server = spawnPeer('gnutls-serv', ['--x509certfile', join(opts.keysDir, 'server.pem'), '--x509keyfile', join(opts.keysDir, 'server.key'), '-p', String(port), '-q', '--echo', '-a', '--priority', priority]);
+  const keylogFile = join(tmpdir(), `ut-tls-capture-${process.pid}-${Date.now()}.keylog`);
+  let client: PeerProcess | null = null;
+  let relay: Awaited<ReturnType<typeof startRelay>> | null = null;
+  try {
+    await waitForPort(port, 15_000, server.child);
+    relay = await startRelay(port);
+    const r = relay;
+    client = spawnPeer('gnutls-cli', ['-p', String(relay.port), LOCALHOST, '--x509cafile', join(opts.keysDir, 'ca.pem'), '--priority', priority], {
+      env: { ...process.env, SSLKEYLOGFILE: keylogFile },
+    });
+    client.child.stdin!.write(opts.message);
+    // End the client's input once the echo has come back through the relay: gnutls-cli then closes.
+    const deadline = Date.now() + (opts.timeoutMs ?? 15_000);
+    const echoed = (): boolean => r.records.filter((x) => x.from === 'server' && x.type === 'application_data').length > 0;
+    while (!echoed() && Date.now() < deadline && client.child.exitCode === null) await sleep(20);
+    client.child.stdin!.end();
+    if ((await within(client.exited, Math.max(1000, deadline - Date.now()))) === 'timeout') throw new Error('gnutls-cli did not exit');
+    await sleep(100); // the server's last records (close_notify) cross the relay
+    const keylog = existsSync(keylogFile) ? readFileSync(keylogFile, 'utf8') : '';
+    if (!keylog.includes('CLIENT_RANDOM')) throw new Error('gnutls-cli wrote no CLIENT_RANDOM line to SSLKEYLOGFILE');
+    const transcript: Transcript = {
+      format: TRANSCRIPT_FORMAT,
+      version: TRANSCRIPT_VERSION,
+      name: opts.name,
+      description: `gnutls-cli against gnutls-serv --echo (${priority}), captured through a TCP relay; decode with the key log gnutls-cli wrote`,
+      recorded: now(),
+      capture: { client: `gnutls-cli ${version}`, server: `gnutls-serv ${version}` },
+      records: [...r.records],
+      expected: { handshake: 'failed', applicationData: { clientToServer: '', serverToClient: '' } },
+    };
+    const a = analyzeTranscript(transcript, keylog);
+    const master = a.clientRandom ? keylogMaster(keylog, a.clientRandom) : undefined;
+    transcript.expected = {
+      handshake: a.clientFinished === 'verified' && a.serverFinished === 'verified' ? 'complete' : 'failed',
+      protocol: 'TLSv1',
+      ...(a.cipherSuite ? { cipherSuite: a.cipherSuite } : {}),
+      resumed: a.resumed,
+      ...(master ? { masterSecret: master } : {}),
+      applicationData: { clientToServer: toHex(a.applicationData.clientToServer), serverToClient: toHex(a.applicationData.serverToClient) },
+    };
+    return { transcript, keylog };
+  } finally {
+    if (client) await client.kill();
+    await server.kill();
+    if (relay) await relay.close();
+    rmSync(keylogFile, { force: true });
+  }
+}
+
+function keylogMaster(keylog: string, clientRandom: string): string | undefined {
+  for (const line of keylog.split(/\r?\n/)) {
+    const [label, random, master] = line.trim().split(/\s+/);
+    if (label === 'CLIENT_RANDOM' && random?.toLowerCase() === clientRandom && master) return toHex(fromHex(master));
+  }
+  return undefined;
+}
+
+export const CAPTURE_NAME = 'gnutls-cli-gnutls-serv-aes128';
+
 export interface RecordAllOptions {
   outDir: string;
   keysDir: string;
@@ -476,6 +542,15 @@ export async function recordAll(opts: RecordAllOptions): Promise<string[]> {
   const only = opts.only ?? [];
   const written: string[] = [];
   mkdirSync(opts.outDir, { recursive: true });
+  if (only.length === 0 || only.includes(CAPTURE_NAME)) {
+    const dir = join(opts.outDir, 'captures');
+    mkdirSync(dir, { recursive: true });
+    const c = await captureGnutlsSession({ keysDir: opts.keysDir, name: CAPTURE_NAME, message: PEER_MESSAGE });
+    writeFileSync(join(dir, `${CAPTURE_NAME}.json`), serializeTranscript(c.transcript));
+    writeFileSync(join(dir, `${CAPTURE_NAME}.keylog`), c.keylog);
+    written.push(join(dir, `${CAPTURE_NAME}.json`));
+    log(`wrote ${join(dir, CAPTURE_NAME)}.json and .keylog (${c.transcript.records.length} records; ${c.transcript.expected.handshake}, ${c.transcript.expected.cipherSuite ?? 'no suite'})`);
+  }
   for (const sc of scenarios()) {
     if (only.length > 0 && !sc.names.some((n) => only.includes(n))) continue;
     const transcripts = await sc.run(ctx);

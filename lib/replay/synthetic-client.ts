@@ -8,6 +8,8 @@
  * Runtime-neutral and in memory: `send` gets its bytes, `receive` takes the server's.
  */
 import { finishedVerifyData, masterSecret } from '../crypto/prf.js';
+import { createPureProvider } from '../crypto/pure.js';
+import { seededRandom } from '../crypto/random.js';
 import type { CryptoProvider, RsaPublicKey } from '../crypto/provider.js';
 import { pkcs1Encrypt } from '../crypto/rsa.js';
 import { deriveKeys } from '../engine/key-schedule.js';
@@ -20,6 +22,9 @@ import { RecordProtection } from '../record/protection.js';
 import { suiteById, type CipherSuite } from '../suites.js';
 import { bytesEqual, concatBytes } from '../util/bytes.js';
 import { parseCertificate } from '../x509/certificate.js';
+import type { KeyFiles } from './config.js';
+import type { UtTlsConfig } from './format.js';
+import { RecordingSession } from './recorder.js';
 import { RecordSplitter } from './records.js';
 
 /** SSL_CK_RC4_128_WITH_MD5: an SSLv2-only cipher kind, listed first as old clients did; a TLS server ignores it. */
@@ -161,4 +166,29 @@ export class SyntheticSSLv2Client {
   private send(type: number, fragment: Uint8Array): void {
     this.options.send(this.write.seal(type, 0x0301, fragment));
   }
+}
+
+/**
+ * Records ut-tls's server (config) answering the synthetic client, in memory: deterministic end to end,
+ * since both sides' randomness is seeded (the peer's with seededRandom(peerSeed)). The server echoes.
+ */
+export function recordSSLv2HelloSession(opts: { config: UtTlsConfig; keys: KeyFiles; peerSeed: string; suites: number[]; message: Uint8Array }): RecordingSession {
+  const toServer: Uint8Array[] = [];
+  const toClient: Uint8Array[] = [];
+  const session = new RecordingSession({ config: opts.config, keys: opts.keys, script: { kind: 'echo' }, transport: (b) => toClient.push(b) });
+  const client = new SyntheticSSLv2Client({
+    provider: createPureProvider({ random: seededRandom(opts.peerSeed) }),
+    suites: opts.suites,
+    message: opts.message,
+    send: (b) => toServer.push(b),
+  });
+  session.start();
+  client.start();
+  // One direction at a time (never re-entering the engine from its own output callback), until both are quiet.
+  for (let round = 0; round < 100 && (toServer.length > 0 || toClient.length > 0); round++) {
+    while (toServer.length > 0) session.peerBytes(toServer.shift()!);
+    while (toClient.length > 0) client.receive(toClient.shift()!);
+  }
+  if (client.error) throw new Error(`synthetic SSLv2 client: ${client.error}`);
+  return session;
 }
