@@ -30,6 +30,10 @@ client   connect to HOST:PORT, copy stdin to the connection and the connection t
          --servername N   server_name to send and the name to check (default: HOST unless an IP)
          --insecure       do not refuse a certificate that fails verification
 
+replay   replays recorded transcripts byte for byte; non-zero on any divergence
+decode   prints the handshake messages and decrypted records of a transcript
+record   records transcripts against live peers (gnutls, node:tls)
+
 LIST     comma-separated cipher suites, RFC names (TLS_RSA_WITH_3DES_EDE_CBC_SHA) or OpenSSL names
          (DES-CBC3-SHA), in preference order.
 `;
@@ -176,6 +180,21 @@ function runClient(argv: string[]): void {
   });
 }
 
+/** The transcript tools live in lib/replay; loaded only when asked for. */
+function runTranscriptCommand(cmd: 'replay' | 'decode' | 'record', args: string[]): void {
+  import('./replay/cli-commands.js')
+    .then((m) => (cmd === 'replay' ? m.replayCommand(args) : cmd === 'decode' ? m.decodeCommand(args) : m.recordCommand(args)))
+    .then(
+      (code) => {
+        process.exitCode = code;
+      },
+      (err: unknown) => {
+        process.stderr.write(`ut-tls ${cmd}: ${describeError(err)}\n`);
+        process.exitCode = 1;
+      },
+    );
+}
+
 export function main(argv: string[]): void {
   const [cmd, ...rest] = argv;
   try {
@@ -186,6 +205,7 @@ export function main(argv: string[]): void {
     }
     if (cmd === 'server') return runServer(rest);
     if (cmd === 'client') return runClient(rest);
+    if (cmd === 'replay' || cmd === 'decode' || cmd === 'record') return runTranscriptCommand(cmd, rest);
     throw new UsageError(`unknown command ${JSON.stringify(cmd)}`);
   } catch (err) {
     if (err instanceof UsageError) {

@@ -51,6 +51,15 @@ t.test('bad usage exits 2 with a message', BOUNDED, async (t) => {
   t.match(peer.stderr(), /unknown option --bogus/);
 });
 
+t.test('replay is routed to lib/replay: usage, and one recorded transcript replays', BOUNDED, async (t) => {
+  const usage = spawnCollected(t, process.execPath, [CLI, 'replay']);
+  t.equal(await usage.exited, 2);
+  t.match(usage.stderr(), /usage: ut-tls replay/);
+  const one = spawnCollected(t, process.execPath, [CLI, 'replay', join(repoRoot, 'vectors', 'transcripts', 'server-node-aes256.json')]);
+  t.equal(await one.exited, 0, one.stderr());
+  t.match(one.stdout(), /1 passed, 0 failed/);
+});
+
 for (const suite of ['TLS_RSA_WITH_3DES_EDE_CBC_SHA', 'TLS_RSA_WITH_RC4_128_SHA']) {
   t.test(`ut-tls server --echo with gnutls-cli, ${suite}`, BOUNDED, async (t) => {
     const { peer, port } = await cliServer(t, ['--echo']);
