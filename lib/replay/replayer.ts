@@ -14,7 +14,7 @@ import { engineOptionsFor, type KeyFiles } from './config.js';
 import { fieldAt } from './fields.js';
 import { isRecordEntry, type Outcome, type Transcript } from './format.js';
 import { alertOutcome } from './recorder.js';
-import { RecordSplitter, recordTypeName } from './records.js';
+import { isSSLv2Hello, RecordSplitter, recordTypeName } from './records.js';
 
 export interface Divergence {
   /** Index in transcript.records of the expected ut-tls record (or of the peer record that was refused). */
@@ -37,6 +37,13 @@ export interface ReplayResult {
   recordsMatched: number;
   /** What the replayed connection did, in the transcript's terms. */
   outcome: Outcome;
+}
+
+/** Header plus the length its header declares (an SSLv2 hello's 2-byte header when allowed), or -1 without a header. */
+function declaredRecordLength(record: Uint8Array, allowSSLv2: boolean): number {
+  if (allowSSLv2 && isSSLv2Hello(record)) return 2 + (((record[0]! & 0x7f) << 8) | record[1]!);
+  if (record.length < 5) return -1;
+  return 5 + ((record[3]! << 8) | record[4]!);
 }
 
 /** The first index where a and b differ (the shorter length when one is a prefix of the other), or -1. */
@@ -122,6 +129,7 @@ export function replayTranscript(t: Transcript, keys: KeyFiles): ReplayResult {
   let reportedFailure = false;
   const expectedAlert = t.expected.alert;
 
+  const firstPeer = t.records.findIndex((e) => isRecordEntry(e) && e.from === 'peer');
   conn.start();
   t.records.forEach((entry, index) => {
     if (divergence) return; // after the first divergence the rest only repeats it
@@ -143,6 +151,12 @@ export function replayTranscript(t: Transcript, keys: KeyFiles): ReplayResult {
     const expected = fromHex(entry.hex);
     const type = recordTypeName(expected);
     if (entry.from === 'peer') {
+      // A transcript entry is one whole record: anything else means the file was damaged (bytes after a
+      // record's end could otherwise go unnoticed, e.g. behind the final close_notify).
+      const declared = declaredRecordLength(expected, config.role === 'server' && index === firstPeer);
+      if (declared !== expected.length) {
+        errors.push(`record ${index} (${type}) from the peer is not one whole record: ${expected.length} bytes, its header says ${declared}`);
+      }
       const before = error;
       conn.receive(expected);
       if (error && !before && !reportedFailure) {

@@ -237,3 +237,35 @@ t.test('replayCommand: 0 for the committed directory, 1 for a corrupted file, 2 
 
   t.equal(await replayCommand([], io), 2);
 });
+
+t.test('random corruption of a transcript never makes the replayer or the decoder throw', async (t) => {
+  const { analyzeTranscript } = await import('../../lib/replay/decoder.js');
+  const base = load('client-gnutls-aes128-full');
+  const keylog = `CLIENT_RANDOM ${analyzeTranscript(base, '').clientRandom} ${base.expected.masterSecret}\n`;
+  let seed = 7;
+  const rand = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+  let failures = 0;
+  for (let i = 0; i < 120; i++) {
+    const tr = copy(base);
+    const recs = tr.records.filter(isRecordEntry);
+    const rec = recs[rand(recs.length)]!;
+    const len = rec.hex.length / 2;
+    const mode = rand(3);
+    if (mode === 0) rec.hex = flipByte(rec.hex, rand(len));
+    else if (mode === 1) rec.hex = rec.hex.slice(0, 2 * (1 + rand(len - 1)));
+    else rec.hex = rec.hex + 'ff'.repeat(1 + rand(8));
+    const r = replayTranscript(tr, keys);
+    const a = analyzeTranscript(tr, keylog);
+    if (!r.ok) failures++;
+    t.equal(typeof a.ok, 'boolean');
+  }
+  t.equal(failures, 120, 'every corrupted transcript fails its replay');
+
+  const tail = copy(base);
+  const last = tail.records[tail.records.length - 1] as RecordEntry;
+  last.hex += 'ff';
+  t.match(replayTranscript(tail, keys).errors[0], `record ${tail.records.length - 1} (alert) from the peer is not one whole record`, 'bytes after the final record are caught');
+});
