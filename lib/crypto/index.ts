@@ -37,3 +37,15 @@ export { createPureProvider, pureProvider, type PureProviderOptions } from './pu
 export { rsaPublicKey, rsaPrivateKey, rsaPublicRawOp, rsaPrivateRawOp, type RsaPrivateKeyParams } from './rsa-math.js';
 export * from './rsa.js';
 export * from './dh.js';
+
+// Provider selection ('auto' | 'pure' | 'native'); runtime-neutral. The node:crypto provider itself
+// (./native.js) is not exported here, so this entry point never pulls in node:crypto.
+export {
+  resolveProvider,
+  registerNativeProvider,
+  isNodeRuntime,
+  nativeProviderAvailable,
+  type CryptoChoice,
+  type NativeProviderOptions,
+  type NativeProviderFactory,
+} from './select.js';

@@ -9,10 +9,13 @@
 import { isIP } from 'node:net';
 import { rootCertificates } from 'node:tls';
 import type { Duplex } from 'node:stream';
-import type { CryptoProvider, RsaPrivateKey } from '../crypto/provider.js';
+import type { BulkCipherName, CryptoProvider, RsaPrivateKey } from '../crypto/provider.js';
+import { resolveProvider, type CryptoChoice } from '../crypto/select.js';
+import '../crypto/native.js'; // registers node:crypto as the native provider ('auto' uses it)
+import { resolveSuites } from '../policy/suite-selection.js';
 import type { ClientEngineOptions, CommonEngineOptions, ServerEngineOptions, SessionData, SessionStore } from '../engine/types.js';
 import { TLSConfigError } from '../errors.js';
-import { suiteByName, suiteById, type CipherSuite } from '../suites.js';
+import { cipherInfo, suiteByName, suiteById, type CipherSuite } from '../suites.js';
 import { pemDecode } from '../x509/pem.js';
 import { parsePrivateKey } from '../x509/keys.js';
 
@@ -41,7 +44,13 @@ export interface CommonSocketOptions {
   ca?: PemInput | readonly PemInput[];
   /** Verify the peer's certificate and refuse the handshake when it fails. Default true. */
   rejectUnauthorized?: boolean;
-  /** A different crypto implementation (see crypto/provider.ts). */
+  /**
+   * Which crypto provider runs the primitives (docs/crypto-providers.md): 'auto' (default: node:crypto
+   * where it has the algorithm, ours otherwise), 'pure' (ours everywhere), 'native' (node:crypto or a
+   * clear error), or a CryptoProvider object.
+   */
+  crypto?: CryptoChoice;
+  /** Alias of `crypto` taking a provider object (kept for compatibility). */
   provider?: CryptoProvider;
   /** 1/n-1 splitting of CBC application data (BEAST); default on for clients, off for servers. */
   splitRecords?: boolean;
@@ -259,7 +268,7 @@ function lazyAnchors(ca: ClientSocketOptions['ca']): () => readonly Uint8Array[]
   return () => (anchors ??= loadTrustAnchors(ca));
 }
 
-function common(opts: ClientSocketOptions | ServerSocketOptions): CommonContext & { engine: CommonEngineOptions & { splitRecords?: boolean; rejectUnauthorized: boolean } } {
+function common(opts: ClientSocketOptions | ServerSocketOptions, role: 'client' | 'server'): CommonContext & { engine: CommonEngineOptions & { splitRecords?: boolean; rejectUnauthorized: boolean } } {
   const ca = opts.ca;
   // Decode an explicit `ca` now so a bad PEM is a synchronous configuration error.
   if (ca !== undefined) loadTrustAnchors(ca);
@@ -271,7 +280,7 @@ function common(opts: ClientSocketOptions | ServerSocketOptions): CommonContext 
     now,
     trustAnchors: lazyAnchors(ca),
     engine: dropUndefined({
-      provider: opts.provider,
+      provider: providerFor(opts, role),
       cipherSuites: parseCipherSuites(opts.cipherSuites, opts.ciphers),
       now,
       maxHandshakeMessageLength: opts.maxHandshakeMessageLength,
@@ -279,6 +288,18 @@ function common(opts: ClientSocketOptions | ServerSocketOptions): CommonContext 
       rejectUnauthorized,
     }),
   };
+}
+
+/**
+ * The crypto provider for these options. 'native' is strict only about the bulk ciphers the
+ * configured suites need (OpenSSL 3 has no RC4 or single DES without its legacy provider).
+ */
+function providerFor(opts: ClientSocketOptions | ServerSocketOptions, role: 'client' | 'server'): CryptoProvider {
+  const choice = opts.crypto ?? opts.provider ?? 'auto';
+  if (choice !== 'native') return resolveProvider(choice);
+  const suites = resolveSuites(parseCipherSuites(opts.cipherSuites, opts.ciphers), role, { allowNullEncryption: true });
+  const ciphers = [...new Set(suites.map((s) => cipherInfo(s).provider).filter((c): c is BulkCipherName => c !== null))];
+  return resolveProvider('native', { ciphers });
 }
 
 function pick<T extends object, K extends keyof T>(o: T, keys: readonly K[]): Pick<T, K> {
@@ -297,7 +318,7 @@ export function resolveServerContext(opts: ServerSocketOptions): ServerContext {
   if (opts.key === undefined || opts.cert === undefined) {
     throw new TLSConfigError('a server needs both key and cert (RSA key exchange; TS 33.141 6.2 suites)');
   }
-  const base = common(opts);
+  const base = common(opts, 'server');
   const requestCert = opts.requestCert === true;
   return {
     ...base,
@@ -320,7 +341,7 @@ export function resolveClientContext(opts: ClientSocketOptions): ClientContext {
   if ((opts.key === undefined) !== (opts.cert === undefined)) {
     throw new TLSConfigError('a client certificate needs both key and cert');
   }
-  const base = common(opts);
+  const base = common(opts, 'client');
   return {
     ...base,
     isServer: false,
