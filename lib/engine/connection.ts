@@ -326,10 +326,10 @@ export class Connection {
       case ContentType.alert:
         return this.handleAlerts(plaintext);
       case ContentType.application_data:
-        if (this.phase !== 'open' && !(this.phase === 'closed' && !this.receivedCloseNotify)) {
+        // After our close_notify the phase stays 'open' until the peer answers, so data still arrives.
+        if (this.phase !== 'open') {
           throw new TLSAlertError(AlertDescription.unexpected_message, 'RFC 2246 7.4: application data before the handshake finished');
         }
-        if (this.receivedCloseNotify) return;
         if (plaintext.length > 0) this.events.data(plaintext);
         return;
       default:
