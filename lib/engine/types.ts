@@ -49,11 +49,12 @@ export interface CertificateVerdict {
 }
 
 export interface EngineEvents {
-  /** Bytes for the transport, in order. */
+  /** Bytes for the transport, in order. Ownership passes to the receiver: the engine never reuses the array. */
   output(bytes: Uint8Array): void;
   handshakeComplete(): void;
   /** A secure renegotiation (RFC 5746) finished; the new keys and parameters are in force. */
   renegotiated?(): void;
+  /** Decrypted application data; a fresh array (or a view of one) the engine never touches again. */
   data(bytes: Uint8Array): void;
   /** The peer sent close_notify. We answer with our own close_notify (design decision). */
   peerClosed(): void;

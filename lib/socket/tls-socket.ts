@@ -54,6 +54,11 @@ export class TLSCertificateError extends TLSError {
   }
 }
 
+/** A Buffer over the same memory (for arrays whose ownership the engine handed over). */
+function bufferView(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
 function toBuffer(bytes: Uint8Array): Buffer {
   // A copy: the engine owns its arrays and may reuse them after the event returns.
   return Buffer.from(bytes);
@@ -169,7 +174,8 @@ export class TLSSocket extends Duplex {
   private sendToTransport(bytes: Uint8Array): void {
     const t = this.transport;
     if (t.destroyed || t.writableEnded) return; // the peer is gone; nothing left to tell it
-    this.transportFull = !t.write(toBuffer(bytes));
+    // No copy: the engine hands over ownership of every output chunk (engine/types.ts EngineEvents).
+    this.transportFull = !t.write(bufferView(bytes));
   }
   private transportFull = false;
 
@@ -240,7 +246,8 @@ export class TLSSocket extends Duplex {
 
   private onEngineData(bytes: Uint8Array): void {
     if (this.readEnded) return;
-    if (!this.push(toBuffer(bytes))) this.transport.pause();
+    // No copy: decrypted fragments are fresh arrays the engine never touches again.
+    if (!this.push(bufferView(bytes))) this.transport.pause();
   }
 
   private onPeerClosed(): void {
