@@ -18,7 +18,7 @@ import { alertName } from '../alerts.js';
 import { decodeSession } from '../session/codec.js';
 import type { CipherSuite } from '../suites.js';
 import { certificateToNodeShape, parseCertificate, type NodePeerCertificate } from '../x509/certificate.js';
-import { verifyClientChain, verifyServerChain } from '../x509/verify.js';
+import { peerCertificatePath, verifyClientChain, verifyServerChain } from '../x509/verify.js';
 import {
   defaultServername,
   resolveClientContext,
@@ -185,9 +185,13 @@ export class TLSSocket extends Duplex {
     const anchors = this.context.trustAnchors();
     const now = new Date(this.context.now());
     let verdict = verifyServerChain(chain, {
+      ...this.context.verifyPolicy,
       ca: anchors,
       servername: this.checkIdentity ? undefined : this.identityName,
       now,
+      // RFC 2246 7.4.2 keyUsage by key exchange; only known for the handshake in progress (a
+      // renegotiation or a resumed session's stored chain is judged with either bit).
+      ...(!this.engine.handshakeComplete && this.engine.cipherSuite ? { keyExchange: this.engine.cipherSuite.keyExchange } : {}),
     });
     if (verdict.authorized && this.checkIdentity && chain[0]) {
       const err = this.checkIdentity(this.identityName ?? '', this.nodeShape(chain, true));
@@ -205,15 +209,20 @@ export class TLSSocket extends Duplex {
   }
 
   private verifyClient(chain: readonly Uint8Array[]): CertificateVerdict {
-    const verdict = verifyClientChain(chain, { ca: this.context.trustAnchors(), now: new Date(this.context.now()) });
+    const verdict = verifyClientChain(chain, { ...this.context.verifyPolicy, ca: this.context.trustAnchors(), now: new Date(this.context.now()) });
     this.verdict = verdict;
     return verdict;
   }
 
-  /** node:tls's getPeerCertificate() shape of chain[0], linked through the rest when detailed. */
+  /**
+   * node:tls's getPeerCertificate() shape of chain[0]; when detailed, issuerCertificate links in
+   * issuer order through what the peer sent and on to the trust anchor, as node:tls does.
+   */
   private nodeShape(chain: readonly Uint8Array[], detailed: boolean): PeerCertificateShape {
-    const [leaf, ...rest] = chain.map((der) => parseCertificate(der));
-    return withBuffers(certificateToNodeShape(leaf!, detailed, detailed ? rest : []));
+    if (!detailed) return withBuffers(certificateToNodeShape(parseCertificate(chain[0]!)));
+    const [leaf, ...rest] = peerCertificatePath(chain, this.context.trustAnchors());
+    if (!leaf) throw new TLSError('CERT_DECODE_ERROR', 'the peer certificate does not parse');
+    return withBuffers(certificateToNodeShape(leaf, true, rest));
   }
 
   // ------------------------------------------------------------------ engine events
@@ -296,7 +305,7 @@ export class TLSSocket extends Duplex {
   }
 
   private onTransportClose(): void {
-    this.failWaiters(epipe());
+    if (this.waitingForDrain.length > 0 || this.pendingWrite) this.failWaiters(epipe());
     if (this.destroyed) return;
     if (!this.engine.handshakeComplete) {
       this.destroy(disconnected());

@@ -768,13 +768,36 @@ function parseInner(der: Uint8Array): X509Certificate {
  */
 export function parseCertificate(der: Uint8Array): X509Certificate {
   if (!(der instanceof Uint8Array) || der.length === 0) throw new DecodeError('certificate: empty');
+  // The same few certificates (the server's chain, the trust anchors) come back on every handshake,
+  // and parsing is the costliest part of a resumed-or-not client handshake after RSA: remember them.
+  const key = cacheKey(der);
+  const cached = parsedCache.get(key);
+  if (cached) {
+    parsedCache.delete(key);
+    parsedCache.set(key, cached);
+    return cached;
+  }
   try {
-    return parseInner(der);
+    const cert = Object.freeze(parseInner(der));
+    parsedCache.set(key, cert);
+    if (parsedCache.size > PARSED_CACHE_SIZE) parsedCache.delete(parsedCache.keys().next().value as string);
+    return cert;
   } catch (e) {
     if (e instanceof DecodeError) throw e;
     // asn1js/pkijs (or our navigation over their result) failed in a way we did not foresee.
     throw new DecodeError(`certificate: ${e instanceof Error ? e.message : String(e)}`);
   }
+}
+
+/** Parsed certificates by DER content, least recently used first out. Results are frozen and shared. */
+const PARSED_CACHE_SIZE = 512;
+const parsedCache = new Map<string, X509Certificate>();
+
+/** The DER bytes as a string (one char per byte): an exact, collision-free Map key. */
+function cacheKey(der: Uint8Array): string {
+  let key = '';
+  for (let i = 0; i < der.length; i += 8192) key += String.fromCharCode.apply(null, der.subarray(i, i + 8192) as unknown as number[]);
+  return key;
 }
 
 /**
