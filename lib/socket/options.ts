@@ -45,6 +45,16 @@ export interface CommonSocketOptions {
   /** Verify the peer's certificate and refuse the handshake when it fails. Default true. */
   rejectUnauthorized?: boolean;
   /**
+   * Smallest RSA key, in bits, accepted in the peer's certificate chain (anchor included). Default
+   * 2048; 1024 lets legacy devices in (WAP-211 6.2.5's floor). See docs/certificates.md.
+   */
+  minRSABits?: number;
+  /**
+   * Accept SHA-1-signed certificates in the peer's chain. Default true: WAP-211 (Cert-TLS-C-001)
+   * mandates sha1WithRSAEncryption. MD5-signed certificates are always refused.
+   */
+  allowSHA1Signatures?: boolean;
+  /**
    * Which crypto provider runs the primitives (docs/crypto-providers.md): 'auto' (default: node:crypto
    * where it has the algorithm, ours otherwise), 'pure' (ours everywhere), 'native' (node:crypto or a
    * clear error), or a CryptoProvider object.
@@ -54,7 +64,7 @@ export interface CommonSocketOptions {
   provider?: CryptoProvider;
   /** 1/n-1 splitting of CBC application data (BEAST); default on for clients, off for servers. */
   splitRecords?: boolean;
-  /** Injectable clock (ms since the epoch) for tests and replay. */
+  /** Injectable clock (ms since the epoch) for tests and replay; certificates are judged at this time too. */
   now?: () => number;
   /** Largest handshake message accepted from the peer, in bytes (engine default otherwise). */
   maxHandshakeMessageLength?: number;
@@ -229,6 +239,23 @@ export function defaultServername(host: string | undefined, servername: string |
   return host;
 }
 
+/** The certificate policy options, checked, for x509/verify.ts (undefined entries take its defaults). */
+export interface VerifyPolicy {
+  readonly minRSABits?: number;
+  readonly allowSHA1Signatures?: boolean;
+}
+
+export function verifyPolicyOf(opts: CommonSocketOptions): VerifyPolicy {
+  const { minRSABits, allowSHA1Signatures } = opts;
+  if (minRSABits !== undefined && (typeof minRSABits !== 'number' || !Number.isInteger(minRSABits) || minRSABits < 1 || minRSABits > 16384)) {
+    throw new TLSConfigError(`minRSABits: expected a whole number of bits from 1 to 16384, got ${String(minRSABits)}`);
+  }
+  if (allowSHA1Signatures !== undefined && typeof allowSHA1Signatures !== 'boolean') {
+    throw new TLSConfigError(`allowSHA1Signatures: expected true or false, got ${String(allowSHA1Signatures)}`);
+  }
+  return dropUndefined({ minRSABits, allowSHA1Signatures });
+}
+
 export function sessionTimeoutOf(opts: ServerSocketOptions): number | undefined {
   const t = opts.sessionTimeout;
   if (t === undefined) return undefined;
@@ -247,6 +274,8 @@ interface CommonContext {
   readonly handshakeTimeout: number;
   readonly rejectUnauthorized: boolean;
   readonly now: () => number;
+  /** minRSABits / allowSHA1Signatures for the peer's chain (x509/verify.ts). */
+  readonly verifyPolicy: VerifyPolicy;
   /** Trust anchors, DER; decoded on first use (the default root store is large). */
   trustAnchors(): readonly Uint8Array[];
 }
@@ -278,6 +307,7 @@ function common(opts: ClientSocketOptions | ServerSocketOptions, role: 'client' 
     handshakeTimeout: handshakeTimeoutOf(opts),
     rejectUnauthorized,
     now,
+    verifyPolicy: verifyPolicyOf(opts),
     trustAnchors: lazyAnchors(ca),
     engine: dropUndefined({
       provider: providerFor(opts, role),

@@ -1,13 +1,16 @@
 /**
- * Chain verification: paths, signatures, dates, CA constraints and RFC 2818 3.1 names, with
- * certificates made on the fly (one shared key per role keeps it fast).
+ * Chain verification: paths, signatures, dates, CA constraints, the WAP-211 profile rules (key sizes,
+ * SHA-1 / MD5, extendedKeyUsage by role, the leaf's keyUsage by key exchange) and RFC 2818 3.1 names,
+ * with certificates made on the fly (one shared key per role keeps it fast).
  */
 import t from 'tap';
 import { AlertDescription as A } from '../../lib/alerts.js';
-import { checkHostname, verifyClientChain, verifyServerChain } from '../../lib/x509/verify.js';
+import { DEFAULT_MIN_RSA_BITS, checkHostname, checkSignature, peerCertificatePath, verifyClientChain, verifyServerChain } from '../../lib/x509/verify.js';
 import { createCertificate, generateRsaKey, type TestCertificate } from '../../lib/x509/testca.js';
 
-const [caKey, interKey, leafKey, otherKey] = await Promise.all([1, 2, 3, 4].map(() => generateRsaKey(1024)));
+// 2048-bit keys: the default minRSABits (smaller keys get their own tests below).
+const [caKey, interKey, leafKey, otherKey] = await Promise.all([1, 2, 3, 4].map(() => generateRsaKey(2048)));
+const [key1024, key512] = await Promise.all([generateRsaKey(1024), generateRsaKey(512)]);
 const now = new Date();
 const day = 86400_000;
 
@@ -105,7 +108,15 @@ t.test('CA constraints', async (t) => {
   t.match(verifyServerChain([l2.der, caFalse.der], { ca, now }), { code: 'INVALID_CA' }, 'cA false');
   const noSign = await createCertificate({ key: interKey!.key, subject: { CN: 'no keyCertSign' }, issuer: by(root), isCA: true, keyUsage: ['digitalSignature'] });
   const l3 = await leaf({}, noSign);
-  t.match(verifyServerChain([l3.der, noSign.der], { ca, now }), { code: 'INVALID_CA' }, 'keyUsage without keyCertSign');
+  t.match(verifyServerChain([l3.der, noSign.der], { ca, now }), { code: 'KEYUSAGE_NO_CERTSIGN', alert: A.bad_certificate }, 'keyUsage without keyCertSign (OpenSSL 32)');
+  // A server certificate with cA TRUE is a usable server certificate (as in OpenSSL)...
+  const caTrueLeaf = await leaf({ basicConstraints: { cA: true } });
+  t.same(verifyServerChain([caTrueLeaf.der], { ca, now, servername: 'localhost' }), { authorized: true }, 'a leaf with cA TRUE serves');
+  // ...but its leaf keyUsage (digitalSignature, keyEncipherment) does not let it issue.
+  const l6 = await createCertificate({ key: otherKey!.key, subject: { CN: 'issued by a leaf' }, issuer: by(caTrueLeaf) });
+  t.match(verifyServerChain([l6.der, caTrueLeaf.der], { ca, now }), { code: 'KEYUSAGE_NO_CERTSIGN' }, 'leaf with cA TRUE misused as an issuer');
+  const l7 = await createCertificate({ key: otherKey!.key, subject: { CN: 'issued by an EE' }, issuer: by(good) });
+  t.match(verifyServerChain([l7.der, good.der], { ca, now }), { code: 'INVALID_CA', alert: A.bad_certificate }, 'end-entity (no basicConstraints) misused as an issuer');
   const limited = await createCertificate({ key: interKey!.key, subject: { CN: 'pathlen 0' }, issuer: by(root), isCA: true, pathLength: 0 });
   const sub = await createCertificate({ key: otherKey!.key, subject: { CN: 'sub CA' }, issuer: by(limited), isCA: true });
   const l4 = await leaf({}, sub);
@@ -155,4 +166,123 @@ t.test('RFC 2818 3.1 names', async (t) => {
   t.equal(checkHostname(ipCn.cert, '::1'), null, 'IPv6 iPAddress');
   t.equal(checkHostname(ipCn.cert, '0:0:0:0:0:0:0:1'), null, 'IPv6 compared as bytes');
   t.equal(checkHostname(ipCn.cert, '[::1]'), null, 'bracketed IPv6 literal');
+});
+
+t.test('RSA key sizes: minRSABits (default 2048) for every certificate of the path', async (t) => {
+  t.equal(DEFAULT_MIN_RSA_BITS, 2048);
+  const small = await leaf({ key: key1024!.key });
+  const v = verifyServerChain([small.der], { ca, now, servername: 'localhost' });
+  t.match(v, { authorized: false, code: 'EE_KEY_TOO_SMALL', alert: A.bad_certificate });
+  t.match(v.message, /1024-bit RSA key; at least 2048 bits/);
+  t.same(verifyServerChain([small.der], { ca, now, servername: 'localhost', minRSABits: 1024 }), { authorized: true }, 'a legacy device lowered to 1024');
+  const tiny = await leaf({ key: key512!.key });
+  t.match(verifyServerChain([tiny.der], { ca, now, minRSABits: 1024 }), { code: 'EE_KEY_TOO_SMALL' }, '512 bits stay refused at 1024');
+  t.same(verifyServerChain([tiny.der], { ca, now, minRSABits: 512 }), { authorized: true });
+
+  const smallCa = await createCertificate({ key: key1024!.key, subject: { CN: '1024-bit intermediate' }, issuer: by(root), isCA: true });
+  const l = await leaf({}, smallCa);
+  t.match(verifyServerChain([l.der, smallCa.der], { ca, now }), { code: 'CA_KEY_TOO_SMALL', alert: A.bad_certificate }, 'intermediate');
+  t.same(verifyServerChain([l.der, smallCa.der], { ca, now, minRSABits: 1024 }), { authorized: true });
+  const smallRoot = await createCertificate({ key: key512!.key, subject: { CN: '512-bit root' }, isCA: true });
+  const l2 = await leaf({}, smallRoot);
+  t.match(verifyServerChain([l2.der], { ca: [smallRoot.der], now, minRSABits: 1024 }), { code: 'CA_KEY_TOO_SMALL' }, 'the trust anchor too (as OpenSSL)');
+  t.match(verifyClientChain([small.der], { ca, now }), { code: 'EE_KEY_TOO_SMALL' }, 'client chains alike');
+});
+
+t.test('signature digests: MD5 always refused, SHA-1 by allowSHA1Signatures (default on)', async (t) => {
+  const sha1 = await leaf({ signatureHash: 'SHA-1' });
+  t.same(verifyServerChain([sha1.der], { ca, now }), { authorized: true }, 'default: WAP-211 sha1WithRSAEncryption');
+  t.same(verifyServerChain([sha1.der], { ca, now, allowSHA1Signatures: true }), { authorized: true });
+  const off = verifyServerChain([sha1.der], { ca, now, allowSHA1Signatures: false });
+  t.match(off, { authorized: false, code: 'CA_MD_TOO_WEAK', alert: A.bad_certificate });
+  t.match(off.message, /sha1WithRSAEncryption.*allowSHA1Signatures/);
+  t.match(verifyClientChain([sha1.der], { ca, now, allowSHA1Signatures: false }), { code: 'CA_MD_TOO_WEAK' });
+
+  const md5Inter = await createCertificate({ key: interKey!.key, subject: { CN: 'MD5 intermediate' }, issuer: by(root), isCA: true, signatureHash: 'MD5' });
+  const l = await leaf({}, md5Inter);
+  t.match(verifyServerChain([l.der, md5Inter.der], { ca, now }), { code: 'CA_MD_TOO_WEAK' }, 'an MD5-signed intermediate');
+  t.match(verifyServerChain([l.der, md5Inter.der], { ca, now, allowSHA1Signatures: true }), { code: 'CA_MD_TOO_WEAK' }, 'no option lets MD5 in');
+
+  // The anchor's own signature is never used (it is trusted by configuration), so its algorithm does not matter.
+  for (const h of ['MD5', 'SHA-1'] as const) {
+    const oldRoot = await createCertificate({ key: caKey!.key, subject: { CN: `${h} root` }, isCA: true, signatureHash: h });
+    const l2 = await leaf({}, oldRoot);
+    t.same(verifyServerChain([l2.der], { ca: [oldRoot.der], now, allowSHA1Signatures: false }), { authorized: true }, `${h}-signed trust anchor`);
+  }
+  t.match(checkSignature(sha1.cert, root.cert, undefined, { allowSHA1Signatures: false }), { code: 'CA_MD_TOO_WEAK' });
+  t.equal(checkSignature(sha1.cert, root.cert), null, 'checkSignature allows SHA-1 by default');
+});
+
+t.test('extendedKeyUsage by role: serverAuth for servers, clientAuth for clients, anyExtendedKeyUsage for both', async (t) => {
+  const serverOnly = await leaf({ extKeyUsage: ['serverAuth'] });
+  const clientOnly = await leaf({ extKeyUsage: ['clientAuth'] });
+  const both = await leaf({ extKeyUsage: ['serverAuth', 'clientAuth'] });
+  const any = await leaf({ extKeyUsage: ['anyExtendedKeyUsage'] });
+  const none = good; // no extension: any purpose
+  for (const c of [serverOnly, both, any, none]) t.same(verifyServerChain([c.der], { ca, now }), { authorized: true }, `server: ${c.cert.extensions.extKeyUsage?.names.join('+') ?? 'no EKU'}`);
+  const v = verifyServerChain([clientOnly.der], { ca, now });
+  t.match(v, { authorized: false, code: 'INVALID_PURPOSE', alert: A.unsupported_certificate });
+  t.match(v.message, /extendedKeyUsage \(clientAuth\) does not allow serverAuth/);
+  for (const c of [clientOnly, both, any, none]) {
+    // testca leaves carry digitalSignature + keyEncipherment: a client certificate needs digitalSignature.
+    t.same(verifyClientChain([c.der], { ca, now }), { authorized: true }, `client: ${c.cert.extensions.extKeyUsage?.names.join('+') ?? 'no EKU'}`);
+  }
+  t.match(verifyClientChain([serverOnly.der], { ca, now }), { code: 'INVALID_PURPOSE', alert: A.unsupported_certificate });
+
+  const clientCa = await createCertificate({ key: interKey!.key, subject: { CN: 'clientAuth-only CA' }, issuer: by(root), isCA: true, extKeyUsage: ['clientAuth'] });
+  const l = await leaf({ extKeyUsage: ['serverAuth'] }, clientCa);
+  const inter = verifyServerChain([l.der, clientCa.der], { ca, now });
+  t.match(inter, { code: 'INVALID_PURPOSE' }, 'an intermediate restricted to clientAuth cannot vouch for a server');
+  t.match(inter.message, /^issuer /);
+});
+
+t.test("the server leaf's keyUsage follows the key exchange (RFC 2246 7.4.2); client leaves need digitalSignature", async (t) => {
+  const signOnly = await leaf({ keyUsage: ['digitalSignature'] });
+  const encOnly = await leaf({ keyUsage: ['keyEncipherment'] });
+  const nonRep = await leaf({ keyUsage: ['nonRepudiation'] });
+  const noKu = await leaf({ keyUsage: null });
+  const ok = { authorized: true };
+  const rsa = verifyServerChain([signOnly.der], { ca, now, keyExchange: 'RSA' });
+  t.match(rsa, { authorized: false, code: 'INVALID_PURPOSE', alert: A.unsupported_certificate });
+  t.match(rsa.message, /keyUsage \(digitalSignature\) lacks keyEncipherment needed for the RSA key exchange/);
+  t.same(verifyServerChain([signOnly.der], { ca, now, keyExchange: 'DHE_RSA' }), ok);
+  t.same(verifyServerChain([signOnly.der], { ca, now }), ok, 'key exchange unknown: either bit');
+  t.same(verifyServerChain([encOnly.der], { ca, now, keyExchange: 'RSA' }), ok);
+  t.match(verifyServerChain([encOnly.der], { ca, now, keyExchange: 'DHE_RSA' }), { code: 'INVALID_PURPOSE' });
+  t.same(verifyServerChain([encOnly.der], { ca, now }), ok);
+  t.match(verifyServerChain([nonRep.der], { ca, now }), { code: 'INVALID_PURPOSE' }, 'neither bit');
+  t.same(verifyServerChain([noKu.der], { ca, now, keyExchange: 'RSA' }), ok, 'no keyUsage: any use');
+  t.match(verifyClientChain([encOnly.der], { ca, now }), { code: 'INVALID_PURPOSE' }, 'a client certificate signs CertificateVerify');
+  t.same(verifyClientChain([signOnly.der], { ca, now }), ok);
+});
+
+t.test('several identities in one certificate (TS 33.141 Annex A option 2): any of them matches', async (t) => {
+  const multi = await leaf({ subject: { CN: 'ap.example.org' }, dnsNames: ['ap.example.org', 'xcap.example.org', '*.presence.example.org'], ipAddresses: ['192.0.2.7', '2001:db8::7'] });
+  for (const name of ['ap.example.org', 'xcap.example.org', 'ue1.presence.example.org', '192.0.2.7', '2001:db8::7']) {
+    t.same(verifyServerChain([multi.der], { ca, now, servername: name }), { authorized: true }, name);
+  }
+  for (const name of ['example.org', 'presence.example.org', 'a.b.presence.example.org', '192.0.2.8']) {
+    t.match(verifyServerChain([multi.der], { ca, now, servername: name }), { code: 'ERR_TLS_CERT_ALTNAME_INVALID' }, name);
+  }
+});
+
+t.test('the clock: a certificate is judged at the given time', async (t) => {
+  const later = new Date(good.cert.notAfter.getTime() + 1000);
+  t.match(verifyServerChain([good.der], { ca, now: later }), { code: 'CERT_HAS_EXPIRED' });
+  const earlier = new Date(good.cert.notBefore.getTime() - 1000);
+  t.match(verifyServerChain([good.der], { ca, now: earlier }), { code: 'CERT_NOT_YET_VALID' });
+  t.same(verifyServerChain([good.der], { ca, now: good.cert.notAfter }), { authorized: true }, 'notAfter itself is still valid');
+});
+
+t.test('peerCertificatePath: issuer order through what was sent, then the anchor', async (t) => {
+  const inter1 = await createCertificate({ key: interKey!.key, subject: { CN: 'path inter 1' }, issuer: by(root), isCA: true });
+  const inter2 = await createCertificate({ key: otherKey!.key, subject: { CN: 'path inter 2' }, issuer: by(inter1), isCA: true });
+  const l = await leaf({}, inter2);
+  const names = (certs: { subject: { object: Record<string, unknown> } }[]) => certs.map((c) => c.subject.object['CN']);
+  t.same(names(peerCertificatePath([l.der, inter1.der, inter2.der], ca)), ['localhost', 'path inter 2', 'path inter 1', 'verify root'], 'out of order, root added');
+  t.same(names(peerCertificatePath([l.der, inter2.der, inter1.der], [])), ['localhost', 'path inter 2', 'path inter 1'], 'no anchor: as far as it links');
+  t.same(names(peerCertificatePath([l.der, new Uint8Array([1, 2, 3]), inter2.der], ca)), ['localhost', 'path inter 2'], 'an unparsable certificate is left out');
+  t.same(peerCertificatePath([new Uint8Array([0x30, 0x00])], ca), [], 'no leaf');
+  t.same(names(peerCertificatePath([root.der], ca)), ['verify root'], 'a self-signed certificate ends the path');
+  t.same(verifyServerChain([l.der, inter1.der, inter2.der], { ca, now }), { authorized: true }, 'and verifies in any order');
 });
