@@ -1,10 +1,15 @@
 /**
  * The TLS 1.0 pseudo-random function and the key schedule built on it (RFC 2246 sections 5, 6.3,
- * 8.1 and 7.4.9). Uses HMAC from ./hash.js directly: the PRF is the same for every provider.
+ * 8.1 and 7.4.9). HMAC comes from ./hash.js unless a provider's createMac is given (the engine
+ * passes its provider, so the native HMAC runs the PRF on Node); the construction is always ours.
  */
 import { concatBytes, utf8 } from '../util/bytes.js';
 import { createMac } from './hash.js';
-import type { Mac } from './provider.js';
+import type { CryptoProvider, Mac } from './provider.js';
+
+/** Where the PRF gets its HMACs. */
+export type MacSource = Pick<CryptoProvider, 'createMac'>;
+const ownMacs: MacSource = { createMac };
 
 /**
  * RFC 2246 5: S1 is the first and S2 the last ceil(len/2) bytes of the secret; they share the
@@ -34,13 +39,13 @@ function checkLength(length: number): void {
 }
 
 /** PRF(secret, label, seed) = P_MD5(S1, label + seed) XOR P_SHA-1(S2, label + seed), `length` bytes. */
-export function prf(secret: Uint8Array, label: string, seed: Uint8Array, length: number): Uint8Array {
+export function prf(secret: Uint8Array, label: string, seed: Uint8Array, length: number, macs: MacSource = ownMacs): Uint8Array {
   checkLength(length);
   const [s1, s2] = splitSecret(secret);
   // Labels are ASCII with no length byte and no terminator (e.g. "master secret").
   const labelSeed = concatBytes(utf8(label), seed);
-  const out = pHash(createMac('md5', s1), labelSeed, length);
-  const sha = pHash(createMac('sha1', s2), labelSeed, length);
+  const out = pHash(macs.createMac('md5', s1), labelSeed, length);
+  const sha = pHash(macs.createMac('sha1', s2), labelSeed, length);
   for (let i = 0; i < length; i++) out[i] ^= sha[i]!;
   return out;
 }
@@ -50,17 +55,17 @@ function checkRandom(r: Uint8Array, which: string): void {
 }
 
 /** master_secret = PRF(pre_master_secret, "master secret", ClientHello.random + ServerHello.random)[0..47]. */
-export function masterSecret(preMaster: Uint8Array, clientRandom: Uint8Array, serverRandom: Uint8Array): Uint8Array {
+export function masterSecret(preMaster: Uint8Array, clientRandom: Uint8Array, serverRandom: Uint8Array, macs?: MacSource): Uint8Array {
   checkRandom(clientRandom, 'client random');
   checkRandom(serverRandom, 'server random');
-  return prf(preMaster, 'master secret', concatBytes(clientRandom, serverRandom), 48);
+  return prf(preMaster, 'master secret', concatBytes(clientRandom, serverRandom), 48, macs);
 }
 
 /** key_block = PRF(master_secret, "key expansion", server_random + client_random) — note the order. */
-export function keyBlock(master: Uint8Array, clientRandom: Uint8Array, serverRandom: Uint8Array, length: number): Uint8Array {
+export function keyBlock(master: Uint8Array, clientRandom: Uint8Array, serverRandom: Uint8Array, length: number, macs?: MacSource): Uint8Array {
   checkRandom(clientRandom, 'client random');
   checkRandom(serverRandom, 'server random');
-  return prf(master, 'key expansion', concatBytes(serverRandom, clientRandom), length);
+  return prf(master, 'key expansion', concatBytes(serverRandom, clientRandom), length, macs);
 }
 
 export type FinishedLabel = 'client finished' | 'server finished';
@@ -71,9 +76,10 @@ export function finishedVerifyData(
   label: FinishedLabel,
   md5Hash: Uint8Array,
   sha1Hash: Uint8Array,
+  macs?: MacSource,
 ): Uint8Array {
   if (label !== 'client finished' && label !== 'server finished') throw new TypeError(`bad Finished label ${String(label)}`);
   if (md5Hash.length !== 16) throw new RangeError('Finished: MD5 hash must be 16 bytes');
   if (sha1Hash.length !== 20) throw new RangeError('Finished: SHA-1 hash must be 20 bytes');
-  return prf(master, label, concatBytes(md5Hash, sha1Hash), 12);
+  return prf(master, label, concatBytes(md5Hash, sha1Hash), 12, macs);
 }

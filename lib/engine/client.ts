@@ -351,7 +351,7 @@ export class ClientFlow extends HandshakeFlow {
       const h = this.host.transcript.hash(provider);
       this.host.sendHandshake(HandshakeType.certificate_verify, encodeCertificateVerify(signTls(provider, signingKey, h.both)));
     }
-    const master = masterSecret(preMaster, this.clientRandom, this.serverRandom);
+    const master = masterSecret(preMaster, this.clientRandom, this.serverRandom, this.host.provider);
     this.installKeys(master, { truncatedMac: this.truncatedHmac });
     this.session = { ...this.session!, masterSecret: master, peerCertificates: this.peerCertificates };
     this.sendFinished();

@@ -57,7 +57,7 @@ export abstract class HandshakeFlow {
   protected installKeys(master: Uint8Array, options: { truncatedMac?: boolean } = {}): void {
     const suite = this.suite!;
     this.masterSecret = master;
-    const keys = deriveKeys(suite, master, this.clientRandom, this.serverRandom);
+    const keys = deriveKeys(suite, master, this.clientRandom, this.serverRandom, this.host.provider);
     this.host.setPendingStates(pendingStates(this.host.provider, suite, keys, this.host.isServer, options));
     this.host.events.keylog?.(`CLIENT_RANDOM ${toHex(this.clientRandom)} ${toHex(master)}`);
   }
@@ -65,7 +65,7 @@ export abstract class HandshakeFlow {
   /** verify_data over the transcript (RFC 2246 7.4.9); excludeLast when checking a received Finished. */
   protected finishedData(sender: 'client' | 'server', excludeLast: boolean): Uint8Array {
     const h = this.host.transcript.hash(this.host.provider, excludeLast);
-    return finishedVerifyData(this.masterSecret!, `${sender} finished`, h.md5, h.sha1);
+    return finishedVerifyData(this.masterSecret!, `${sender} finished`, h.md5, h.sha1, this.host.provider);
   }
 
   protected unexpected(message: RawHandshakeMessage, state: string): never {

@@ -3,7 +3,7 @@
  * directional record protections.
  */
 import type { CryptoProvider } from '../crypto/provider.js';
-import { keyBlock, masterSecret } from '../crypto/prf.js';
+import { keyBlock, masterSecret, type MacSource } from '../crypto/prf.js';
 import { RecordProtection, type TrafficKeys } from '../record/protection.js';
 import { cipherInfo, macInfo, type CipherSuite } from '../suites.js';
 
@@ -15,12 +15,18 @@ export interface ConnectionKeys {
 }
 
 /** Partitions the key block: client MAC, server MAC, client key, server key, client IV, server IV. */
-export function deriveKeys(suite: CipherSuite, master: Uint8Array, clientRandom: Uint8Array, serverRandom: Uint8Array): ConnectionKeys {
+export function deriveKeys(
+  suite: CipherSuite,
+  master: Uint8Array,
+  clientRandom: Uint8Array,
+  serverRandom: Uint8Array,
+  macs?: MacSource,
+): ConnectionKeys {
   const cipher = cipherInfo(suite);
   const macLen = macInfo(suite).length;
   const keyLen = cipher.keyMaterial;
   const ivLen = cipher.ivSize;
-  const block = keyBlock(master, clientRandom, serverRandom, 2 * (macLen + keyLen + ivLen));
+  const block = keyBlock(master, clientRandom, serverRandom, 2 * (macLen + keyLen + ivLen), macs);
   let off = 0;
   const take = (n: number): Uint8Array => {
     const v = block.slice(off, off + n);

@@ -442,7 +442,7 @@ export class ServerFlow extends HandshakeFlow {
       const encrypted = decodeRsaClientKeyExchange(body);
       preMaster = decryptPremaster(provider, this.context.privateKey, encrypted, this.clientHello!.version);
     }
-    const master = masterSecret(preMaster, this.clientRandom, this.serverRandom);
+    const master = masterSecret(preMaster, this.clientRandom, this.serverRandom, this.host.provider);
     this.installKeys(master, { truncatedMac: this.truncatedHmac });
     this.session = { ...this.session!, masterSecret: master, peerCertificates: this.peerCertificates };
     this.state = this.clientPublicKey ? 'WAIT_CERTIFICATE_VERIFY' : 'WAIT_CHANGE_CIPHER_SPEC';

@@ -186,6 +186,7 @@ export class TLSSocket extends Duplex {
     const now = new Date(this.context.now());
     let verdict = verifyServerChain(chain, {
       ...this.context.verifyPolicy,
+      ...(this.context.engine.provider ? { provider: this.context.engine.provider } : {}),
       ca: anchors,
       servername: this.checkIdentity ? undefined : this.identityName,
       now,
@@ -209,7 +210,12 @@ export class TLSSocket extends Duplex {
   }
 
   private verifyClient(chain: readonly Uint8Array[]): CertificateVerdict {
-    const verdict = verifyClientChain(chain, { ...this.context.verifyPolicy, ca: this.context.trustAnchors(), now: new Date(this.context.now()) });
+    const verdict = verifyClientChain(chain, {
+      ...this.context.verifyPolicy,
+      ...(this.context.engine.provider ? { provider: this.context.engine.provider } : {}),
+      ca: this.context.trustAnchors(),
+      now: new Date(this.context.now()),
+    });
     this.verdict = verdict;
     return verdict;
   }
