@@ -386,7 +386,7 @@ export class TLSSocket extends Duplex {
     this.clearTimer();
     const t = this.transport;
     t.off('data', this.onTransportData);
-    this.failWaiters(err ?? epipe());
+    if (this.waitingForDrain.length > 0 || this.pendingWrite) this.failWaiters(err ?? epipe());
     if (this.pendingFinal) {
       const final = this.pendingFinal;
       this.pendingFinal = null;
