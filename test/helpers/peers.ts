@@ -2,8 +2,12 @@
  * Real TLS peers for interop tests: gnutls-serv / gnutls-cli on 127.0.0.1, a free port each time,
  * readiness by polling the port, and every process killed in t.teardown (bounded waits throughout).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import * as net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { repoRoot } from './paths.js';
 
 /** What the tap test object offers that these helpers use. */
 export interface Teardown {
@@ -98,13 +102,22 @@ export function spawnCollected(t: Teardown, cmd: string, args: string[], port = 
 /** gnutls-serv --echo on 127.0.0.1 with our test certificate; resolves once it accepts connections. */
 export async function startGnutlsServer(
   t: Teardown,
-  opts: { certFile: string; keyFile: string; priority: string; echo?: boolean; extraArgs?: string[] },
+  opts: {
+    certFile: string;
+    keyFile: string;
+    priority: string;
+    echo?: boolean;
+    extraArgs?: string[];
+    /** Line-buffered stdout (through stdbuf), so its messages can be read while it runs. */
+    lineBuffered?: boolean;
+  },
 ): Promise<SpawnedPeer> {
   const port = await freePort();
   const args = ['--x509certfile', opts.certFile, '--x509keyfile', opts.keyFile, '-p', String(port), '--priority', opts.priority, '-q'];
   if (opts.echo !== false) args.push('--echo');
   args.push(...(opts.extraArgs ?? []));
-  const peer = spawnCollected(t, 'gnutls-serv', args, port);
+  // gnutls-serv's stdout is a block-buffered C stream when piped: it would only show at exit.
+  const peer = opts.lineBuffered ? spawnCollected(t, 'stdbuf', ['-oL', 'gnutls-serv', ...args], port) : spawnCollected(t, 'gnutls-serv', args, port);
   await waitForPort(port, 15_000, peer.child);
   return peer;
 }
@@ -123,6 +136,193 @@ export async function runGnutlsClient(
   const code = await Promise.race([
     peer.exited,
     deadline(opts.timeoutMs ?? 15_000).then(() => {
+      peer.child.kill('SIGKILL');
+      return 'timeout';
+    }),
+  ]);
+  return { code, stdout: peer.stdout(), stderr: peer.stderr() };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Wire capture: a TCP relay between a client and a server that keeps every byte each way, and a
+// parser for the TLS record headers (and the cleartext handshake messages before ChangeCipherSpec).
+
+/** One TLS record header as seen on the wire. */
+export interface WireRecord {
+  /** ContentType: 20 change_cipher_spec, 21 alert, 22 handshake, 23 application_data. */
+  type: number;
+  version: number;
+  /** TLSCiphertext.length (payload bytes after the 5-byte header: data + MAC + padding). */
+  length: number;
+}
+
+export interface WireFlow {
+  records: WireRecord[];
+  /** Handshake message types sent in the clear (before this direction's first ChangeCipherSpec). */
+  handshakeTypes: number[];
+  /** Bytes at the end that do not make a whole record (a connection cut mid-record). */
+  trailing: number;
+}
+
+/** Splits one direction's bytes into records; handshake messages are read until the first CCS. */
+export function parseWire(bytes: Uint8Array): WireFlow {
+  const records: WireRecord[] = [];
+  const handshake: number[] = [];
+  let clear = true;
+  let off = 0;
+  while (off + 5 <= bytes.length) {
+    const type = bytes[off]!;
+    const version = (bytes[off + 1]! << 8) | bytes[off + 2]!;
+    const length = (bytes[off + 3]! << 8) | bytes[off + 4]!;
+    if (off + 5 + length > bytes.length) break;
+    records.push({ type, version, length });
+    if (type === 20) clear = false;
+    if (type === 22 && clear) for (const b of bytes.subarray(off + 5, off + 5 + length)) handshake.push(b);
+    off += 5 + length;
+  }
+  const handshakeTypes: number[] = [];
+  for (let i = 0; i + 4 <= handshake.length; ) {
+    const len = (handshake[i + 1]! << 16) | (handshake[i + 2]! << 8) | handshake[i + 3]!;
+    handshakeTypes.push(handshake[i]!);
+    i += 4 + len;
+  }
+  return { records, handshakeTypes, trailing: bytes.length - off };
+}
+
+export interface RelayedConnection {
+  /** What the client sent (towards the server). */
+  fromClient(): WireFlow;
+  /** What the server sent (towards the client). */
+  fromServer(): WireFlow;
+  /** Both sides closed. */
+  closed: Promise<void>;
+}
+
+export interface Relay {
+  port: number;
+  connections: RelayedConnection[];
+}
+
+/** A relay on 127.0.0.1 (a free port) to 127.0.0.1:targetPort, closed in t.teardown. */
+export async function startRelay(t: Teardown, targetPort: number): Promise<Relay> {
+  const connections: RelayedConnection[] = [];
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((down) => {
+    const up = net.connect({ host: '127.0.0.1', port: targetPort });
+    sockets.add(down).add(up);
+    const c2s: Buffer[] = [];
+    const s2c: Buffer[] = [];
+    const pipe = (from: net.Socket, to: net.Socket, log: Buffer[]) => {
+      from.on('data', (d: Buffer) => {
+        log.push(d);
+        if (!to.destroyed) to.write(d);
+      });
+      from.on('end', () => to.end());
+      from.on('error', () => to.destroy());
+      from.on('close', () => to.destroy());
+    };
+    pipe(down, up, c2s);
+    pipe(up, down, s2c);
+    const closed = Promise.all([once(down, 'close'), once(up, 'close')]).then(() => undefined);
+    connections.push({
+      fromClient: () => parseWire(Buffer.concat(c2s)),
+      fromServer: () => parseWire(Buffer.concat(s2c)),
+      closed,
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  t.teardown(async () => {
+    for (const s of sockets) s.destroy();
+    await new Promise<void>((r) => server.close(() => r()));
+  });
+  return { port: (server.address() as net.AddressInfo).port, connections };
+}
+
+function once(emitter: net.Socket, event: string): Promise<void> {
+  return new Promise((resolve) => emitter.once(event, () => resolve()));
+}
+
+/** Handshake message type numbers (RFC 2246 7.4, RFC 3546 2.4) for readable assertions. */
+export const HS = {
+  hello_request: 0,
+  client_hello: 1,
+  server_hello: 2,
+  certificate: 11,
+  server_key_exchange: 12,
+  certificate_request: 13,
+  server_hello_done: 14,
+  certificate_verify: 15,
+  client_key_exchange: 16,
+  finished: 20,
+  certificate_url: 21,
+  certificate_status: 22,
+} as const;
+
+/** Record content types (RFC 2246 6.2.1). */
+export const CT = { change_cipher_spec: 20, alert: 21, handshake: 22, application_data: 23 } as const;
+
+// ---------------------------------------------------------------------------------------------
+// Files and the ut-tls command.
+
+/** A private temporary directory, removed in t.teardown. */
+export function tempDir(t: Teardown, prefix = 'ut-tls-wire-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/**
+ * DH parameters for gnutls-serv --dhparams: GnuTLS's own copy of the RFC 7919 ffdhe2048 group
+ * (`certtool --get-dh-params`, instant, unlike --generate-dh-params).
+ */
+export function gnutlsDhParams(dir: string): string {
+  const file = join(dir, 'dhparams.pem');
+  const r = spawnSync('certtool', ['--get-dh-params', '--sec-param', 'medium', '--outfile', file], { encoding: 'latin1', timeout: 10_000 });
+  if (r.status !== 0) throw new Error(`certtool --get-dh-params failed: ${r.stderr}`);
+  return file;
+}
+
+/** The compiled command (dist/lib/cli.js). */
+export const CLI = join(repoRoot, 'dist', 'lib', 'cli.js');
+
+/** Waits until the collected output matches `re`; fails after ms. */
+export async function waitForOutput(get: () => string, re: RegExp, ms = 10_000): Promise<RegExpMatchArray> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const m = get().match(re);
+    if (m) return m;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${re} in ${JSON.stringify(get())}`);
+    await deadline(25);
+  }
+}
+
+/** `ut-tls server --port 0 ...` (127.0.0.1); resolves with the port from its "listening on" line. */
+export async function startCliServer(t: Teardown, args: string[]): Promise<SpawnedPeer> {
+  const peer = spawnCollected(t, process.execPath, [CLI, 'server', '--port', '0', ...args]);
+  const m = await Promise.race([
+    waitForOutput(peer.stdout, /^listening on 127\.0\.0\.1:(\d+)\n/, 15_000),
+    peer.exited.then((code) => {
+      throw new Error(`ut-tls server exited (${code}) before listening: ${peer.stderr()}`);
+    }),
+  ]);
+  return { ...peer, port: Number(m[1]) };
+}
+
+/** `ut-tls client ...` with `input` on stdin; resolves when it exits (killed after timeoutMs). */
+export async function runCliClient(
+  t: Teardown,
+  args: string[],
+  input: string,
+  timeoutMs = 15_000,
+): Promise<{ code: number | string; stdout: string; stderr: string }> {
+  const peer = spawnCollected(t, process.execPath, [CLI, 'client', ...args]);
+  peer.child.stdin!.end(input);
+  const code = await Promise.race([
+    peer.exited,
+    deadline(timeoutMs).then(() => {
       peer.child.kill('SIGKILL');
       return 'timeout';
     }),
