@@ -75,6 +75,7 @@ const caTrueLeaf = await createCertificate({ key: spareKey!.key, subject: { CN: 
 const pathLen0 = await createCertificate({ key: interKey!.key, subject: { CN: 'pathlen 0 CA' }, issuer: by(root), isCA: true, pathLength: 0 });
 const belowPathLen0 = await subCa('CA below pathlen 0', pathLen0);
 const inter2 = await subCa('second intermediate', inter);
+const clientAuthCa = await subCa('clientAuth-only CA', root, { extKeyUsage: ['clientAuth'] });
 const inter1024 = await createCertificate({ key: key1024!.key, subject: { CN: '1024-bit intermediate' }, issuer: by(root), isCA: true });
 const expiredInter = await createCertificate({
   key: interKey!.key,
@@ -144,6 +145,9 @@ const cases: Case[] = [
   { name: '512-bit leaf, minRSABits 1024', chain: [await leaf({ key: key512!.key }), inter], client: { minRSABits: 1024 }, expect: E('EE_KEY_TOO_SMALL', 42), node: 'UNSPECIFIED' },
   { name: '1024-bit intermediate', chain: [await leaf({}, inter1024), inter1024], expect: E('CA_KEY_TOO_SMALL', 42), node: 'OK' },
   { name: 'leaf extendedKeyUsage clientAuth only', chain: [await leaf({ extKeyUsage: ['clientAuth'] }), inter], expect: E('INVALID_PURPOSE', 43) },
+  // RFC 5280 4.2.1.12: anyExtendedKeyUsage allows any purpose (OpenSSL does not count it for TLS).
+  { name: 'leaf extendedKeyUsage anyExtendedKeyUsage', chain: [await leaf({ extKeyUsage: ['anyExtendedKeyUsage'] }), inter], expect: null, node: 'INVALID_PURPOSE' },
+  { name: 'intermediate extendedKeyUsage clientAuth only', chain: [await leaf({}, clientAuthCa), clientAuthCa], expect: E('INVALID_PURPOSE', 43) },
   // RFC 2246 7.4.2: RSA key exchange needs keyEncipherment (OpenSSL accepts any TLS key usage bit).
   {
     name: 'leaf keyUsage digitalSignature only, RSA key exchange',
