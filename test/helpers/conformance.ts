@@ -237,6 +237,8 @@ export class ScriptedClient {
   serverVerifyData: Uint8Array = new Uint8Array(0);
   /** Every server event seen so far. */
   readonly events: ServerEvent[] = [];
+  /** Largest record payload this client sends (tlsfuzzer's SetMaxRecordSize); handshake and application data. */
+  recordSize = 16384;
 
   private transcript: Uint8Array[] = [];
   private write: ClientWriteState | null = null;
@@ -272,7 +274,7 @@ export class ScriptedClient {
   handshakeRecords(type: number, body: Uint8Array, o: HandshakeSendOptions = {}): Uint8Array[] {
     const raw = o.raw ?? new ByteWriter().u8(type).vector(3, body).finish();
     if (o.transcript !== false) this.transcript.push(raw);
-    const size = o.fragment ?? 16384;
+    const size = o.fragment ?? this.recordSize;
     const out: Uint8Array[] = [];
     let off = 0;
     if (o.firstFragment !== undefined) {
@@ -412,8 +414,12 @@ export class ScriptedClient {
     this.sendHandshake(HandshakeType.finished, verify, { seal: o.seal });
   }
 
+  /** Application data in records of at most recordSize bytes (one empty record for empty data). */
   appData(data: Uint8Array, o: SealOptions = {}): void {
-    this.sendRecord(ContentType.application_data, data, o);
+    if (data.length === 0) return this.sendRecord(ContentType.application_data, data, o);
+    const records: Uint8Array[] = [];
+    for (let off = 0; off < data.length; off += this.recordSize) records.push(this.record(ContentType.application_data, data.subarray(off, off + this.recordSize), o));
+    this.send(concatBytes(...records));
   }
 
   alert(level: number, description: number): void {
