@@ -506,3 +506,32 @@ t.test('checkServerIdentity: node:tls\'s own function works on our certificate o
   const wrong = await attempt({ host: '127.0.0.1', port, servername: 'elsewhere.example', ca: root.pem, cipherSuites: 'AES128-SHA', checkServerIdentity: tls.checkServerIdentity as never });
   t.match(wrong, { ok: false, code: 'ERR_TLS_CERT_ALTNAME_INVALID', alert: 46 });
 });
+
+// ---------------------------------------------------------------------------------------------
+// Options
+
+t.test('the clock (now) decides validity on the wire too', BOUNDED, async (t) => {
+  const { port } = await ourServer(t, { key: good.keyPem, cert: good.pem + inter.pem });
+  const base = { host: '127.0.0.1', port, servername: 'localhost', ca: root.pem };
+  const later = good.cert.notAfter.getTime() + 1000;
+  t.match(await attempt({ ...base, now: () => later }), { ok: false, code: 'CERT_HAS_EXPIRED', alert: 45 }, 'after notAfter');
+  const earlier = good.cert.notBefore.getTime() - 1000;
+  t.match(await attempt({ ...base, now: () => earlier }), { ok: false, code: 'CERT_NOT_YET_VALID', alert: 45 }, 'before notBefore');
+  t.match(await attempt(base), { ok: true, authorized: true }, 'now');
+});
+
+t.test("without ca the client trusts Node's root store, which does not know the test root", BOUNDED, async (t) => {
+  const { port } = await ourServer(t, { key: good.keyPem, cert: good.pem + inter.pem });
+  t.ok(tls.rootCertificates.length > 50, `${tls.rootCertificates.length} bundled roots`);
+  t.match(await attempt({ host: '127.0.0.1', port, servername: 'localhost' }), { ok: false, code: 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', alert: 48 });
+  const lenient = await attempt({ host: '127.0.0.1', port, servername: 'localhost', rejectUnauthorized: false });
+  t.match(lenient, { ok: true, authorized: false, authorizationError: 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY' });
+});
+
+t.test('minRSABits and allowSHA1Signatures are checked when the options are read', async (t) => {
+  for (const bad of [0, 1.5, -1, 20000, '2048', Number.NaN]) {
+    t.throws(() => connect({ port: 1, minRSABits: bad as number }), { code: 'ERR_TLS_INVALID_CONFIG', message: /minRSABits/ }, `minRSABits ${String(bad)}`);
+  }
+  t.throws(() => connect({ port: 1, allowSHA1Signatures: 'no' as unknown as boolean }), { code: 'ERR_TLS_INVALID_CONFIG', message: /allowSHA1Signatures/ });
+  t.throws(() => createServer({ key: good.keyPem, cert: good.pem, minRSABits: 0 }), { code: 'ERR_TLS_INVALID_CONFIG', message: /minRSABits/ });
+});
