@@ -1,11 +1,16 @@
 /**
  * Server: the AP side, a net.Server whose connections are TLSSockets, shaped like node:tls Server.
  * The key and certificate chain are parsed once, here, and shared by every connection.
+ *
+ * Session hooks in node:tls style: with 'newSession' / 'resumeSession' listeners the server keeps
+ * its sessions wherever the application does (serialised with session/codec.ts), see docs/sessions.md.
  */
 import * as net from 'node:net';
 import { Connection } from '../engine/connection.js';
-import type { SessionStore } from '../engine/types.js';
+import type { SessionData, SessionStore } from '../engine/types.js';
+import { decodeSession, encodeSession } from '../session/codec.js';
 import { MemorySessionStore } from '../session/memory-store.js';
+import { bytesEqual } from '../util/bytes.js';
 import { resolveServerContext, type ServerContext, type ServerSocketOptions } from './options.js';
 import { TLSSocket } from './tls-socket.js';
 
@@ -13,14 +18,16 @@ export type ServerOptions = ServerSocketOptions & Pick<net.ServerOpts, 'pauseOnC
 
 export class Server extends net.Server {
   private readonly context: ServerContext;
+  private readonly store: SessionStore;
 
   constructor(options: ServerOptions, secureConnectionListener?: (socket: TLSSocket) => void) {
     const { pauseOnConnect, noDelay, keepAlive } = options;
     super({ pauseOnConnect, noDelay, keepAlive, allowHalfOpen: false });
     const ctx = resolveServerContext(options);
-    // One session cache for all connections of this server (resumption across connections).
-    const sessionStore = ctx.engine.sessionStore ?? new MemorySessionStore({ now: ctx.now });
-    this.context = { ...ctx, engine: { ...ctx.engine, sessionStore } };
+    // One session cache for all connections of this server (resumption across connections),
+    // reached through the application's hooks when it listens for them.
+    this.store = ctx.engine.sessionStore ?? new MemorySessionStore({ now: ctx.now });
+    this.context = { ...ctx, engine: { ...ctx.engine, sessionStore: new HookedSessionStore(this, this.store) } };
     // A dry run of the engine's own checks (suite policy, key, sessionTimeout), so a bad
     // configuration throws here rather than failing every connection later.
     new Connection(this.context.engine, { output() {}, handshakeComplete() {}, data() {}, peerClosed() {}, error() {} });
@@ -49,9 +56,80 @@ export class Server extends net.Server {
     });
   }
 
-  /** The session store in use (the default MemorySessionStore unless options.sessionStore was given). */
+  /**
+   * The session store (the default MemorySessionStore unless options.sessionStore was given). It is
+   * bypassed for each operation the application hooks: 'newSession' replaces set, 'resumeSession' get.
+   */
   get sessionStore(): SessionStore {
-    return this.context.engine.sessionStore!;
+    return this.store;
+  }
+}
+
+/** node:tls 'newSession' callback: call it once the session is stored. */
+export type NewSessionCallback = (err?: Error | null) => void;
+/** node:tls 'resumeSession' callback: the stored bytes, or null when unknown (a full handshake follows). */
+export type ResumeSessionCallback = (err: Error | null | undefined, sessionData?: Buffer | Uint8Array | null) => void;
+
+/**
+ * The engine's SessionStore over the Server's events, falling back to the plain store for each
+ * operation nobody listens to (listeners are looked up per call, so they may be added at any time):
+ *   set    -> 'newSession' (sessionId, sessionData, callback); the connection's records wait for callback
+ *   get    -> 'resumeSession' (sessionId, callback(err, sessionData | null)); an err fails the handshake
+ *   delete -> 'removeSession' (sessionId) (ut-tls addition: RFC 2246 7.2, a fatal alert voids the session)
+ */
+class HookedSessionStore implements SessionStore {
+  constructor(
+    private readonly server: Server,
+    private readonly fallback: SessionStore,
+  ) {}
+
+  get(id: Uint8Array): SessionData | undefined | Promise<SessionData | undefined> {
+    if (this.server.listenerCount('resumeSession') === 0) return this.fallback.get(id);
+    return new Promise((resolve, reject) => {
+      let called = false;
+      const callback: ResumeSessionCallback = (err, data) => {
+        if (called) return; // node:tls would destroy the socket; here a second answer is just ignored
+        called = true;
+        if (err) {
+          reject(err instanceof Error ? err : new Error(String(err)));
+          return;
+        }
+        resolve(data ? fromStore(id, data) : undefined);
+      };
+      this.server.emit('resumeSession', Buffer.from(id), callback);
+    });
+  }
+
+  set(session: SessionData): void | Promise<void> {
+    if (this.server.listenerCount('newSession') === 0) return this.fallback.set(session);
+    return new Promise((resolve, reject) => {
+      let called = false;
+      const callback: NewSessionCallback = (err) => {
+        if (called) return;
+        called = true;
+        if (err) reject(err);
+        else resolve();
+      };
+      this.server.emit('newSession', Buffer.from(session.id), Buffer.from(encodeSession(session)), callback);
+    });
+  }
+
+  delete(id: Uint8Array): void | Promise<void> {
+    if (this.server.listenerCount('newSession') === 0) return this.fallback.delete(id);
+    this.server.emit('removeSession', Buffer.from(id));
+  }
+}
+
+/**
+ * Bytes from the application's store: a session for this id, or undefined (a full handshake) when
+ * they do not decode or belong to another id, as node:tls ignores a session OpenSSL cannot load.
+ */
+function fromStore(id: Uint8Array, data: Uint8Array): SessionData | undefined {
+  try {
+    const session = decodeSession(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+    return bytesEqual(session.id, id) ? session : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -160,6 +160,8 @@ export interface WireFlow {
   records: WireRecord[];
   /** Handshake message types sent in the clear (before this direction's first ChangeCipherSpec). */
   handshakeTypes: number[];
+  /** The same messages with their bodies (after the 4-byte header). */
+  handshakeMessages: { type: number; body: Uint8Array }[];
   /** Bytes at the end that do not make a whole record (a connection cut mid-record). */
   trailing: number;
 }
@@ -180,13 +182,13 @@ export function parseWire(bytes: Uint8Array): WireFlow {
     if (type === 22 && clear) for (const b of bytes.subarray(off + 5, off + 5 + length)) handshake.push(b);
     off += 5 + length;
   }
-  const handshakeTypes: number[] = [];
+  const handshakeMessages: { type: number; body: Uint8Array }[] = [];
   for (let i = 0; i + 4 <= handshake.length; ) {
     const len = (handshake[i + 1]! << 16) | (handshake[i + 2]! << 8) | handshake[i + 3]!;
-    handshakeTypes.push(handshake[i]!);
+    handshakeMessages.push({ type: handshake[i]!, body: Uint8Array.from(handshake.slice(i + 4, i + 4 + len)) });
     i += 4 + len;
   }
-  return { records, handshakeTypes, trailing: bytes.length - off };
+  return { records, handshakeTypes: handshakeMessages.map((m) => m.type), handshakeMessages, trailing: bytes.length - off };
 }
 
 export interface RelayedConnection {
@@ -207,8 +209,10 @@ export interface Relay {
 export async function startRelay(t: Teardown, targetPort: number): Promise<Relay> {
   const connections: RelayedConnection[] = [];
   const sockets = new Set<net.Socket>();
-  const server = net.createServer((down) => {
-    const up = net.connect({ host: '127.0.0.1', port: targetPort });
+  // Half-open both ways: a FIN from one side is passed on, and the other side may still answer
+  // (a TLS peer sends close_notify and FIN, then reads the reply).
+  const server = net.createServer({ allowHalfOpen: true }, (down) => {
+    const up = net.connect({ host: '127.0.0.1', port: targetPort, allowHalfOpen: true });
     sockets.add(down).add(up);
     const c2s: Buffer[] = [];
     const s2c: Buffer[] = [];
@@ -219,6 +223,7 @@ export async function startRelay(t: Teardown, targetPort: number): Promise<Relay
       });
       from.on('end', () => to.end());
       from.on('error', () => to.destroy());
+      // Closed (both directions done, or reset): nothing more can reach the other side.
       from.on('close', () => to.destroy());
     };
     pipe(down, up, c2s);
@@ -260,6 +265,11 @@ export const HS = {
   certificate_url: 21,
   certificate_status: 22,
 } as const;
+
+/** The session_id of a ClientHello or ServerHello body (version 2, random 32, then session_id<0..32>). */
+export function helloSessionId(body: Uint8Array): Uint8Array {
+  return body.subarray(35, 35 + body[34]!);
+}
 
 /** Record content types (RFC 2246 6.2.1). */
 export const CT = { change_cipher_spec: 20, alert: 21, handshake: 22, application_data: 23 } as const;
@@ -311,15 +321,29 @@ export async function startCliServer(t: Teardown, args: string[]): Promise<Spawn
   return { ...peer, port: Number(m[1]) };
 }
 
-/** `ut-tls client ...` with `input` on stdin; resolves when it exits (killed after timeoutMs). */
+/**
+ * `ut-tls client ...` with `input` on stdin; resolves when it exits (killed after timeoutMs).
+ * With `endAfter`, stdin stays open until stdout matches it: the client sends close_notify at the
+ * end of stdin, and a ut-tls server answers it at once (RFC 2246 7.2.1), dropping an echo it had
+ * not written yet when data and close_notify arrive in one TCP read.
+ */
 export async function runCliClient(
   t: Teardown,
   args: string[],
   input: string,
   timeoutMs = 15_000,
+  endAfter?: RegExp,
 ): Promise<{ code: number | string; stdout: string; stderr: string }> {
   const peer = spawnCollected(t, process.execPath, [CLI, 'client', ...args]);
-  peer.child.stdin!.end(input);
+  if (endAfter) {
+    peer.child.stdin!.write(input);
+    void waitForOutput(peer.stdout, endAfter, timeoutMs).then(
+      () => peer.child.stdin!.end(),
+      () => peer.child.stdin!.end(),
+    );
+  } else {
+    peer.child.stdin!.end(input);
+  }
   const code = await Promise.race([
     peer.exited,
     deadline(timeoutMs).then(() => {
