@@ -144,3 +144,21 @@ t.test('test-large-hello.py: ClientHello split with a 2-byte first record is rea
   t.equal(trace(c.finishHandshake()), 'ccs hs:20');
   t.same(s.errors, []);
 });
+
+t.test('test-serverhello-random.py: server random and session id differ on every connection (TLS and SSLv2-compatible hellos)', async (t) => {
+  const randoms = new Set<string>();
+  const ids = new Set<string>();
+  const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+  for (let i = 0; i < 8; i++) {
+    const s = await startServer();
+    const c = new ScriptedClient(s);
+    if (i % 2 === 0) c.hello({ cipherSuites: [SUITE.RSA_AES_128, SUITE.SCSV] });
+    else c.sslv2Hello({ version: 0x0301, suites: [SUITE.RSA_AES_128, SUITE.SCSV] });
+    t.equal(trace(c.readServer()), 'hs:2 hs:11 hs:14');
+    randoms.add(hex(c.serverHello!.random));
+    ids.add(hex(c.serverHello!.sessionId));
+    t.notSame([...c.serverHello!.random.subarray(24)], [0x44, 0x4f, 0x57, 0x4e, 0x47, 0x52, 0x44, 0x00], 'no downgrade sentinel ("DOWNGRD" + 00, RFC 8446 4.1.3)');
+  }
+  t.equal(randoms.size, 8);
+  t.equal(ids.size, 8);
+});
