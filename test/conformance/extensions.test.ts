@@ -158,3 +158,16 @@ t.test('test-bleichenbacher-workaround.py sends SNI "localhost": with virtual ho
   const vhost = await answer([RENEGO_EXT, sni(ascii('localhost'))], { selectContext: () => undefined });
   t.same(vhost.c.serverHello!.extensions?.map((e) => e.type), [0xff01, 0], 'virtual hosts: server_name is acknowledged too');
 });
+
+t.test('test-TLSv1_2-rejected-without-TLSv1_2.py: a TLS 1.2-only suite offered alone -> handshake_failure', async (t) => {
+  const tls12 = [0x003b, 0x003c, 0x003d, 0x0067, 0x006b, 0x006c, 0x006d, 0x009c, 0x009d, 0x009e, 0x009f, 0x00a6, 0xc023, 0xc027, 0xc02b, 0xc02f, 0xc030, 0xcca8, 0xcca9];
+  const bad: string[] = [];
+  for (const id of tls12) {
+    const s = await startServer();
+    const c = new ScriptedClient(s);
+    c.hello({ version: 0x0302, cipherSuites: [id], extensions: [RENEGO_EXT] });
+    const got = trace(c.readServer());
+    if (got !== fatal(AlertDescription.handshake_failure)) bad.push(`0x${id.toString(16)}: ${got}`);
+  }
+  t.same(bad, []);
+});
