@@ -125,3 +125,21 @@ t.test('test-resumption-with-wrong-ciphers.py: resuming without the session suit
     t.equal(trace(c.readServer()), `alert:2/${AlertDescription.illegal_parameter}`, name);
   }
 });
+
+t.test("test-interleaved-application-data-in-renegotiation.py (renegotiation: 'secure'): application data before CKE or before CCS of the second handshake is delivered", async (t) => {
+  for (const where of ['before Client Key Exchange', 'before Change Cipher Spec'] as const) {
+    const { s, c } = await established({ renegotiation: 'secure' });
+    c.resetHandshake();
+    c.hello({ cipherSuites: [SUITE.RSA_AES_128], sessionId: new Uint8Array(0), extensions: [renegoInfo(c)] });
+    t.equal(trace(c.readServer()), 'hs:2 hs:11 hs:14');
+    if (where === 'before Client Key Exchange') c.appData(enc('GET / HTTP/1.0'));
+    c.keyExchange();
+    if (where === 'before Change Cipher Spec') c.appData(enc('GET / HTTP/1.0'));
+    c.changeCipherSpec();
+    c.finished();
+    t.equal(trace(c.readServer()), 'ccs hs:20', `Application data ${where}`);
+    c.appData(enc('\n\n'));
+    t.equal(text(s), 'GET / HTTP/1.0\n\n');
+    t.same(s.errors, []);
+  }
+});
