@@ -143,3 +143,31 @@ t.test("test-interleaved-application-data-in-renegotiation.py (renegotiation: 's
     t.same(s.errors, []);
   }
 });
+
+t.test("test-interleaved-application-data-and-fragmented-handshakes-in-renegotiation.py: application data inside a fragmented ClientHello or ClientKeyExchange", async (t) => {
+  {
+    const { s, c } = await established({ renegotiation: 'secure' });
+    const info = renegoInfo(c);
+    c.resetHandshake();
+    c.hello({ cipherSuites: [SUITE.RSA_AES_128], sessionId: new Uint8Array(0), extensions: [info] }, { firstFragment: 30, between: () => c.appData(enc('GET / HTTP/1.0')) });
+    t.equal(trace(c.readServer()), 'hs:2 hs:11 hs:14', 'Application data inside Client Hello');
+    t.equal(trace(c.finishHandshake()), 'ccs hs:20');
+    c.appData(enc('\n\n'));
+    t.equal(text(s), 'GET / HTTP/1.0\n\n');
+    t.same(s.errors, []);
+  }
+  {
+    const { s, c } = await established({ renegotiation: 'secure' });
+    const info = renegoInfo(c);
+    c.resetHandshake();
+    c.hello({ cipherSuites: [SUITE.RSA_AES_128], sessionId: new Uint8Array(0), extensions: [info] });
+    t.equal(trace(c.readServer()), 'hs:2 hs:11 hs:14');
+    c.keyExchange({ fragment: 30, between: () => c.appData(enc('GET / HTTP/1.0')) });
+    c.changeCipherSpec();
+    c.finished();
+    t.equal(trace(c.readServer()), 'ccs hs:20', 'Application data inside Client Key Exchange');
+    c.appData(enc('\n\n'));
+    t.equal(text(s), 'GET / HTTP/1.0\n\n');
+    t.same(s.errors, []);
+  }
+});

@@ -160,6 +160,8 @@ export interface HandshakeSendOptions {
   /** The encoded message (header included) to send instead of type + body. */
   raw?: Uint8Array;
   seal?: SealOptions;
+  /** Called after the first record is sent and before the next is sealed (interleaving other records). */
+  between?: () => void;
 }
 
 class ClientWriteState {
@@ -219,6 +221,9 @@ export interface KeyExchangeOptions {
   dhYc?: Uint8Array;
   /** Edit the encoded ClientKeyExchange body before sending. */
   editBody?: (body: Uint8Array) => Uint8Array;
+  /** Send the message in records of this size, calling `between` after the first one. */
+  fragment?: number;
+  between?: () => void;
 }
 
 export class ScriptedClient {
@@ -286,7 +291,15 @@ export class ScriptedClient {
   }
 
   sendHandshake(type: number, body: Uint8Array, o: HandshakeSendOptions = {}): void {
-    this.send(concatBytes(...this.handshakeRecords(type, body, o)));
+    if (!o.between) return this.send(concatBytes(...this.handshakeRecords(type, body, o)));
+    // Seal and send record by record, so records interleaved by `between` keep sequence order.
+    const raw = o.raw ?? new ByteWriter().u8(type).vector(3, body).finish();
+    if (o.transcript !== false) this.transcript.push(raw);
+    const first = o.firstFragment ?? o.fragment ?? this.recordSize;
+    this.send(this.record(ContentType.handshake, raw.subarray(0, first), o.seal));
+    o.between();
+    const size = o.fragment ?? this.recordSize;
+    for (let off = first; off < raw.length; off += size) this.send(this.record(ContentType.handshake, raw.subarray(off, off + size), o.seal));
   }
 
   // -- generators
@@ -310,10 +323,19 @@ export class ScriptedClient {
   /** Sends a ClientHello; `edit` may change the encoded message (header included) like tlsfuzzer's fuzz_message. */
   hello(
     fields: Partial<ClientHello> = {},
-    o: { recordVersion?: number; fragment?: number; firstFragment?: number; edit?: (raw: Uint8Array) => Uint8Array; alsoSend?: Uint8Array } = {},
+    o: { recordVersion?: number; fragment?: number; firstFragment?: number; edit?: (raw: Uint8Array) => Uint8Array; alsoSend?: Uint8Array; between?: () => void } = {},
   ): void {
     let raw = new ByteWriter().u8(HandshakeType.client_hello).vector(3, this.helloBody(fields)).finish();
     if (o.edit) raw = o.edit(raw);
+    if (o.between) {
+      return this.sendHandshake(HandshakeType.client_hello, new Uint8Array(0), {
+        raw,
+        between: o.between,
+        ...(o.fragment !== undefined ? { fragment: o.fragment } : {}),
+        ...(o.firstFragment !== undefined ? { firstFragment: o.firstFragment } : {}),
+        seal: { version: o.recordVersion ?? 0x0301 },
+      });
+    }
     const records = this.handshakeRecords(HandshakeType.client_hello, new Uint8Array(0), {
       raw,
       ...(o.fragment !== undefined ? { fragment: o.fragment } : {}),
@@ -381,7 +403,10 @@ export class ScriptedClient {
       body = new ByteWriter().vector(2, encrypted).finish();
     }
     if (o.editBody) body = o.editBody(body);
-    this.sendHandshake(HandshakeType.client_key_exchange, body);
+    this.sendHandshake(HandshakeType.client_key_exchange, body, {
+      ...(o.fragment !== undefined ? { fragment: o.fragment } : {}),
+      ...(o.between ? { between: o.between } : {}),
+    });
     this.installMaster(masterSecret(premaster, this.clientRandom, this.serverRandom));
   }
 
@@ -407,11 +432,15 @@ export class ScriptedClient {
     return finishedVerifyData(this.master!, 'client finished', this.provider.hash('md5', all), this.provider.hash('sha1', all));
   }
 
-  finished(o: { xor?: [number, number]; body?: Uint8Array; seal?: SealOptions } = {}): void {
+  finished(o: { xor?: [number, number]; body?: Uint8Array; seal?: SealOptions; fragment?: number; between?: () => void } = {}): void {
     const verify = o.body ?? this.finishedData();
     if (o.xor) verify[(verify.length + o.xor[0]) % verify.length]! ^= o.xor[1];
     this.clientVerifyData = verify.slice();
-    this.sendHandshake(HandshakeType.finished, verify, { seal: o.seal });
+    this.sendHandshake(HandshakeType.finished, verify, {
+      ...(o.seal ? { seal: o.seal } : {}),
+      ...(o.fragment !== undefined ? { fragment: o.fragment } : {}),
+      ...(o.between ? { between: o.between } : {}),
+    });
   }
 
   /** Application data in records of at most recordSize bytes (one empty record for empty data). */
