@@ -271,6 +271,27 @@ export function helloSessionId(body: Uint8Array): Uint8Array {
   return body.subarray(35, 35 + body[34]!);
 }
 
+/** Extensions of a ClientHello or ServerHello body, by type (empty map when it has none). */
+export function helloExtensions(body: Uint8Array, kind: 'client' | 'server'): Map<number, Uint8Array> {
+  let i = 35 + body[34]!; // version, random, session_id
+  if (kind === 'client') {
+    i += 2 + ((body[i]! << 8) | body[i + 1]!); // cipher_suites
+    i += 1 + body[i]!; // compression_methods
+  } else {
+    i += 3; // cipher_suite, compression_method
+  }
+  const out = new Map<number, Uint8Array>();
+  if (i + 2 > body.length) return out;
+  const end = i + 2 + ((body[i]! << 8) | body[i + 1]!);
+  for (i += 2; i + 4 <= end; ) {
+    const type = (body[i]! << 8) | body[i + 1]!;
+    const len = (body[i + 2]! << 8) | body[i + 3]!;
+    out.set(type, body.slice(i + 4, i + 4 + len));
+    i += 4 + len;
+  }
+  return out;
+}
+
 /** Record content types (RFC 2246 6.2.1). */
 export const CT = { change_cipher_spec: 20, alert: 21, handshake: 22, application_data: 23 } as const;
 
