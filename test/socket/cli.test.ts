@@ -5,7 +5,9 @@
 import t, { type Test } from 'tap';
 import { join } from 'node:path';
 import { createCertificate, generateRsaKey } from '../../lib/x509/testca.js';
-import { rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { decodeSession } from '../../lib/session/codec.js';
 import { GNUTLS_PRIORITY, runGnutlsClient, spawnCollected, startGnutlsServer, deadline, type SpawnedPeer } from '../helpers/peers.js';
 import { repoRoot } from '../helpers/paths.js';
 import { testPki } from '../helpers/pki.js';
@@ -119,4 +121,102 @@ t.test('ut-tls client against ut-tls server: --servername is sent and logged', B
   t.equal(r.stdout, 'both ours\n');
   await waitFor(peer.stderr, /handshake /);
   t.match(peer.stderr(), /^handshake suite=TLS_RSA_\w+ resumed=no servername=localhost\n$/);
+});
+
+// ---- the options added for the profile, sessions and extensions (issues 4-6) ----------------------
+
+t.test('--help lists every server and client option', BOUNDED, async (t) => {
+  const peer = spawnCollected(t, process.execPath, [CLI, '--help']);
+  t.equal(await peer.exited, 0);
+  const out = peer.stdout();
+  for (const option of [
+    '--request-cert', '--require-cert', '--ca FILE', '--session-timeout SECS', '--sni NAME:KEY:CERT', '--unrecognized-name',
+    '--ocsp-response FILE', '--renegotiation MODE', '--require-encryption-128', '--allow-null', '--truncated-hmac', '--dhe', '--dh-group',
+    '--sess-out FILE', '--sess-in FILE', '--max-fragment-length N', '--status-request', '--cert FILE --key FILE', '--insecure', '--servername',
+  ]) {
+    t.ok(out.includes(option), `lists ${option}`);
+  }
+});
+
+t.test('usage errors name the problem and exit 2', BOUNDED, async (t) => {
+  const server = ['server', '--port', '0', '--key', pki.keyFile, '--cert', pki.certFile];
+  const cases: [string[], RegExp][] = [
+    [[...server, '--session-timeout', '86401'], /--session-timeout 86401: TS 33\.141 7\.1 allows at most 86400 seconds/],
+    [[...server, '--session-timeout', '1h'], /--session-timeout expects whole seconds/],
+    [[...server, '--renegotiation', 'legacy'], /--renegotiation must be refuse or secure, got "legacy"/],
+    [[...server, '--request-cert', '--require-cert'], /give --request-cert or --require-cert, not both/],
+    [[...server, '--dhe', '--suites', 'AES128-SHA'], /--dhe extends the default list/],
+    [[...server, '--sni', 'ap.example.org'], /--sni expects NAME:KEYFILE:CERTFILE/],
+    [[...server, '--dh-group', 'modp1024'], /--dh-group must be modp2048 or ffdhe2048/],
+    [[...server, '--unrecognized-name', 'loud'], /--unrecognized-name must be ignore or warning or fatal/],
+    [[...server, '--suites', 'AES128-SHA', '--suites', 'RC4-SHA'], /--suites given more than once/],
+    [['client', '127.0.0.1:1', '--cert', pki.clientCertFile], /--cert and --key go together/],
+    [['client', '127.0.0.1:1', '--max-fragment-length', '8192'], /--max-fragment-length must be 512, 1024, 2048 or 4096/],
+  ];
+  for (const [args, re] of cases) {
+    const peer = spawnCollected(t, process.execPath, [CLI, ...args]);
+    t.equal(await peer.exited, 2, args.slice(-2).join(' '));
+    t.match(peer.stderr(), re);
+    t.equal(peer.stdout(), '', 'nothing on stdout');
+  }
+});
+
+t.test('configuration errors exit 1 with the rule named (--allow-null needed for NULL suites, unreadable files)', BOUNDED, async (t) => {
+  const base = ['server', '--port', '0', '--key', pki.keyFile, '--cert', pki.certFile];
+  const nullSuite = spawnCollected(t, process.execPath, [CLI, ...base, '--suites', 'TLS_RSA_WITH_NULL_SHA']);
+  t.equal(await nullSuite.exited, 1);
+  t.match(nullSuite.stderr(), /^ut-tls: code=ERR_TLS_INVALID_CONFIG alert=- reason=TLS_RSA_WITH_NULL_SHA: NULL encryption needs allowNullEncryption: true \(TS 33\.141 6\.2\)/);
+  const missing = spawnCollected(t, process.execPath, [CLI, ...base, '--ocsp-response', join(pki.dir, 'no-such-ocsp.der')]);
+  t.equal(await missing.exited, 1);
+  t.match(missing.stderr(), /--ocsp-response: cannot read .*no-such-ocsp\.der/);
+  const sniKey = spawnCollected(t, process.execPath, [CLI, ...base, '--sni', `ap.example.org:${pki.certFile}:${pki.certFile}`]);
+  t.equal(await sniKey.exited, 1);
+  t.match(sniKey.stderr(), /--sni ap\.example\.org key: /, 'a certificate where the key should be');
+});
+
+t.test('ut-tls client --cert/--key against ut-tls server --require-cert --ca: the handshake line says verified', BOUNDED, async (t) => {
+  const { peer, port } = await cliServer(t, ['--echo', '--require-cert', '--ca', pki.caFile]);
+  const r = await cliClient(t, [`127.0.0.1:${port}`, '--ca', pki.caFile, '--cert', pki.clientCertFile, '--key', pki.clientKeyFile], 'mutual\n');
+  t.equal(r.code, 0, r.stderr);
+  t.equal(r.stdout, 'mutual\n');
+  await waitFor(peer.stderr, /handshake /);
+  t.equal(peer.stderr(), 'handshake suite=TLS_RSA_WITH_AES_256_CBC_SHA resumed=no servername=- client-cert=verified\n');
+  const anonymous = await cliClient(t, [`127.0.0.1:${port}`, '--ca', pki.caFile], 'x\n');
+  t.equal(anonymous.code, 1);
+  t.match(anonymous.stderr, /^handshake failed code=ERR_TLS_ALERT_RECEIVED_HANDSHAKE_FAILURE alert=handshake_failure\(40\)/);
+  await waitFor(peer.stderr, /^refused /m);
+  t.match(peer.stderr(), /^refused code=ERR_TLS_ALERT_HANDSHAKE_FAILURE alert=handshake_failure\(40\) reason=TS 33\.141 6\.1\.4: client sent no certificate and the AP requires one/m);
+});
+
+t.test('ut-tls server --request-cert without --ca: an untrusted client certificate is let through, and said so', BOUNDED, async (t) => {
+  // Without --ca the trust anchors are Node's root store, which does not know the test CA.
+  const { peer, port } = await cliServer(t, ['--echo', '--request-cert']);
+  const r = await cliClient(t, [`127.0.0.1:${port}`, '--ca', pki.caFile, '--cert', pki.clientCertFile, '--key', pki.clientKeyFile], 'x\n');
+  t.equal(r.code, 0, r.stderr);
+  await waitFor(peer.stderr, /handshake /);
+  t.match(peer.stderr(), /^handshake suite=\S+ resumed=no servername=- client-cert=unverified:[A-Z_]+\n$/);
+});
+
+t.test('ut-tls client --sess-out rewrites the file after a resumed handshake; --sess-in with a broken file is refused', BOUNDED, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'ut-tls-cli-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'ue.session');
+  const { port } = await cliServer(t, ['--echo']);
+  const first = await cliClient(t, [`127.0.0.1:${port}`, '--ca', pki.caFile, '--sess-out', file], '');
+  t.equal(first.code, 0, first.stderr);
+  const bytes = readFileSync(file);
+  t.same([...bytes.subarray(0, 4)], [0x55, 0x54, 0x53, 0x01], 'the session/codec.ts format ("UTS", version 1)');
+  t.equal(statSync(file).mode & 0o777, 0o600, 'private: it holds the master secret');
+  const saved = decodeSession(new Uint8Array(bytes));
+  t.equal(saved.cipherSuite, 0x0035, 'TLS_RSA_WITH_AES_256_CBC_SHA');
+  t.equal(saved.peerCertificates.length, 1, 'with the AP certificate');
+  rmSync(file);
+  writeFileSync(join(dir, 'copy'), bytes);
+  const again = await cliClient(t, [`127.0.0.1:${port}`, '--ca', pki.caFile, '--sess-in', join(dir, 'copy'), '--sess-out', file], '');
+  t.match(again.stderr, /resumed: yes/);
+  t.same(readFileSync(file), bytes, 'the same session, written again');
+  writeFileSync(join(dir, 'broken'), bytes.subarray(0, 20));
+  const broken = await cliClient(t, [`127.0.0.1:${port}`, '--sess-in', join(dir, 'broken')], '');
+  t.equal(broken.code, 1);
+  t.match(broken.stderr, /^ut-tls: code=ERR_TLS_INVALID_CONFIG alert=- reason=session: /);
 });
