@@ -388,3 +388,16 @@ t.test("session hooks: setAuthRecord stores again; a fatal alert emits 'removeSe
   await waitForOutput(() => removed.join(','), /^[0-9a-f]{64}$/);
   t.same(removed, [Buffer.from(stored[0]!.id).toString('hex')], "'removeSession' with the session id");
 });
+
+t.test("session hooks: an error from 'newSession' fails that connection with internal_error", BOUNDED, async (t) => {
+  const { server } = echoServer();
+  const serverErrors: string[] = [];
+  server.on('secureConnection', (s: TLSSocket) => s.on('error', (err: { code?: string }) => serverErrors.push(err.code ?? '')));
+  server.on('newSession', (_id: Buffer, _data: Buffer, done: (err?: Error) => void) => setTimeout(() => done(new Error('store full')), 10));
+  const port = await listen(t, server);
+  const socket = connect({ host: '127.0.0.1', port, ca: pki.caPem });
+  const err = await new Promise<{ code?: string }>((resolve) => socket.once('error', resolve));
+  t.equal(err.code, 'ERR_TLS_ALERT_RECEIVED_INTERNAL_ERROR', 'the client is told internal_error');
+  await waitForOutput(() => serverErrors.join(','), /ERR_TLS_ALERT_INTERNAL_ERROR/);
+  t.same(serverErrors, ['ERR_TLS_ALERT_INTERNAL_ERROR'], "the AP's socket reports it (after 'secureConnection')");
+});
