@@ -12,6 +12,7 @@
 import { Duplex } from 'node:stream';
 import type { Socket } from 'node:net';
 import { Connection } from '../engine/connection.js';
+import { concatBytes } from '../util/bytes.js';
 import type { CertificateVerdict, EngineOptions, SessionData } from '../engine/types.js';
 import { TLSAlertError, TLSConfigError, TLSError } from '../errors.js';
 import { alertName } from '../alerts.js';
@@ -69,6 +70,17 @@ function toBytes(chunk: unknown): Uint8Array {
   if (chunk instanceof Uint8Array) return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
   return new Uint8Array(Buffer.from(String(chunk)));
 }
+
+/** Application writes smaller than this are coalesced with the writes of the same tick. */
+const COALESCE_BELOW = 8192;
+/** TLS plaintext record size (RFC 2246 6.2.1). */
+const MAX_PLAINTEXT = 16384;
+
+/** Positive verdicts for resumed sessions' stored chains (the chain array object is the session's). */
+const resumedVerdicts = new WeakMap<
+  readonly Uint8Array[],
+  { anchors: readonly Uint8Array[]; name: string | undefined; verdict: CertificateVerdict; from: number; until: number }
+>();
 
 type PendingWrite = { chunk: Uint8Array; callback: (err?: Error | null) => void };
 
@@ -209,6 +221,29 @@ export class TLSSocket extends Duplex {
     return verdict;
   }
 
+  /** verifyServer for a resumed session's stored chain, remembering positive verdicts per chain object. */
+  private resumedServerVerdict(chain: readonly Uint8Array[]): CertificateVerdict {
+    const now = this.context.now();
+    const anchors = this.context.trustAnchors();
+    const hit = resumedVerdicts.get(chain);
+    if (hit && hit.anchors === anchors && hit.name === this.identityName && !this.checkIdentity && now >= hit.from && now <= hit.until) {
+      this.verdict = hit.verdict;
+      return hit.verdict;
+    }
+    const verdict = this.verifyServer(chain);
+    if (verdict.authorized) {
+      let until = Infinity;
+      let from = -Infinity;
+      for (const der of chain) {
+        const c = parseCertificate(der);
+        until = Math.min(until, c.notAfter.getTime());
+        from = Math.max(from, c.notBefore.getTime());
+      }
+      resumedVerdicts.set(chain, { anchors, name: this.identityName, verdict, from, until });
+    }
+    return verdict;
+  }
+
   private verifyClient(chain: readonly Uint8Array[]): CertificateVerdict {
     const verdict = verifyClientChain(chain, {
       ...this.context.verifyPolicy,
@@ -239,8 +274,9 @@ export class TLSSocket extends Duplex {
     const chain = this.engine.peerCertificates;
     const wantsVerdict = !this.context.isServer || this.context.requestCert;
     if (!verdict && this.engine.resumed && chain.length > 0 && wantsVerdict) {
-      // A resumed session skips the Certificate message: judge the chain stored with the session today.
-      verdict = this.engine.isServer ? this.verifyClient(chain) : this.verifyServer(chain);
+      // A resumed session skips the Certificate message: judge the chain stored with the session today
+      // (a positive verdict for the same chain, anchors and name is reused while the chain is in date).
+      verdict = this.engine.isServer ? this.verifyClient(chain) : this.resumedServerVerdict(chain);
     }
     this.authorized = verdict?.authorized === true;
     this.authorizationError = this.authorized ? null : (verdict?.code ?? null);
@@ -355,14 +391,62 @@ export class TLSSocket extends Duplex {
       callback();
       return;
     }
-    try {
-      this.engine.write(bytes);
-    } catch (err) {
-      callback(err as Error);
-      return;
+    // Small writes made in the same tick are sealed together (one record instead of many, like
+    // node:tls): they wait in `batch` until the end of the current task, or until a record's worth
+    // has gathered. Nothing from the network is processed in between, so ordering is unchanged.
+    if (bytes.length < COALESCE_BELOW) {
+      this.batch.push(bytes);
+      this.batchLength += bytes.length;
+      if (this.batchLength < MAX_PLAINTEXT) {
+        if (!this.batchScheduled) {
+          this.batchScheduled = true;
+          queueMicrotask(() => this.flushBatch());
+        }
+        callback();
+        return;
+      }
+      if (!this.flushBatch(callback)) return;
+    } else {
+      if (this.batchLength > 0 && !this.flushBatch(callback)) return;
+      try {
+        this.engine.write(bytes);
+      } catch (err) {
+        callback(err as Error);
+        return;
+      }
     }
     if (this.transportFull) this.waitingForDrain.push(callback);
     else callback();
+  }
+
+  /** Seals the coalesced small writes. On failure reports to `callback`, or destroys the socket. */
+  private flushBatch(callback?: (err?: Error | null) => void): boolean {
+    this.batchScheduled = false;
+    if (this.batchLength === 0) return true;
+    const data = this.batch.length === 1 ? this.batch[0]! : concatBytes(...this.batch);
+    this.batch = [];
+    this.batchLength = 0;
+    try {
+      this.engine.write(data);
+      return true;
+    } catch (err) {
+      if (callback) callback(err as Error);
+      else this.destroy(err as Error);
+      return false;
+    }
+  }
+  private batch: Uint8Array[] = [];
+  private batchLength = 0;
+  private batchScheduled = false;
+
+  override _writev(chunks: Array<{ chunk: unknown; encoding: BufferEncoding }>, callback: (err?: Error | null) => void): void {
+    const parts = chunks.map((c) => toBytes(c.chunk));
+    const bytes = parts.length === 1 ? parts[0]! : concatBytes(...parts);
+    if (!this.engine.handshakeComplete) {
+      this.pendingWrite = { chunk: bytes, callback };
+      return;
+    }
+    this.writeNow(bytes, callback);
   }
 
   override _final(callback: (err?: Error | null) => void): void {
@@ -371,6 +455,7 @@ export class TLSSocket extends Duplex {
       return;
     }
     if (!this.engine.closed && !this.engineFailed) {
+      if (!this.flushBatch(callback)) return;
       try {
         this.engine.close(); // close_notify (RFC 2246 7.2.1), then end the transport as node:tls does
       } catch (err) {
