@@ -36,7 +36,8 @@ server   accept TLS 1.0 connections on HOST:PORT (default host 127.0.0.1; port 0
   --host HOST              address to listen on (default 127.0.0.1)
   --suites LIST            cipher suites in preference order (default: the AP profile list)
   --dhe                    put the DHE_RSA suites (AES-256, AES-128, 3DES) first in the default list
-  --dh-group NAME          the DHE group: modp2048 (RFC 3526 group 14, default) or ffdhe2048 (RFC 7919)
+  --dh-group NAME          the DHE group for clients that list no RFC 7919 group (those that do get
+                           ffdhe2048): modp2048 (RFC 3526 group 14, default) or ffdhe2048
   --allow-null             allow NULL-encryption suites (integrity only, TS 33.141 6.2); without
                            --suites, TLS_RSA_WITH_NULL_SHA and _MD5 are added last
   --require-encryption-128 operator policy of TS 33.141 7.2(d): refuse suites under 128 bits

@@ -33,9 +33,22 @@ async function cliServer(t: Test, extra: string[] = []): Promise<{ peer: Spawned
   return { peer, port: Number(m[1]) };
 }
 
-async function cliClient(t: Test, args: string[], input: string): Promise<{ code: number | string; stdout: string; stderr: string }> {
+/**
+ * With `echoed`, stdin stays open until the input came back: a ut-tls server answers the client's
+ * close_notify at once (RFC 2246 7.2.1) and would drop an echo not yet written when the data and
+ * the close_notify arrive in one read (see runCliClient in helpers/peers.ts).
+ */
+async function cliClient(t: Test, args: string[], input: string, echoed = false): Promise<{ code: number | string; stdout: string; stderr: string }> {
   const peer = spawnCollected(t, process.execPath, [CLI, 'client', ...args]);
-  peer.child.stdin!.end(input);
+  if (echoed) {
+    peer.child.stdin!.write(input);
+    void waitFor(peer.stdout, new RegExp(`${input.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`), 15_000).then(
+      () => peer.child.stdin!.end(),
+      () => peer.child.stdin!.end(),
+    );
+  } else {
+    peer.child.stdin!.end(input);
+  }
   const code = await Promise.race([peer.exited, deadline(15_000).then(() => 'timeout')]);
   return { code, stdout: peer.stdout(), stderr: peer.stderr() };
 }
@@ -116,7 +129,7 @@ t.test('ut-tls client: an untrusted server fails with the code and alert named; 
 
 t.test('ut-tls client against ut-tls server: --servername is sent and logged', BOUNDED, async (t) => {
   const { peer, port } = await cliServer(t, ['--echo']);
-  const r = await cliClient(t, [`127.0.0.1:${port}`, '--ca', pki.caFile, '--servername', 'localhost'], 'both ours\n');
+  const r = await cliClient(t, [`127.0.0.1:${port}`, '--ca', pki.caFile, '--servername', 'localhost'], 'both ours\n', true);
   t.equal(r.code, 0, r.stderr);
   t.equal(r.stdout, 'both ours\n');
   await waitFor(peer.stderr, /handshake /);
@@ -176,7 +189,7 @@ t.test('configuration errors exit 1 with the rule named (--allow-null needed for
 
 t.test('ut-tls client --cert/--key against ut-tls server --require-cert --ca: the handshake line says verified', BOUNDED, async (t) => {
   const { peer, port } = await cliServer(t, ['--echo', '--require-cert', '--ca', pki.caFile]);
-  const r = await cliClient(t, [`127.0.0.1:${port}`, '--ca', pki.caFile, '--cert', pki.clientCertFile, '--key', pki.clientKeyFile], 'mutual\n');
+  const r = await cliClient(t, [`127.0.0.1:${port}`, '--ca', pki.caFile, '--cert', pki.clientCertFile, '--key', pki.clientKeyFile], 'mutual\n', true);
   t.equal(r.code, 0, r.stderr);
   t.equal(r.stdout, 'mutual\n');
   await waitFor(peer.stderr, /handshake /);
@@ -191,8 +204,9 @@ t.test('ut-tls client --cert/--key against ut-tls server --require-cert --ca: th
 t.test('ut-tls server --request-cert without --ca: an untrusted client certificate is let through, and said so', BOUNDED, async (t) => {
   // Without --ca the trust anchors are Node's root store, which does not know the test CA.
   const { peer, port } = await cliServer(t, ['--echo', '--request-cert']);
-  const r = await cliClient(t, [`127.0.0.1:${port}`, '--ca', pki.caFile, '--cert', pki.clientCertFile, '--key', pki.clientKeyFile], 'x\n');
+  const r = await cliClient(t, [`127.0.0.1:${port}`, '--ca', pki.caFile, '--cert', pki.clientCertFile, '--key', pki.clientKeyFile], 'x\n', true);
   t.equal(r.code, 0, r.stderr);
+  t.equal(r.stdout, 'x\n');
   await waitFor(peer.stderr, /handshake /);
   t.match(peer.stderr(), /^handshake suite=\S+ resumed=no servername=- client-cert=unverified:[A-Z_]+\n$/);
 });

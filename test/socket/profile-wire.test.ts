@@ -100,7 +100,7 @@ t.test('TS 33.141 7.2(d): --require-encryption-128 refuses a UE offering only si
   t.match(await refusedLine(server.stderr), /^refused code=ERR_TLS_ALERT_INSUFFICIENT_SECURITY alert=insufficient_security\(71\) reason=TS 33.141 7\.2\(d\): /);
   // Without the operator policy the same offer is served.
   const lax = await startCliServer(t, ['--key', pki.keyFile, '--cert', pki.certFile, '--echo', '--suites', 'TLS_RSA_WITH_AES_128_CBC_SHA,TLS_RSA_WITH_DES_CBC_SHA']);
-  const ok = await runCliClient(t, [`127.0.0.1:${lax.port}`, '--ca', pki.caFile, '--suites', 'TLS_RSA_WITH_DES_CBC_SHA'], 'des\n');
+  const ok = await runCliClient(t, [`127.0.0.1:${lax.port}`, '--ca', pki.caFile, '--suites', 'TLS_RSA_WITH_DES_CBC_SHA'], 'des\n', 15_000, /des\n/);
   t.equal(ok.code, 0, ok.stderr);
   t.equal(ok.stdout, 'des\n');
 });
@@ -128,8 +128,24 @@ t.test('DHE_RSA: gnutls-cli -> ut-tls server --dhe, each suite', BOUNDED, async 
   }
 });
 
-t.test('DHE_RSA: ut-tls server --dh-group ffdhe2048 is recognised by GnuTLS as the RFC 7919 group', BOUNDED, async (t) => {
-  const server = await startCliServer(t, ['--key', pki.keyFile, '--cert', pki.certFile, '--echo', '--dhe', '--dh-group', 'ffdhe2048']);
+t.test('DHE_RSA: --dh-group picks the group for clients that list no RFC 7919 group (ours); GnuTLS gets ffdhe2048 anyway', BOUNDED, async (t) => {
+  // The first bytes of each prime after its 64 one-bits (RFC 3526 group 14, RFC 7919 ffdhe2048).
+  const MODP2048 = 'ffffffffffffffffc90fdaa2';
+  const FFDHE2048 = 'ffffffffffffffffadf85458';
+  const primeOf = (c: { fromServer(): { handshakeMessages: { type: number; body: Uint8Array }[] } }) => {
+    const ske = c.fromServer().handshakeMessages.find((m) => m.type === HS.server_key_exchange)!.body;
+    return { bits: ((ske[0]! << 8) | ske[1]!) * 8, head: Buffer.from(ske.subarray(2, 14)).toString('hex') };
+  };
+  for (const [args, head] of [[[], MODP2048], [['--dh-group', 'ffdhe2048'], FFDHE2048], [['--dh-group', 'modp2048'], MODP2048]] as const) {
+    const server = await startCliServer(t, ['--key', pki.keyFile, '--cert', pki.certFile, '--echo', '--dhe', ...args]);
+    const relay = await startRelay(t, server.port);
+    const r = await runCliClient(t, [`127.0.0.1:${relay.port}`, '--ca', pki.caFile, '--suites', 'TLS_DHE_RSA_WITH_AES_128_CBC_SHA'], 'x\n', 15_000, /x\n/);
+    t.equal(r.code, 0, r.stderr);
+    await relay.connections[0]!.closed;
+    t.same(primeOf(relay.connections[0]!), { bits: 2048, head }, `${args.join(' ') || 'default'}: the prime in our ServerKeyExchange`);
+  }
+  // GnuTLS lists ffdhe2048 in supported_groups: RFC 7919 wins over --dh-group.
+  const server = await startCliServer(t, ['--key', pki.keyFile, '--cert', pki.certFile, '--echo', '--dhe', '--dh-group', 'modp2048']);
   const r = await runGnutlsClient(t, { port: server.port, caFile: pki.caFile, priority: dhePriority('AES-128-CBC'), input: 'x\n' });
   t.equal(r.code, 0);
   t.match(r.stdout, /- Description: \(TLS1\.0-X\.509\)-\(DHE-FFDHE2048\)-\(AES-128-CBC\)-\(SHA1\)/);
