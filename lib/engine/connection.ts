@@ -63,6 +63,7 @@ export class Connection {
   /** RFC 3546 3.2: the negotiated plaintext limit (2^14 until max_fragment_length says less). */
   private maxFragment = MAX_PLAINTEXT;
   private readonly splitRecords: boolean;
+  private readonly deferCloseNotify: boolean;
   /** Consecutive warning alerts, reset by any other record. */
   private warningsInARow = 0;
 
@@ -72,6 +73,7 @@ export class Connection {
     this.events = events;
     this.now = options.now ?? Date.now;
     this.splitRecords = options.splitRecords ?? !this.isServer;
+    this.deferCloseNotify = options.deferCloseNotify === true;
     this.reader = new RecordReader({ acceptSSLv2Hello: this.isServer });
     this.reassembler = new HandshakeReassembler(options.maxHandshakeMessageLength);
     this.options = options;
@@ -91,7 +93,8 @@ export class Connection {
 
   /** Feeds bytes from the transport. Never throws; failures arrive as `error` events. */
   receive(bytes: Uint8Array): void {
-    if (this.phase === 'failed' || this.phase === 'closed') return;
+    // After the peer's close_notify nothing it sends counts (RFC 2246 7.2.1).
+    if (this.phase === 'failed' || this.phase === 'closed' || this.receivedCloseNotify) return;
     if (this.phase === 'idle') this.start();
     this.reader.push(bytes);
     this.pump();
@@ -282,7 +285,7 @@ export class Connection {
 
   /** Processes everything buffered, one record or handshake message at a time, pausing for async hooks. */
   private pump(): void {
-    while (!this.busy && this.phase !== 'failed' && this.phase !== 'closed') {
+    while (!this.busy && this.phase !== 'failed' && this.phase !== 'closed' && !this.receivedCloseNotify) {
       const ok = this.guard(() => {
         const message = this.reassembler.next();
         if (message) return this.dispatchHandshake(message);
@@ -403,11 +406,15 @@ export class Connection {
           // A close during the handshake: the session can never be resumed.
           this.flow.onFatal();
         }
-        if (!this.sentCloseNotify) {
-          this.sendAlert(AlertLevel.warning, AlertDescription.close_notify);
-          this.sentCloseNotify = true;
+        // Answered at once, unless the application asked to answer itself (deferCloseNotify: the
+        // socket layer answers when its writable side ends, so replies already written still go out).
+        if (this.phase !== 'open' || !this.deferCloseNotify || this.sentCloseNotify) {
+          if (!this.sentCloseNotify) {
+            this.sendAlert(AlertLevel.warning, AlertDescription.close_notify);
+            this.sentCloseNotify = true;
+          }
+          this.phase = 'closed';
         }
-        this.phase = 'closed';
         this.flushOutput();
         this.events.peerClosed();
         return;

@@ -56,7 +56,10 @@ export interface EngineEvents {
   renegotiated?(): void;
   /** Decrypted application data; a fresh array (or a view of one) the engine never touches again. */
   data(bytes: Uint8Array): void;
-  /** The peer sent close_notify. We answer with our own close_notify (design decision). */
+  /**
+   * The peer sent close_notify. We answer with our own close_notify (design decision): at once, or,
+   * with deferCloseNotify, when close() is called.
+   */
   peerClosed(): void;
   /** A warning alert other than close_notify (e.g. no_renegotiation, unrecognized_name). */
   warning?(description: number): void;
@@ -80,6 +83,12 @@ export interface CommonEngineOptions {
    * (legacy) renegotiation is never done.
    */
   renegotiation?: 'refuse' | 'secure';
+  /**
+   * Do not answer the peer's close_notify at once: keep the write side open (write() still works)
+   * until close() is called. The socket layer sets it and answers when its writable side ends, so
+   * replies the application writes on the last data still reach the peer. Default false: answered at once.
+   */
+  deferCloseNotify?: boolean;
   /** Allow TLS_RSA_WITH_NULL_* suites in cipherSuites (integrity only; TS 33.141 6.2). Off by default. */
   allowNullEncryption?: boolean;
   /** Largest handshake message accepted, in bytes. */

@@ -142,6 +142,9 @@ export class TLSSocket extends Duplex {
     if (ctx.isServer) {
       return {
         ...ctx.engine,
+        // The answer to the peer's close_notify goes out when this stream's writable side ends
+        // (allowHalfOpen is false), after whatever the application wrote in reply.
+        deferCloseNotify: true,
         verifyPeer: ctx.requestCert ? (chain) => this.verifyClient(chain) : undefined,
       };
     }
@@ -157,6 +160,7 @@ export class TLSSocket extends Duplex {
     }
     return {
       ...ctx.engine,
+      deferCloseNotify: true,
       ...(this.sniName !== undefined ? { servername: this.sniName } : {}),
       ...(session ? { session } : {}),
       verifyPeer: (chain) => this.verifyServer(chain),
