@@ -12,7 +12,9 @@
  *           "ocsp-response: ..."); stdin is copied to the connection and the connection to stdout
  *           (like `openssl s_client -quiet`).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { alertName } from './alerts.js';
 import { FFDHE2048, MODP_GROUP_14, type DhGroup } from './crypto/dh.js';
@@ -29,6 +31,7 @@ const USAGE = `usage:
   ut-tls server --port PORT --key FILE --cert FILE [server options]
   ut-tls client HOST:PORT [client options]
   ut-tls replay|decode|record ...   (transcripts, see below)
+  ut-tls bench [--quick] [...]      (benchmarks, from a source checkout; see docs/benchmarks.md)
   ut-tls --help
 
 server   accept TLS 1.0 connections on HOST:PORT (default host 127.0.0.1; port 0 picks one).
@@ -53,6 +56,8 @@ server   accept TLS 1.0 connections on HOST:PORT (default host 127.0.0.1; port 0
   --truncated-hmac         agree to 80-bit MACs when asked (RFC 3546 3.5; off by default, see
                            docs/extensions.md)
   --renegotiation MODE     refuse (default: a no_renegotiation warning) or secure (RFC 5746)
+  --crypto P               auto (default: node:crypto where it has the algorithm), pure (ours
+                           everywhere) or native (node:crypto or an error); docs/crypto-providers.md
 
 client   connect to HOST:PORT, copy stdin to the connection and the connection to stdout.
          At the end of stdin sends close_notify and waits for the server to close.
@@ -68,10 +73,13 @@ client   connect to HOST:PORT, copy stdin to the connection and the connection t
   --truncated-hmac         ask for 80-bit MACs (RFC 3546 3.5)
   --status-request         ask for a stapled OCSP response (RFC 3546 3.6); its size goes to stderr
   --renegotiation MODE     refuse (default) or secure (RFC 5746: follow the server's HelloRequest)
+  --crypto P               auto (default), pure or native, as for the server
 
 replay   replays recorded transcripts byte for byte; non-zero on any divergence
 decode   prints the handshake messages and decrypted records of a transcript
 record   records transcripts against live peers (gnutls, node:tls)
+bench    handshake and record throughput side by side with node:tls, node-forge and GnuTLS
+         (the same as npm run bench; needs the dev dependencies of a source checkout)
 
 LIST     comma-separated cipher suites, RFC names (TLS_RSA_WITH_3DES_EDE_CBC_SHA) or OpenSSL names
          (DES-CBC3-SHA), in preference order.
@@ -175,7 +183,9 @@ const SERVER_BOOLEANS = ['echo', 'dhe', 'allow-null', 'require-encryption-128', 
 const SERVER_OPTIONS = [
   ...SERVER_BOOLEANS,
   'port', 'key', 'cert', 'host', 'suites', 'dh-group', 'ca', 'session-timeout', 'sni', 'unrecognized-name', 'ocsp-response', 'renegotiation',
+  'crypto',
 ];
+const CRYPTO_CHOICES = ['auto', 'pure', 'native'] as const;
 const DHE_SUITES = ['TLS_DHE_RSA_WITH_AES_256_CBC_SHA', 'TLS_DHE_RSA_WITH_AES_128_CBC_SHA', 'TLS_DHE_RSA_WITH_3DES_EDE_CBC_SHA'];
 const NULL_SUITES = ['TLS_RSA_WITH_NULL_SHA', 'TLS_RSA_WITH_NULL_MD5'];
 const DH_GROUPS: Record<string, DhGroup> = { modp2048: MODP_GROUP_14, ffdhe2048: FFDHE2048 };
@@ -245,6 +255,7 @@ function runServer(argv: string[]): void {
   const caFile = str(p, 'ca');
   const contexts = all(p, 'sni').map(virtualHost);
   const server = createServer({
+    crypto: oneOf(p, 'crypto', CRYPTO_CHOICES),
     key: readFile(keyFile, '--key'),
     cert: readFile(certFile, '--cert'),
     cipherSuites: serverSuites(p),
@@ -294,7 +305,7 @@ function runServer(argv: string[]): void {
 // ------------------------------------------------------------------------------------------- client
 
 const CLIENT_BOOLEANS = ['insecure', 'truncated-hmac', 'status-request'];
-const CLIENT_OPTIONS = [...CLIENT_BOOLEANS, 'suites', 'servername', 'ca', 'cert', 'key', 'sess-out', 'sess-in', 'max-fragment-length', 'renegotiation'];
+const CLIENT_OPTIONS = [...CLIENT_BOOLEANS, 'suites', 'servername', 'ca', 'cert', 'key', 'sess-out', 'sess-in', 'max-fragment-length', 'renegotiation', 'crypto'];
 
 function maxFragmentLength(p: Parsed): 512 | 1024 | 2048 | 4096 | undefined {
   const text = str(p, 'max-fragment-length');
@@ -321,6 +332,7 @@ function runClient(argv: string[]): void {
   const truncatedHmac = p.flags.has('truncated-hmac');
   const statusRequest = p.flags.has('status-request');
   const socket = connect({
+    crypto: oneOf(p, 'crypto', CRYPTO_CHOICES),
     host,
     port,
     servername: str(p, 'servername'),
@@ -390,6 +402,16 @@ function runTranscriptCommand(cmd: 'replay' | 'decode' | 'record', args: string[
     );
 }
 
+/** The benchmark suite is not part of the library: run dist/bench/run.js beside it when present. */
+function runBench(args: string[]): void {
+  const script = fileURLToPath(new URL('../bench/run.js', import.meta.url));
+  if (!existsSync(script)) throw new TLSConfigError('the benchmarks are not in this install: run `npm run bench` in a source checkout');
+  const child = spawn(process.execPath, [script, ...args], { stdio: 'inherit' });
+  child.on('exit', (code, signal) => {
+    process.exitCode = code ?? (signal ? 1 : 0);
+  });
+}
+
 export function main(argv: string[]): void {
   const [cmd, ...rest] = argv;
   try {
@@ -401,6 +423,7 @@ export function main(argv: string[]): void {
     if (cmd === 'server') return runServer(rest);
     if (cmd === 'client') return runClient(rest);
     if (cmd === 'replay' || cmd === 'decode' || cmd === 'record') return runTranscriptCommand(cmd, rest);
+    if (cmd === 'bench') return runBench(rest);
     throw new UsageError(`unknown command ${JSON.stringify(cmd)}`);
   } catch (err) {
     if (err instanceof UsageError) {

@@ -34,9 +34,8 @@ async function cliServer(t: Test, extra: string[] = []): Promise<{ peer: Spawned
 }
 
 /**
- * With `echoed`, stdin stays open until the input came back: a ut-tls server answers the client's
- * close_notify at once (RFC 2246 7.2.1) and would drop an echo not yet written when the data and
- * the close_notify arrive in one read (see runCliClient in helpers/peers.ts).
+ * With `echoed`, stdin stays open until the input came back (kept from when the server answered a
+ * close_notify at once; it now answers after its reply, see the --crypto test below).
  */
 async function cliClient(t: Test, args: string[], input: string, echoed = false): Promise<{ code: number | string; stdout: string; stderr: string }> {
   const peer = spawnCollected(t, process.execPath, [CLI, 'client', ...args]);
@@ -134,6 +133,22 @@ t.test('ut-tls client against ut-tls server: --servername is sent and logged', B
   t.equal(r.stdout, 'both ours\n');
   await waitFor(peer.stderr, /handshake /);
   t.match(peer.stderr(), /^handshake suite=TLS_RSA_\w+ resumed=no servername=localhost\n$/);
+});
+
+t.test('--crypto pure|native on both ends; data and close_notify in one read still get their echo', BOUNDED, async (t) => {
+  for (const [server, client] of [['pure', 'native'], ['native', 'pure']]) {
+    const { peer, port } = await cliServer(t, ['--echo', '--crypto', server!, '--suites', 'AES128-SHA,DES-CBC3-SHA']);
+    for (let i = 0; i < 3; i++) {
+      // stdin ends at once: the client sends its data and close_notify back to back.
+      const r = await cliClient(t, [`127.0.0.1:${port}`, '--ca', pki.caFile, '--servername', 'localhost', '--suites', 'AES128-SHA', '--crypto', client!], `ping ${i}\n`);
+      t.equal(r.code, 0, r.stderr);
+      t.equal(r.stdout, `ping ${i}\n`, `server ${server}, client ${client}: the echo arrives before the server's close_notify`);
+    }
+    peer.child.kill();
+  }
+  const strict = await cliClient(t, ['127.0.0.1:9', '--crypto', 'native', '--suites', 'RC4-SHA'], '');
+  t.equal(strict.code, 1);
+  t.match(strict.stderr, /crypto: 'native' cannot run rc4/, 'native refuses a suite OpenSSL 3 cannot run, before connecting');
 });
 
 // ---- the options added for the profile, sessions and extensions (issues 4-6) ----------------------
