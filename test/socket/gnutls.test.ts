@@ -1,6 +1,7 @@
 /**
  * Interop with GnuTLS 3.7 (gnutls-bin): our client against `gnutls-serv --echo`, and `gnutls-cli`
- * against our server, for each suite TS 33.141 / WAP-219 names plus the RFC 3268 AES suites.
+ * against our server, for each suite TS 33.141 / WAP-219 names plus the RFC 3268 AES suites, with
+ * each crypto provider: 'auto' (node:crypto where it has the algorithm) and 'pure' (ours only).
  */
 import t from 'tap';
 import { once } from 'node:events';
@@ -29,11 +30,14 @@ function exchange(socket: TLSSocket, payload: Buffer): Promise<Buffer> {
   });
 }
 
+const PROVIDERS = ['auto', 'pure'] as const;
+
+for (const crypto of PROVIDERS)
 for (const suite of SUITES) {
-  t.test(`our client -> gnutls-serv --echo, ${suite}`, { timeout: 20_000 }, async (t) => {
+  t.test(`our client (${crypto}) -> gnutls-serv --echo, ${suite}`, { timeout: 20_000 }, async (t) => {
     const extraArgs = suite.includes('_DHE_') ? ['--dhparams', dhparams] : [];
     const peer = await startGnutlsServer(t, { certFile: pki.certFile, keyFile: pki.keyFile, priority: PRIORITY[suite]!, extraArgs });
-    const client = connect({ host: '127.0.0.1', port: peer.port, ca: pki.caPem, cipherSuites: [suite] });
+    const client = connect({ host: '127.0.0.1', port: peer.port, ca: pki.caPem, cipherSuites: [suite], crypto });
     // 64 KiB in one write: several full records. gnutls-serv --echo works line by line (it answers
     // each received line), so the payload is text lines.
     const payload = Buffer.from(`${'abcdefghijklmnopqrstuvwxyz0123456789'.repeat(3)}\n`.repeat(600));
@@ -50,11 +54,11 @@ for (const suite of SUITES) {
     t.same(Buffer.concat(chunks), payload, 'echoed bytes are identical');
   });
 
-  t.test(`gnutls-cli -> our server, ${suite}`, { timeout: 20_000 }, async (t) => {
+  t.test(`gnutls-cli -> our server (${crypto}), ${suite}`, { timeout: 20_000 }, async (t) => {
     const handshakes: string[] = [];
     // The profile's suites are in the AP's default list; the others must be named.
     const cipherSuites = suite in GNUTLS_PRIORITY ? undefined : [suite];
-    const server = createServer({ key: pki.keyPem, cert: pki.certPem, cipherSuites }, (s) => {
+    const server = createServer({ key: pki.keyPem, cert: pki.certPem, cipherSuites, crypto }, (s) => {
       handshakes.push(s.getCipher()!.standardName);
       s.pipe(s);
     });
