@@ -2,6 +2,7 @@
  * Real TLS peers for interop tests: gnutls-serv / gnutls-cli on 127.0.0.1, a free port each time,
  * readiness by polling the port, and every process killed in t.teardown (bounded waits throughout).
  */
+import { HandshakeType } from '../../lib/messages/types.js';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import * as net from 'node:net';
@@ -262,20 +263,7 @@ function once(emitter: net.Socket, event: string): Promise<void> {
 }
 
 /** Handshake message type numbers (RFC 2246 7.4, RFC 3546 2.4) for readable assertions. */
-export const HS = {
-  hello_request: 0,
-  client_hello: 1,
-  server_hello: 2,
-  certificate: 11,
-  server_key_exchange: 12,
-  certificate_request: 13,
-  server_hello_done: 14,
-  certificate_verify: 15,
-  client_key_exchange: 16,
-  finished: 20,
-  certificate_url: 21,
-  certificate_status: 22,
-} as const;
+export const HS = HandshakeType;
 
 /** The session_id of a ClientHello or ServerHello body (version 2, random 32, then session_id<0..32>). */
 export function helloSessionId(body: Uint8Array): Uint8Array {

@@ -8,7 +8,7 @@ import { createCertificate, generateRsaKey } from '../../lib/x509/testca.js';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { decodeSession } from '../../lib/session/codec.js';
-import { GNUTLS_PRIORITY, runGnutlsClient, spawnCollected, startGnutlsServer, deadline, type SpawnedPeer } from '../helpers/peers.js';
+import { GNUTLS_PRIORITY, runGnutlsClient, spawnCollected, startGnutlsServer, deadline, waitForOutput, type SpawnedPeer } from '../helpers/peers.js';
 import { repoRoot } from '../helpers/paths.js';
 import { testPki } from '../helpers/pki.js';
 
@@ -17,15 +17,7 @@ const CLI = join(repoRoot, 'dist', 'lib', 'cli.js');
 const BOUNDED = { timeout: 20_000 };
 
 /** Waits until `text` matches, polling the collected output; fails after ms. */
-async function waitFor(get: () => string, re: RegExp, ms = 10_000): Promise<RegExpMatchArray> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const m = get().match(re);
-    if (m) return m;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${re} in ${JSON.stringify(get())}`);
-    await deadline(25);
-  }
-}
+const waitFor = waitForOutput;
 
 async function cliServer(t: Test, extra: string[] = []): Promise<{ peer: SpawnedPeer; port: number }> {
   const peer = spawnCollected(t, process.execPath, [CLI, 'server', '--port', '0', '--key', pki.keyFile, '--cert', pki.certFile, ...extra]);
