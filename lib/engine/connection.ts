@@ -263,6 +263,8 @@ export class Connection {
     this.flushHandshake();
     const renegotiation = this.established !== null;
     this.established = this.flow;
+    // The handshake messages are no longer needed (a renegotiation starts a new transcript).
+    this.transcript = new Transcript();
     if (this.phase === 'handshaking') this.phase = 'open';
     if (renegotiation) this.events.renegotiated?.();
     else this.events.handshakeComplete();
