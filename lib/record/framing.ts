@@ -17,7 +17,7 @@ export interface TLSRecord {
 /** An SSL 2.0-compatible ClientHello (RFC 2246 Appendix E.1) seen as the very first record. */
 export interface SSLv2HelloRecord {
   type: 'sslv2-client-hello';
-  /** From msg_type onwards, i.e. the 2-byte record header removed. */
+  /** From msg_type onwards, i.e. the 2-byte record header removed. A copy of its own. */
   body: Uint8Array;
 }
 
@@ -37,7 +37,7 @@ export class RecordReader {
    * is complete. Settable so the engine can lower it after max_fragment_length (2^n + 2048).
    */
   maxCiphertextLength: number;
-  private readonly queue = new ByteQueue(32 * 1024);
+  private readonly queue = new ByteQueue({ slab: true });
   /** True until the first record has been returned, when acceptSSLv2Hello was given. */
   private v2HelloAllowed: boolean;
 
@@ -58,7 +58,9 @@ export class RecordReader {
 
   /**
    * One complete record, or null when more bytes are needed. Throws TLSAlertError as soon as the
-   * bytes seen so far cannot start a valid record; the returned fragment is a view that stays valid.
+   * bytes seen so far cannot start a valid record; the returned fragment is a view that stays valid
+   * (see ByteQueue). It may share its ArrayBuffer with other connections' records: decrypt or copy it
+   * before it goes to the application (RecordProtection.open does).
    */
   next(): TLSRecord | SSLv2HelloRecord | null {
     const q = this.queue;
@@ -94,7 +96,11 @@ export class RecordReader {
         `RFC 2246 6.2.3: record length ${length} exceeds ${this.maxCiphertextLength}`,
       );
     }
-    if (available < RECORD_HEADER_LENGTH + length) return null;
+    if (available < RECORD_HEADER_LENGTH + length) {
+      // Bounded by maxCiphertextLength just above.
+      q.reserve(RECORD_HEADER_LENGTH + length);
+      return null;
+    }
 
     const version = (q.peek(1) << 8) | q.peek(2);
     q.skip(RECORD_HEADER_LENGTH);
@@ -124,7 +130,9 @@ export class RecordReader {
     if (q.length < 2 + length) return null;
     q.skip(2);
     this.v2HelloAllowed = false;
-    return { type: 'sslv2-client-hello', body: q.take(length) };
+    // A copy, unlike record fragments: the engine keeps the hello (in its transcript) for as long as
+    // the connection lives, and a view would keep a whole shared slab alive with it (see ByteQueue).
+    return { type: 'sslv2-client-hello', body: q.take(length).slice() };
   }
 }
 

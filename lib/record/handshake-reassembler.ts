@@ -18,7 +18,7 @@ export interface RawHandshakeMessage {
 const HEADER_LENGTH = 4;
 
 export class HandshakeReassembler {
-  private readonly queue = new ByteQueue(4096);
+  private readonly queue = new ByteQueue();
 
   /** maxMessageLength bounds the memory a peer can make us hold for one message. */
   constructor(private readonly maxMessageLength = 256 * 1024) {}

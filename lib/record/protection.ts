@@ -167,7 +167,8 @@ export class RecordProtection {
   }
 
   /**
-   * Verifies and decrypts one record and returns its plaintext fragment (a view; do not modify).
+   * Verifies and decrypts one record and returns its plaintext fragment (a view of decrypted bytes,
+   * or a copy; never a view of record.fragment's buffer; do not modify).
    * Any failure is a TLSAlertError; after one, this state must not be used again (the cipher state
    * has moved on), which the engine guarantees by closing the connection on every fatal alert.
    */
@@ -182,7 +183,9 @@ export class RecordProtection {
 
     let content: Uint8Array;
     if (this.isNull) {
-      content = fragment;
+      // A copy: the fragment is a view into the record reader's buffer, which may be shared with
+      // other connections (see ByteQueue); what open() returns may reach the application.
+      content = fragment.slice();
     } else if (this.blockSize > 0) {
       content = this.openBlock(record);
     } else {
@@ -211,7 +214,8 @@ export class RecordProtection {
     if (!constantTimeEqual(macLength === expected.length ? expected : expected.subarray(0, macLength), received)) {
       throw badRecordMac();
     }
-    return content;
+    // NULL cipher: content is still a view into the record reader's buffer; copy it, as above.
+    return this.cipher === null ? content.slice() : content;
   }
 
   private openBlock(record: TLSRecord): Uint8Array {

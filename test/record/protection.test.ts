@@ -587,3 +587,17 @@ t.test('caller bugs are thrown as TypeError/RangeError, not alerts', async (t) =
   const exp = suiteByName('EXP-RC4-MD5')!;
   t.throws(() => RecordProtection.create(pureProvider, exp, { macKey: new Uint8Array(16), key: new Uint8Array(16), iv: new Uint8Array(0) }, 'seal'), TypeError, 'RC4_40 has no implementation');
 });
+
+t.test("open() never returns a view of the record reader's (possibly shared) buffer, whatever the cipher", async (t) => {
+  for (const s of [...SUITES, null]) {
+    const keys = s ? keysFor(s, 5) : null;
+    const tx = s ? RecordProtection.create(pureProvider, s, keys!, 'seal') : RecordProtection.none();
+    const rx = s ? RecordProtection.create(pureProvider, s, keys!, 'open') : RecordProtection.none();
+    const reader = new RecordReader();
+    reader.push(tx.seal(23, TLS_1_0, pattern(300, 1)));
+    const record = reader.next() as TLSRecord;
+    const content = rx.open(record);
+    t.equal(toHex(content), toHex(pattern(300, 1)), `${s?.openssl ?? 'NULL state'}: content`);
+    t.not(content.buffer, record.fragment.buffer, `${s?.openssl ?? 'NULL state'}: content has its own buffer`);
+  }
+});
