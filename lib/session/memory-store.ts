@@ -5,6 +5,16 @@
 import type { SessionData, SessionStore } from '../engine/types.js';
 import { toHex } from '../util/bytes.js';
 
+/**
+ * The Map key for a session ID: one character per byte, a flat string half the size of hex (a 32-byte
+ * ID makes a 32-character one-byte string). IDs are at most 32 bytes on the wire; a longer one (only
+ * an application can pass it) is keyed by its hex, whose length (over 256 characters) no one-char-
+ * per-byte key has, so the two forms never collide.
+ */
+function keyOf(id: Uint8Array): string {
+  return id.length <= 128 ? String.fromCharCode.apply(null, id as unknown as number[]) : toHex(id);
+}
+
 export interface MemorySessionStoreOptions {
   /** Most sessions kept; the least recently used go first. Default 100,000. */
   maxEntries?: number;
@@ -27,7 +37,7 @@ export class MemorySessionStore implements SessionStore {
   }
 
   get(id: Uint8Array): SessionData | undefined {
-    const key = toHex(id);
+    const key = keyOf(id);
     const session = this.entries.get(key);
     if (!session) return undefined;
     if (this.now() >= session.createdAt + session.lifetime * 1000) {
@@ -41,7 +51,7 @@ export class MemorySessionStore implements SessionStore {
   }
 
   set(session: SessionData): void {
-    const key = toHex(session.id);
+    const key = keyOf(session.id);
     this.entries.delete(key);
     this.entries.set(key, session);
     while (this.entries.size > this.maxEntries) {
@@ -51,6 +61,6 @@ export class MemorySessionStore implements SessionStore {
   }
 
   delete(id: Uint8Array): void {
-    this.entries.delete(toHex(id));
+    this.entries.delete(keyOf(id));
   }
 }
