@@ -145,11 +145,11 @@ export function encodeRecord(type: number, version: number, fragment: Uint8Array
   return out;
 }
 
-/** Writes type, version and length into the first 5 bytes of out. */
-export function writeHeader(out: Uint8Array, type: number, version: number, length: number): void {
-  out[0] = type;
-  out[1] = version >>> 8;
-  out[2] = version & 0xff;
-  out[3] = length >>> 8;
-  out[4] = length & 0xff;
+/** Writes type, version and length into the 5 bytes of out at offset (default 0). */
+export function writeHeader(out: Uint8Array, type: number, version: number, length: number, offset = 0): void {
+  out[offset] = type;
+  out[offset + 1] = version >>> 8;
+  out[offset + 2] = version & 0xff;
+  out[offset + 3] = length >>> 8;
+  out[offset + 4] = length & 0xff;
 }

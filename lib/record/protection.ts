@@ -9,7 +9,7 @@ import { TLSAlertError, TLSError } from '../errors.js';
 import { cipherInfo, macInfo, type CipherSuite } from '../suites.js';
 import { constantTimeEqual } from '../util/bytes.js';
 import { MAX_CIPHERTEXT, MAX_PLAINTEXT, RECORD_HEADER_LENGTH } from './constants.js';
-import { encodeRecord, writeHeader, type TLSRecord } from './framing.js';
+import { writeHeader, type TLSRecord } from './framing.js';
 
 export interface TrafficKeys {
   macKey: Uint8Array;
@@ -132,15 +132,47 @@ export class RecordProtection {
 
   /** Protects one plaintext fragment and returns the whole record (header + TLSCiphertext.fragment). */
   seal(type: number, version: number, plaintext: Uint8Array): Uint8Array {
+    this.checkSeal(plaintext);
+    const out = new Uint8Array(this.sealedLength(plaintext.length));
+    this.write(out, 0, type, version, plaintext);
+    return out;
+  }
+
+  /**
+   * seal() into `out` at `offset`, for a caller that sends several records as one array: it sizes
+   * the array with sealedLength() and seals each record in place, instead of concatenating records
+   * (one more copy of every byte). Writes exactly sealedLength(plaintext.length) bytes and returns
+   * that count; RangeError, before anything changes, if they do not fit.
+   */
+  sealInto(out: Uint8Array, offset: number, type: number, version: number, plaintext: Uint8Array): number {
+    this.checkSeal(plaintext);
+    const length = this.sealedLength(plaintext.length);
+    if (!Number.isInteger(offset) || offset < 0 || offset + length > out.length) {
+      throw new RangeError(`RecordProtection.sealInto: ${length} bytes at offset ${offset} do not fit in ${out.length}`);
+    }
+    this.write(out, offset, type, version, plaintext);
+    return length;
+  }
+
+  /** Bytes of the whole record (header included) that sealing a fragment of plaintextLength bytes makes. */
+  sealedLength(plaintextLength: number): number {
+    let fragmentLength = plaintextLength + this.macLength;
+    const bs = this.blockSize;
+    // Minimal padding: padding_length byte plus what reaches the next block boundary (see write()).
+    if (bs > 0) fragmentLength += bs - (fragmentLength % bs);
+    return RECORD_HEADER_LENGTH + fragmentLength;
+  }
+
+  private checkSeal(plaintext: Uint8Array): void {
     if (this.direction === 'open') throw new TypeError('RecordProtection.seal on a state created for open');
     if (plaintext.length > MAX_PLAINTEXT) {
       throw new RangeError(`RFC 2246 6.2.1: plaintext fragment of ${plaintext.length} bytes exceeds 2^14; fragment first`);
     }
     this.checkSequence();
-    if (this.isNull) {
-      this.advance();
-      return encodeRecord(type, version, plaintext);
-    }
+  }
+
+  /** Writes the record at out[offset..]; the caller has checked the state, the input and the room. */
+  private write(out: Uint8Array, offset: number, type: number, version: number, plaintext: Uint8Array): void {
     const plen = plaintext.length;
     const macLength = this.macLength;
     const bs = this.blockSize;
@@ -152,18 +184,21 @@ export class RecordProtection {
       fragmentLength += padLength + 1;
     }
 
-    const out = new Uint8Array(RECORD_HEADER_LENGTH + fragmentLength);
-    writeHeader(out, type, version, fragmentLength);
-    out.set(plaintext, RECORD_HEADER_LENGTH);
+    writeHeader(out, type, version, fragmentLength, offset);
+    const body = offset + RECORD_HEADER_LENGTH;
+    out.set(plaintext, body);
     if (this.mac !== null) {
       const tag = this.computeMac(type, version, plaintext);
-      out.set(macLength === tag.length ? tag : tag.subarray(0, macLength), RECORD_HEADER_LENGTH + plen);
+      out.set(macLength === tag.length ? tag : tag.subarray(0, macLength), body + plen);
     }
     // padding bytes and padding_length all carry the value padding_length (6.2.3.2).
-    if (bs > 0) out.fill(padLength, RECORD_HEADER_LENGTH + plen + macLength);
-    if (this.cipher !== null) out.set(this.cipher.update(out.subarray(RECORD_HEADER_LENGTH)), RECORD_HEADER_LENGTH);
+    if (bs > 0) out.fill(padLength, body + plen + macLength, body + fragmentLength);
+    // The BulkCipher interface returns a new array, so the fragment is encrypted as a whole and the
+    // result copied back. Encrypting the caller's plaintext directly and only the short tail (content
+    // remainder, MAC, padding) assembled was measured slower: the second update() costs more than
+    // the copy it saves (native AES128-SHA seal: -6% at 16 KiB, -16% at 1 KiB).
+    if (this.cipher !== null) out.set(this.cipher.update(out.subarray(body, body + fragmentLength)), body);
     this.advance();
-    return out;
   }
 
   /**

@@ -601,3 +601,43 @@ t.test("open() never returns a view of the record reader's (possibly shared) buf
     t.not(content.buffer, record.fragment.buffer, `${s?.openssl ?? 'NULL state'}: content has its own buffer`);
   }
 });
+
+t.test('sealInto writes exactly what seal returns, at any offset, and sealedLength predicts it', async (t) => {
+  const sizes = [0, 1, 15, 16, 17, 63, 64, 255, 1023, 1024, 16383, 16384];
+  for (const s of [...SUITES, null]) {
+    const name = s?.openssl ?? 'NULL state';
+    const keys = s ? keysFor(s, 11) : null;
+    const make = (): RecordProtection => (s ? RecordProtection.create(pureProvider, s, keys!, 'seal') : RecordProtection.none());
+    const a = make();
+    const b = make();
+    const expected = sizes.map((n, i) => a.seal(i % 2 ? 23 : 22, TLS_1_0, pattern(n, i)));
+    t.same(sizes.map((n) => b.sealedLength(n)), expected.map((r) => r.length), `${name}: sealedLength`);
+    // All records into one array after a 3-byte prefix, with 2 spare bytes at the end.
+    const total = expected.reduce((sum, r) => sum + r.length, 0);
+    const out = new Uint8Array(3 + total + 2).fill(0xa5);
+    let offset = 3;
+    for (const [i, n] of sizes.entries()) offset += b.sealInto(out, offset, i % 2 ? 23 : 22, TLS_1_0, pattern(n, i));
+    t.equal(offset, 3 + total);
+    t.equal(toHex(out.subarray(3, 3 + total)), toHex(Buffer.concat(expected)), `${name}: same bytes as seal(), CBC chaining and RC4 state included`);
+    t.equal(toHex(out.subarray(0, 3)) + toHex(out.subarray(3 + total)), 'a5a5a5a5a5', `${name}: nothing written outside the records`);
+    t.equal(b.sequenceNumber, BigInt(sizes.length));
+  }
+});
+
+t.test('sealInto refuses a record that does not fit, before changing any state', async (t) => {
+  const s = suiteByName('AES128-SHA')!;
+  const keys = keysFor(s, 12);
+  const tx = RecordProtection.create(pureProvider, s, keys, 'seal');
+  const rx = RecordProtection.create(pureProvider, s, keys, 'open');
+  const need = tx.sealedLength(100);
+  t.equal(need, 5 + 128, '100 + 20 (MAC) + 1 → 8 blocks of 16');
+  const out = new Uint8Array(need + 10);
+  t.throws(() => tx.sealInto(out, 11, 23, TLS_1_0, pattern(100, 1)), RangeError, 'one byte short');
+  t.throws(() => tx.sealInto(out, -1, 23, TLS_1_0, pattern(100, 1)), RangeError, 'negative offset');
+  t.throws(() => tx.sealInto(out, 0.5, 23, TLS_1_0, pattern(100, 1)), RangeError, 'fractional offset');
+  t.throws(() => tx.sealInto(new Uint8Array(20000), 0, 23, TLS_1_0, new Uint8Array(MAX_PLAINTEXT + 1)), RangeError, 'oversized plaintext');
+  t.throws(() => rx.sealInto(out, 0, 23, TLS_1_0, pattern(1, 1)), TypeError, 'on an open state');
+  t.equal(tx.sequenceNumber, 0n);
+  t.equal(tx.sealInto(out, 10, 23, TLS_1_0, pattern(100, 1)), need);
+  t.equal(toHex(rx.open(parse(out.subarray(10)))), toHex(pattern(100, 1)), 'the first record that fits is still the first of the stream');
+});
