@@ -170,30 +170,15 @@ export class RecordingSession {
 
   /** What happened, in the transcript's terms. */
   outcome(): Outcome {
-    const conn = this.conn;
-    const sent = toHex(concatBytes(...this.written));
-    const got = toHex(concatBytes(...this.received));
-    const isClient = this.config.role === 'client';
-    const out: Outcome = {
-      handshake: this.complete ? 'complete' : 'failed',
-      applicationData: isClient ? { clientToServer: sent, serverToClient: got } : { clientToServer: got, serverToClient: sent },
-    };
-    if (this.complete) {
-      out.protocol = 'TLSv1';
-      out.resumed = conn.resumed;
-      if (conn.session && conn.session.id.length > 0) out.sessionId = toHex(conn.session.id);
-    }
-    // The suite (and the master secret) are known once negotiated, even if the handshake fails later.
-    if (conn.cipherSuite) out.cipherSuite = conn.cipherSuite.name;
-    // Known as soon as the keys exist, even if the handshake fails later (it lets the decoder read the rest).
-    if (this.masterSecret) out.masterSecret = this.masterSecret;
-    if (this.error) {
-      const alert = alertOutcome(this.error, 'ut-tls', 'peer');
-      if (alert) out.alert = alert;
-    }
-    const utTlsClosed = this.closeCalled || this.peerClosed;
-    out.closeNotify = isClient ? { client: utTlsClosed, server: this.peerClosed } : { client: this.peerClosed, server: utTlsClosed };
-    return out;
+    return observedOutcome(this.config.role, this.conn, {
+      complete: this.complete,
+      peerClosed: this.peerClosed,
+      closeCalled: this.closeCalled,
+      error: this.error,
+      masterSecret: this.masterSecret,
+      received: this.received,
+      written: this.written,
+    });
   }
 
   transcript(meta: { name: string; description: string; peer: PeerInfo; synthetic?: boolean; recorded?: string }): Transcript {
@@ -213,3 +198,39 @@ export class RecordingSession {
 }
 
 export { suiteNameOf };
+
+/** What a connection did, as both the recorder and the replayer observe it. */
+export interface Observed {
+  complete: boolean;
+  peerClosed: boolean;
+  closeCalled: boolean;
+  error: TLSError | null;
+  masterSecret: string | null;
+  received: Uint8Array[];
+  written: Uint8Array[];
+}
+
+/** The transcript's outcome for what was observed. */
+export function observedOutcome(role: 'client' | 'server', conn: Connection, o: Observed): Outcome {
+  const sent = toHex(concatBytes(...o.written));
+  const got = toHex(concatBytes(...o.received));
+  const out: Outcome = {
+    handshake: o.complete ? 'complete' : 'failed',
+    applicationData: role === 'client' ? { clientToServer: sent, serverToClient: got } : { clientToServer: got, serverToClient: sent },
+  };
+  if (o.complete) {
+    out.protocol = 'TLSv1';
+    out.resumed = conn.resumed;
+    if (conn.session && conn.session.id.length > 0) out.sessionId = toHex(conn.session.id);
+  }
+  // The suite and the master secret are known once negotiated, even if the handshake fails later.
+  if (conn.cipherSuite) out.cipherSuite = conn.cipherSuite.name;
+  if (o.masterSecret) out.masterSecret = o.masterSecret;
+  if (o.error) {
+    const alert = alertOutcome(o.error, 'ut-tls', 'peer');
+    if (alert) out.alert = alert;
+  }
+  const utTlsClosed = o.closeCalled || o.peerClosed;
+  out.closeNotify = role === 'client' ? { client: utTlsClosed, server: o.peerClosed } : { client: o.peerClosed, server: utTlsClosed };
+  return out;
+}

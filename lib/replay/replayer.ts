@@ -9,11 +9,11 @@
 import { Connection } from '../engine/connection.js';
 import type { TLSError } from '../errors.js';
 import { suiteByName } from '../suites.js';
-import { bytesEqual, concatBytes, fromHex, toHex } from '../util/bytes.js';
+import { bytesEqual, fromHex } from '../util/bytes.js';
 import { engineOptionsFor, type KeyFiles } from './config.js';
 import { fieldAt } from './fields.js';
 import { isRecordEntry, type Outcome, type Transcript } from './format.js';
-import { alertOutcome } from './recorder.js';
+import { alertOutcome, observedOutcome } from './recorder.js';
 import { isSSLv2Hello, RecordSplitter, recordTypeName } from './records.js';
 
 export interface Divergence {
@@ -214,39 +214,6 @@ export function replayTranscript(t: Transcript, keys: KeyFiles): ReplayResult {
   return result(outcome, matched, divergence);
 }
 
-interface Observed {
-  complete: boolean;
-  peerClosed: boolean;
-  closeCalled: boolean;
-  error: TLSError | null;
-  masterSecret: string | null;
-  received: Uint8Array[];
-  written: Uint8Array[];
-}
-
-function observedOutcome(role: 'client' | 'server', conn: Connection, o: Observed): Outcome {
-  const sent = toHex(concatBytes(...o.written));
-  const got = toHex(concatBytes(...o.received));
-  const out: Outcome = {
-    handshake: o.complete ? 'complete' : 'failed',
-    applicationData: role === 'client' ? { clientToServer: sent, serverToClient: got } : { clientToServer: got, serverToClient: sent },
-  };
-  if (o.complete) {
-    out.protocol = 'TLSv1';
-    out.resumed = conn.resumed;
-    if (conn.session && conn.session.id.length > 0) out.sessionId = toHex(conn.session.id);
-  }
-  // The suite and the master secret are known once negotiated, even if the handshake fails later.
-  if (conn.cipherSuite) out.cipherSuite = conn.cipherSuite.name;
-  if (o.masterSecret) out.masterSecret = o.masterSecret;
-  if (o.error) {
-    const alert = alertOutcome(o.error, 'ut-tls', 'peer');
-    if (alert) out.alert = alert;
-  }
-  const utTlsClosed = o.closeCalled || o.peerClosed;
-  out.closeNotify = role === 'client' ? { client: utTlsClosed, server: o.peerClosed } : { client: o.peerClosed, server: utTlsClosed };
-  return out;
-}
 
 function compareOutcome(expected: Outcome, got: Outcome): string[] {
   const errs: string[] = [];
