@@ -106,6 +106,9 @@ export class TLSSocket extends Duplex {
   private engineFailed = false;
   private readEnded = false;
   private readonly onTransportData = (chunk: Buffer) => this.engine.receive(toBytes(chunk));
+  /** Plaintext bytes handed to _write/_writev, and delivered by the engine (net.Socket's counters). */
+  private dispatchedBytes = 0;
+  private receivedBytes = 0;
 
   constructor(socket: Duplex, options: TLSSocketOptions = {}) {
     super({ allowHalfOpen: false, emitClose: true, autoDestroy: true });
@@ -301,6 +304,7 @@ export class TLSSocket extends Duplex {
 
   private onEngineData(bytes: Uint8Array): void {
     if (this.readEnded) return;
+    this.receivedBytes += bytes.length;
     // No copy: decrypted fragments are fresh arrays the engine never touches again.
     if (!this.push(bufferView(bytes))) this.transport.pause();
   }
@@ -379,6 +383,7 @@ export class TLSSocket extends Duplex {
 
   override _write(chunk: unknown, _encoding: BufferEncoding, callback: (err?: Error | null) => void): void {
     const bytes = toBytes(chunk);
+    this.dispatchedBytes += bytes.length;
     if (!this.engine.handshakeComplete) {
       this.pendingWrite = { chunk: bytes, callback };
       return;
@@ -446,6 +451,7 @@ export class TLSSocket extends Duplex {
   override _writev(chunks: Array<{ chunk: unknown; encoding: BufferEncoding }>, callback: (err?: Error | null) => void): void {
     const parts = chunks.map((c) => toBytes(c.chunk));
     const bytes = parts.length === 1 ? parts[0]! : concatBytes(...parts);
+    this.dispatchedBytes += bytes.length;
     if (!this.engine.handshakeComplete) {
       this.pendingWrite = { chunk: bytes, callback };
       return;
@@ -480,6 +486,11 @@ export class TLSSocket extends Duplex {
       const final = this.pendingFinal;
       this.pendingFinal = null;
       final(err ?? epipe());
+    }
+    // Like net.Socket, bytes written just before destroy() still go out (node:http writes its
+    // 400/408/431 answer and destroys in the same tick): seal the coalesced ones now.
+    if (!this.engineFailed && this.engine.handshakeComplete && !this.engine.closed && this.batchLength > 0) {
+      this.flushBatch(() => {});
     }
     if (!t.destroyed) {
       if (this.engineFailed && !t.writableEnded) {
@@ -624,6 +635,62 @@ export class TLSSocket extends Duplex {
     if (callback) this.once('timeout', callback);
     return this;
   }
+  // ------------------------------------------------------------------ net.Socket surface (node:http reads these)
+
+  /** Plaintext bytes written, including those still queued (net.Socket / node:tls semantics). */
+  get bytesWritten(): number {
+    let queued = 0;
+    // writableBuffer: Writable's (undocumented, used by net.Socket) list of writes not yet given to _write.
+    const buffered = (this as unknown as { writableBuffer?: unknown[] }).writableBuffer ?? [];
+    for (const entry of buffered) {
+      const c = (entry as { chunk: unknown; encoding?: BufferEncoding }).chunk;
+      queued += typeof c === 'string' ? Buffer.byteLength(c, (entry as { encoding?: BufferEncoding }).encoding) : (c as Uint8Array).byteLength;
+    }
+    return this.dispatchedBytes + queued;
+  }
+  /** Plaintext bytes received (application data the engine decrypted). */
+  get bytesRead(): number {
+    return this.receivedBytes;
+  }
+  /** True while the transport's TCP connect is in progress (as net.Socket; not the handshake). */
+  get connecting(): boolean {
+    return this.net.connecting === true;
+  }
+  /** As net.Socket: true while not connected yet (or once closed). */
+  get pending(): boolean {
+    const p = this.net.pending;
+    return typeof p === 'boolean' ? p : this.destroyed;
+  }
+  get readyState(): 'opening' | 'open' | 'readOnly' | 'writeOnly' | 'closed' {
+    if (this.connecting) return 'opening';
+    if (this.readable && this.writable) return 'open';
+    if (this.readable) return 'readOnly';
+    if (this.writable) return 'writeOnly';
+    return 'closed';
+  }
+  /** net.Socket#destroySoon: end (close_notify after what is queued), destroy once finished. */
+  destroySoon(): void {
+    if (this.writable) this.end();
+    if (this.writableFinished) this.destroy();
+    else this.once('finish', () => this.destroy());
+  }
+  /** net.Socket#resetAndDestroy: close the TCP connection with RST (no close_notify), then destroy. */
+  resetAndDestroy(): this {
+    const t = this.transport as Duplex & Partial<Pick<Socket, 'resetAndDestroy'>>;
+    if (t.destroyed) {
+      this.destroy(new TLSError('ERR_SOCKET_CLOSED', 'Socket is closed'));
+      return this;
+    }
+    if (typeof t.resetAndDestroy !== 'function') {
+      this.destroy();
+      return this;
+    }
+    t.resetAndDestroy();
+    if (t.destroyed) this.destroy();
+    else t.once('close', () => this.destroy()); // still connecting: net.Socket resets once connected
+    return this;
+  }
+
   ref(): this {
     this.net.ref?.call(this.transport);
     return this;
