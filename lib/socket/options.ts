@@ -18,6 +18,7 @@ import { TLSConfigError } from '../errors.js';
 import { cipherInfo, suiteByName, suiteById, type CipherSuite } from '../suites.js';
 import { pemDecode } from '../x509/pem.js';
 import { parsePrivateKey } from '../x509/keys.js';
+import { loadIdentity } from './config-check.js';
 
 /** PEM text, or DER/PEM bytes. */
 export type PemInput = string | Uint8Array;
@@ -68,6 +69,11 @@ export interface CommonSocketOptions {
   now?: () => number;
   /** Largest handshake message accepted from the peer, in bytes (engine default otherwise). */
   maxHandshakeMessageLength?: number;
+  /**
+   * Our certificate chain must be in order and its leaf's keyUsage fit the suites (lib/socket/config-check.ts).
+   * Default true; false keeps only the parse and key-matches-leaf checks, for test labs that serve odd chains on purpose.
+   */
+  strictIdentity?: boolean;
 }
 
 /** Engine options a client passes through unchanged (see engine/types.ts for each). */
@@ -346,10 +352,12 @@ function dropUndefined<T extends object>(o: T): T {
 
 export function resolveServerContext(opts: ServerSocketOptions): ServerContext {
   if (opts.key === undefined || opts.cert === undefined) {
-    throw new TLSConfigError('a server needs both key and cert (RSA key exchange; TS 33.141 6.2 suites)');
+    throw new TLSConfigError('a server needs both key and cert (RSA key exchange; TS 33.141 6.2 suites)', opts.key === undefined ? 'key' : 'cert');
   }
   const base = common(opts, 'server');
   const requestCert = opts.requestCert === true;
+  // The suites' key exchanges decide the keyUsage the certificate needs (config-check.ts).
+  const keyExchanges = resolveSuites(base.engine.cipherSuites, 'server', { allowNullEncryption: true }).map((s) => s.keyExchange);
   return {
     ...base,
     isServer: true,
@@ -357,8 +365,7 @@ export function resolveServerContext(opts: ServerSocketOptions): ServerContext {
     engine: dropUndefined({
       ...base.engine,
       isServer: true as const,
-      certificateChain: loadCertificates(opts.cert, 'cert'),
-      privateKey: loadPrivateKey(opts.key),
+      ...loadIdentity(opts.key, opts.cert, { prefix: '', role: 'server', keyExchanges, strict: opts.strictIdentity }),
       requestCert,
       sessionTimeout: sessionTimeoutOf(opts),
       sessionStore: opts.sessionStore,
@@ -369,7 +376,7 @@ export function resolveServerContext(opts: ServerSocketOptions): ServerContext {
 
 export function resolveClientContext(opts: ClientSocketOptions): ClientContext {
   if ((opts.key === undefined) !== (opts.cert === undefined)) {
-    throw new TLSConfigError('a client certificate needs both key and cert');
+    throw new TLSConfigError('a client certificate needs both key and cert', opts.key === undefined ? 'key' : 'cert');
   }
   const base = common(opts, 'client');
   return {
@@ -378,8 +385,7 @@ export function resolveClientContext(opts: ClientSocketOptions): ClientContext {
     engine: dropUndefined({
       ...base.engine,
       isServer: false as const,
-      certificateChain: opts.cert !== undefined ? loadCertificates(opts.cert, 'cert') : undefined,
-      privateKey: opts.key !== undefined ? loadPrivateKey(opts.key) : undefined,
+      ...(opts.cert !== undefined ? loadIdentity(opts.key, opts.cert, { prefix: '', role: 'client', strict: opts.strictIdentity }) : {}),
       ...pick(opts, CLIENT_PASSTHROUGH),
     }),
   };
