@@ -38,10 +38,15 @@ export class TLSAlertError extends TLSError {
   }
 }
 
-/** Invalid options given by the application (never by the peer). */
+/**
+ * Invalid options given by the application (never by the peer). `option` names the offending option
+ * (e.g. 'key', 'cert', 'contexts[1].cert', 'requestCrt') when one is to blame.
+ */
 export class TLSConfigError extends TLSError {
-  constructor(message: string) {
+  readonly option: string | undefined;
+  constructor(message: string, option?: string) {
     super('ERR_TLS_INVALID_CONFIG', message);
     this.name = 'TLSConfigError';
+    this.option = option;
   }
 }

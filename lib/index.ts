@@ -6,6 +6,7 @@
 import { DEFAULT_HANDSHAKE_TIMEOUT, MAX_SESSION_TIMEOUT } from './socket/options.js';
 
 export { connect, createServer, TLSSocket, Server, TLSCertificateError, MemorySessionStore } from './socket/index.js';
+export { createSecureContext, SecureContext, type SecureContextOptions, type ContextInput, type SNICallback, type SelectContext } from './socket/index.js';
 export type {
   ConnectOptions,
   ServerOptions,

@@ -23,7 +23,7 @@ import type { CipherSuite } from '../suites.js';
 import { concatBytes, DecodeError } from '../util/bytes.js';
 import type { PendingStates } from './key-schedule.js';
 import { Transcript } from './transcript.js';
-import type { CertificateVerdict, EngineEvents, EngineOptions, SessionData } from './types.js';
+import type { CertificateVerdict, EngineEvents, EngineOptions, ServerContext, SessionData } from './types.js';
 import { ClientFlow } from './client.js';
 import { ServerFlow } from './server.js';
 import type { HandshakeFlow } from './flow.js';
@@ -164,6 +164,11 @@ export class Connection {
   }
   get servername(): string | null {
     return this.current.servername;
+  }
+  /** Server side: the context (certificate chain, key) of the handshake in progress or last completed. */
+  get serverContext(): ServerContext | null {
+    const flow = this.current;
+    return flow instanceof ServerFlow ? flow.selectedContext : null;
   }
   get peerVerdict(): CertificateVerdict | null {
     return this.current.peerVerdict;

@@ -17,6 +17,8 @@ export interface ServerContext {
   readonly names?: readonly string[];
   /** A DER OCSPResponse stapled in CertificateStatus when the client asks (RFC 3546 3.6). */
   readonly ocspResponse?: Uint8Array;
+  /** DER trust anchors for client certificates of this virtual host (read by the verifier, not the engine). */
+  readonly trustAnchors?: readonly Uint8Array[];
 }
 
 /** RFC 3546 3.1: ASCII case-insensitive; a wildcard stands for exactly one left-most label. */

@@ -109,6 +109,11 @@ export class ServerFlow extends HandshakeFlow {
     this.context = this.defaultContext;
   }
 
+  /** The certificate chain and key this handshake answers with (the default, or a virtual host's). */
+  get selectedContext(): ServerContext {
+    return this.context;
+  }
+
   get awaitingFinished(): boolean {
     return this.state === 'WAIT_FINISHED';
   }

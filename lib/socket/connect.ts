@@ -6,8 +6,12 @@ import * as net from 'node:net';
 import type { ClientSocketOptions } from './options.js';
 import { resolveClientContext } from './options.js';
 import { TLSSocket } from './tls-socket.js';
+import type { SecureContext } from './secure-context.js';
 
-export type ConnectOptions = ClientSocketOptions;
+export type ConnectOptions = ClientSocketOptions & {
+  /** A createSecureContext() result giving the client's key and cert (a node:tls SecureContext is refused). */
+  secureContext?: SecureContext;
+};
 
 export function connect(options: ConnectOptions, secureConnectListener?: () => void): TLSSocket;
 export function connect(port: number, host?: string, options?: ConnectOptions, secureConnectListener?: () => void): TLSSocket;

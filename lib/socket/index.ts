@@ -14,3 +14,5 @@ export {
   type PemInput,
   type PeerCertificateShape,
 } from './options.js';
+export { createSecureContext, SecureContext, type SecureContextOptions, type ContextInput } from './secure-context.js';
+export type { SNICallback, SelectContext } from './virtual-hosts.js';

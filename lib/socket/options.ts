@@ -18,6 +18,9 @@ import { TLSConfigError } from '../errors.js';
 import { cipherInfo, suiteByName, suiteById, type CipherSuite } from '../suites.js';
 import { pemDecode } from '../x509/pem.js';
 import { parsePrivateKey } from '../x509/keys.js';
+import { loadIdentity } from './config-check.js';
+import { refuseNodeSecureContext, SecureContext } from './secure-context.js';
+import { contextsOf, selectorOf, type VirtualHostOptions } from './virtual-hosts.js';
 
 /** PEM text, or DER/PEM bytes. */
 export type PemInput = string | Uint8Array;
@@ -68,6 +71,11 @@ export interface CommonSocketOptions {
   now?: () => number;
   /** Largest handshake message accepted from the peer, in bytes (engine default otherwise). */
   maxHandshakeMessageLength?: number;
+  /**
+   * Our certificate chain must be in order and its leaf's keyUsage fit the suites (lib/socket/config-check.ts).
+   * Default true; false keeps only the parse and key-matches-leaf checks, for test labs that serve odd chains on purpose.
+   */
+  strictIdentity?: boolean;
 }
 
 /** Engine options a client passes through unchanged (see engine/types.ts for each). */
@@ -88,8 +96,6 @@ export const SERVER_PASSTHROUGH = [
   'requireEncryption128',
   'allowNullEncryption',
   'dhGroup',
-  'contexts',
-  'selectContext',
   'unrecognizedName',
   'ocspResponse',
   'truncatedHmac',
@@ -112,7 +118,10 @@ export interface ClientSocketOptions extends CommonSocketOptions, Pick<ClientEng
   checkServerIdentity?: (hostname: string, cert: PeerCertificateShape) => Error | undefined;
 }
 
-export interface ServerSocketOptions extends CommonSocketOptions, Pick<ServerEngineOptions, (typeof SERVER_PASSTHROUGH)[number]> {
+export interface ServerSocketOptions
+  extends CommonSocketOptions,
+    VirtualHostOptions,
+    Pick<ServerEngineOptions, (typeof SERVER_PASSTHROUGH)[number]> {
   /** Ask the client for a certificate (TS 33.141 6.1.4). Default false. */
   requestCert?: boolean;
   /** Session lifetime in seconds (at most 86400, TS 33.141 7.1). */
@@ -283,6 +292,8 @@ interface CommonContext {
 export interface ServerContext extends CommonContext {
   readonly isServer: true;
   readonly requestCert: boolean;
+  /** Key exchanges of the configured suites: the keyUsage a virtual host's certificate needs. */
+  readonly keyExchanges: readonly string[];
   /** The engine options every connection starts from (verifyPeer is added per connection). */
   readonly engine: Readonly<ServerEngineOptions>;
 }
@@ -344,12 +355,27 @@ function dropUndefined<T extends object>(o: T): T {
   return o;
 }
 
+/**
+ * `secureContext`: a createSecureContext() result gives key and cert (as node:tls); a node:tls
+ * SecureContext is refused with what to pass instead.
+ */
+export function identityFromSecureContext(opts: object): SecureContext | undefined {
+  const sc = (opts as { secureContext?: unknown }).secureContext;
+  if (sc === undefined || sc === null) return undefined;
+  if (sc instanceof SecureContext) return sc;
+  if (typeof sc === 'object' && 'engine' in sc && 'isServer' in sc) return undefined; // resolved internally (Server, connect)
+  return refuseNodeSecureContext('secureContext');
+}
+
 export function resolveServerContext(opts: ServerSocketOptions): ServerContext {
-  if (opts.key === undefined || opts.cert === undefined) {
-    throw new TLSConfigError('a server needs both key and cert (RSA key exchange; TS 33.141 6.2 suites)');
+  const given = identityFromSecureContext(opts)?.context;
+  if (!given && (opts.key === undefined || opts.cert === undefined)) {
+    throw new TLSConfigError('a server needs both key and cert (RSA key exchange; TS 33.141 6.2 suites)', opts.key === undefined ? 'key' : 'cert');
   }
   const base = common(opts, 'server');
   const requestCert = opts.requestCert === true;
+  // The suites' key exchanges decide the keyUsage the certificate needs (config-check.ts).
+  const keyExchanges = resolveSuites(base.engine.cipherSuites, 'server', { allowNullEncryption: true }).map((s) => s.keyExchange);
   return {
     ...base,
     isServer: true,
@@ -357,19 +383,25 @@ export function resolveServerContext(opts: ServerSocketOptions): ServerContext {
     engine: dropUndefined({
       ...base.engine,
       isServer: true as const,
-      certificateChain: loadCertificates(opts.cert, 'cert'),
-      privateKey: loadPrivateKey(opts.key),
+      ...(given
+        ? { certificateChain: given.certificateChain, privateKey: given.privateKey, ocspResponse: opts.ocspResponse ?? given.ocspResponse }
+        : loadIdentity(opts.key, opts.cert, { prefix: '', role: 'server', keyExchanges, strict: opts.strictIdentity })),
       requestCert,
       sessionTimeout: sessionTimeoutOf(opts),
       sessionStore: opts.sessionStore,
       ...pick(opts, SERVER_PASSTHROUGH),
+      contexts: contextsOf(opts.contexts, keyExchanges),
+      selectContext: selectorOf(opts, keyExchanges),
     }),
+    keyExchanges,
   };
 }
 
+
 export function resolveClientContext(opts: ClientSocketOptions): ClientContext {
+  const given = identityFromSecureContext(opts)?.context;
   if ((opts.key === undefined) !== (opts.cert === undefined)) {
-    throw new TLSConfigError('a client certificate needs both key and cert');
+    throw new TLSConfigError('a client certificate needs both key and cert', opts.key === undefined ? 'key' : 'cert');
   }
   const base = common(opts, 'client');
   return {
@@ -378,8 +410,11 @@ export function resolveClientContext(opts: ClientSocketOptions): ClientContext {
     engine: dropUndefined({
       ...base.engine,
       isServer: false as const,
-      certificateChain: opts.cert !== undefined ? loadCertificates(opts.cert, 'cert') : undefined,
-      privateKey: opts.key !== undefined ? loadPrivateKey(opts.key) : undefined,
+      ...(opts.cert !== undefined
+        ? loadIdentity(opts.key, opts.cert, { prefix: '', role: 'client', strict: opts.strictIdentity })
+        : given
+          ? { certificateChain: given.certificateChain, privateKey: given.privateKey }
+          : {}),
       ...pick(opts, CLIENT_PASSTHROUGH),
     }),
   };

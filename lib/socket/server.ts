@@ -13,26 +13,68 @@ import { MemorySessionStore } from '../session/memory-store.js';
 import { bytesEqual } from '../util/bytes.js';
 import { resolveServerContext, type ServerContext, type ServerSocketOptions } from './options.js';
 import { TLSSocket } from './tls-socket.js';
+import type { ServerContext as EngineContext } from '../engine/server-context.js';
+import type { ContextInput, SecureContext } from './secure-context.js';
+import { namedContext } from './virtual-hosts.js';
 
-export type ServerOptions = ServerSocketOptions & Pick<net.ServerOpts, 'pauseOnConnect' | 'noDelay' | 'keepAlive'>;
+export type ServerOptions = ServerSocketOptions &
+  Pick<net.ServerOpts, 'pauseOnConnect' | 'noDelay' | 'keepAlive'> & {
+    /** A createSecureContext() result giving key and cert (a node:tls SecureContext is refused). */
+    secureContext?: SecureContext;
+  };
 
 export class Server extends net.Server {
-  private readonly context: ServerContext;
+  private context: ServerContext;
   private readonly store: SessionStore;
+  private options: ServerOptions;
+  /** The engine's `contexts`, shared by every connection: addContext() entries first (latest wins, as node:tls). */
+  private readonly vhosts: EngineContext[];
 
   constructor(options: ServerOptions, secureConnectionListener?: (socket: TLSSocket) => void) {
     const { pauseOnConnect, noDelay, keepAlive } = options;
     super({ pauseOnConnect, noDelay, keepAlive, allowHalfOpen: false });
+    this.options = { ...options };
     const ctx = resolveServerContext(options);
     // One session cache for all connections of this server (resumption across connections),
     // reached through the application's hooks when it listens for them.
     this.store = ctx.engine.sessionStore ?? new MemorySessionStore({ now: ctx.now });
-    this.context = { ...ctx, engine: { ...ctx.engine, sessionStore: new HookedSessionStore(this, this.store) } };
-    // A dry run of the engine's own checks (suite policy, key, sessionTimeout), so a bad
-    // configuration throws here rather than failing every connection later.
-    new Connection(this.context.engine, { output() {}, handshakeComplete() {}, data() {}, peerClosed() {}, error() {} });
+    this.vhosts = [...(ctx.engine.contexts ?? [])];
+    this.context = this.withServerParts(ctx);
     if (secureConnectionListener) this.on('secureConnection', secureConnectionListener);
     this.on('connection', (raw: net.Socket) => this.accept(raw));
+  }
+
+  /** The resolved options plus what belongs to this Server: its session store hooks and virtual hosts. */
+  private withServerParts(ctx: ServerContext): ServerContext {
+    const context = { ...ctx, engine: { ...ctx.engine, contexts: this.vhosts, sessionStore: new HookedSessionStore(this, this.store) } };
+    // A dry run of the engine's own checks (suite policy, key, sessionTimeout), so a bad
+    // configuration throws here rather than failing every connection later.
+    new Connection(context.engine, { output() {}, handshakeComplete() {}, data() {}, peerClosed() {}, error() {} });
+    return context;
+  }
+
+  /**
+   * node:tls addContext: serve `context` ({ key, cert } PEM/DER, a createSecureContext() result, or
+   * the engine form) to clients asking for `hostname` ("*.example.org" matches one left-most label).
+   * Checked now; a later call for the same name wins.
+   */
+  addContext(hostname: string, context: ContextInput): void {
+    this.vhosts.unshift(namedContext(hostname, context, this.context.keyExchanges));
+  }
+
+  /**
+   * node:tls setSecureContext: new key, cert (and any other option) for connections accepted from now
+   * on; established connections keep theirs. Checked like the constructor's options; on error nothing changes.
+   */
+  setSecureContext(options: Omit<ServerOptions, 'contexts'>): void {
+    const merged: ServerOptions = { ...this.options, contexts: undefined, ...options };
+    if (options.secureContext !== undefined && options.key === undefined && options.cert === undefined) {
+      delete merged.key;
+      delete merged.cert;
+    }
+    const ctx = resolveServerContext(merged);
+    this.context = this.withServerParts(ctx);
+    this.options = { ...merged, contexts: this.options.contexts };
   }
 
   private accept(raw: net.Socket): void {

@@ -30,12 +30,13 @@ import {
   type ServerContext,
   type ServerSocketOptions,
 } from './options.js';
+import type { SecureContext } from './secure-context.js';
 
 export interface TLSSocketOptions extends ClientSocketOptions, ServerSocketOptions {
   /** Act as the TLS server on this transport (e.g. a socket the AP accepted itself). Default false. */
   isServer?: boolean;
-  /** Options already resolved by a Server (internal; saves parsing the key per connection). */
-  secureContext?: ServerContext | ClientContext;
+  /** Options already resolved by a Server (internal; saves parsing the key per connection), or a createSecureContext() result. */
+  secureContext?: ServerContext | ClientContext | SecureContext;
 }
 
 /** node:tls's getCipher() shape. */
@@ -113,9 +114,11 @@ export class TLSSocket extends Duplex {
   constructor(socket: Duplex, options: TLSSocketOptions = {}) {
     super({ allowHalfOpen: false, emitClose: true, autoDestroy: true });
     this.transport = socket;
-    const isServer = options.isServer === true || options.secureContext?.isServer === true;
-    this.context =
-      options.secureContext ?? (isServer ? resolveServerContext(options) : resolveClientContext(options));
+    // A context resolved by Server / connect(), else these options (whose secureContext may be a
+    // createSecureContext() result; options.ts refuses a node:tls one).
+    const resolved = options.secureContext && 'engine' in options.secureContext ? options.secureContext : undefined;
+    const isServer = options.isServer === true || resolved?.isServer === true;
+    this.context = resolved ?? (isServer ? resolveServerContext(options) : resolveClientContext(options));
     if (this.context.isServer !== isServer) throw new TypeError('TLSSocket: secureContext is for the other role');
     this.sniName = isServer ? undefined : defaultServername(options.host, options.servername);
     // node:tls checks the identity against servername, or the host when there is none (an IP literal).
@@ -255,7 +258,7 @@ export class TLSSocket extends Duplex {
     const verdict = verifyClientChain(chain, {
       ...this.context.verifyPolicy,
       ...(this.context.engine.provider ? { provider: this.context.engine.provider } : {}),
-      ca: this.context.trustAnchors(),
+      ca: this.engine.serverContext?.trustAnchors ?? this.context.trustAnchors(),
       now: new Date(this.context.now()),
     });
     this.verdict = verdict;
