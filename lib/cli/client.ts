@@ -1,15 +1,22 @@
 /**
  * `ut-tls client`: a TLS 1.0 client (UE) on the command line. Output contract (docs/cli.md):
  *   stderr: "protocol TLSv1 suite <RFC name> resumed: yes|no" after each handshake (then one line per
- *   extension flag given: "max-fragment-length: ...", "truncated-hmac: ...", "ocsp-response: ...");
- *   stdout: what the server sent. stdin is copied to the connection (like `openssl s_client -quiet`).
+ *   extension flag given: "max-fragment-length: ...", "truncated-hmac: ...", "ocsp-response: ...";
+ *   --show-certs: the chain and "verify: ok|failed code=..."; --trace: the records; --wait-close:
+ *   "close: ..."); stdout: what the server sent. stdin is copied to the connection.
+ *
+ * --ign-eof is off by default, deliberately unlike `s_client -quiet`: `printf x | ut-tls client`
+ * against an echo or interactive server must still end; an HTTP request to a server that answers
+ * after a delay needs --ign-eof (our close_notify would otherwise cancel the request).
  */
 import { writeFileSync } from 'node:fs';
 import type { SessionData } from '../engine/types.js';
 import { encodeSession } from '../session/codec.js';
-import { connect } from '../socket/connect.js';
-import { choiceOption, formatHelp, parseCommand, UsageError, type CommandSpec, type ParsedCommand } from './args.js';
+import { connect, type ConnectOptions } from '../socket/connect.js';
+import type { TLSSocket } from '../socket/tls-socket.js';
+import { choiceOption, formatHelp, intOption, parseCommand, UsageError, type CommandSpec, type ParsedCommand } from './args.js';
 import { CRYPTO_CHOICES, describeError, parseHostPort, readBytes, readFile } from './common.js';
+import { showCertificates, verifyLine } from './show-certs.js';
 
 export const CLIENT_SPEC: CommandSpec = {
   name: 'client',
@@ -31,6 +38,14 @@ At the end of stdin sends close_notify and waits for the server to close.`,
     { name: 'status-request', kind: 'flag', help: 'ask for a stapled OCSP response (RFC 3546 3.6); its size goes to stderr' },
     { name: 'renegotiation', kind: 'value', metavar: 'MODE', help: "refuse (default) or secure (RFC 5746: follow the server's HelloRequest)" },
     { name: 'crypto', kind: 'value', metavar: 'P', help: 'auto (default), pure or native, as for the server' },
+    { name: 'show-certs', kind: 'flag', help: "print the server's chain (subject, issuer, validity, SANs, SHA-256) and\nthe verify result; an untrusted chain needs --insecure to be shown" },
+    { name: 'keylog-file', kind: 'value', metavar: 'FILE', help: 'append the NSS key-log line (CLIENT_RANDOM ...) to FILE; anyone who can\nread it can decrypt the traffic (default: $SSLKEYLOGFILE)' },
+    { name: 'trace', kind: 'flag', help: 'print every record and handshake message, both directions, on stderr\n(decrypted with our own keys; secrets never printed)' },
+    { name: 'ign-eof', kind: 'flag', help: 'at the end of stdin send nothing: stay connected until the server closes\n(for servers that answer after a delay; off by default)' },
+    { name: 'wait-close', kind: 'flag', help: "at the end of stdin send close_notify and require the server's close_notify\nin answer: prints \"close: close_notify received\" (exit 0) or\n\"close: no close_notify\" (exit 1)" },
+    { name: 'connect-timeout', kind: 'value', metavar: 'MS', help: 'give up when TCP does not connect within MS (default 10000)' },
+    { name: 'handshake-timeout', kind: 'value', metavar: 'MS', help: 'give up when the handshake does not finish within MS of the start\n(default 30000)' },
+    { name: 'reconnect', kind: 'value', metavar: 'N', help: 'after the first handshake, N more connections resuming its session, each\nprinting its "protocol ... resumed: yes|no" line; stdin goes to the last' },
   ],
   footer: `LIST: comma-separated cipher suites, RFC names or OpenSSL names, in preference order.
 example: printf 'GET / HTTP/1.0\\r\\n\\r\\n' | ut-tls client xcap.example.org:443 --ca ca.pem`,
@@ -46,72 +61,181 @@ function maxFragmentLength(p: ParsedCommand): 512 | 1024 | 2048 | 4096 | undefin
   return n;
 }
 
+const DEFAULT_CONNECT_TIMEOUT = 10_000;
+const DEFAULT_HANDSHAKE_TIMEOUT = 30_000;
+
+/** Everything one connection needs; runClient makes one per --reconnect round. */
+interface ClientPlan {
+  host: string;
+  port: number;
+  options: ConnectOptions;
+  mfl: number | undefined;
+  truncatedHmac: boolean;
+  statusRequest: boolean;
+  showCerts: boolean;
+  trace: boolean;
+  ignEof: boolean;
+  waitClose: boolean;
+  connectTimeout: number;
+  sessOut: string | undefined;
+}
+
+function planFrom(p: ParsedCommand): ClientPlan {
+  const { host, port } = parseHostPort(p.positionals[0]!, 'client');
+  const caFile = p.value('ca');
+  const certFile = p.value('cert');
+  const keyFile = p.value('key');
+  if ((certFile === undefined) !== (keyFile === undefined)) throw new UsageError('--cert and --key go together', 'client');
+  if (p.has('ign-eof') && p.has('wait-close')) throw new UsageError('give --ign-eof or --wait-close, not both', 'client');
+  const sessIn = p.value('sess-in');
+  const mfl = maxFragmentLength(p);
+  const truncatedHmac = p.has('truncated-hmac');
+  const statusRequest = p.has('status-request');
+  const connectTimeout = intOption(p, 'connect-timeout', 1, 3_600_000, 'client') ?? DEFAULT_CONNECT_TIMEOUT;
+  const handshakeTimeout = intOption(p, 'handshake-timeout', 1, 3_600_000, 'client') ?? DEFAULT_HANDSHAKE_TIMEOUT;
+  return {
+    host,
+    port,
+    options: {
+      crypto: choiceOption(p, 'crypto', CRYPTO_CHOICES, 'client'),
+      host,
+      port,
+      servername: p.value('servername'),
+      ca: caFile ? readFile(caFile, '--ca') : undefined,
+      rejectUnauthorized: !p.has('insecure'),
+      cipherSuites: p.value('suites'),
+      cert: certFile ? readFile(certFile, '--cert') : undefined,
+      key: keyFile ? readFile(keyFile, '--key') : undefined,
+      session: sessIn ? readBytes(sessIn, '--sess-in') : undefined,
+      maxFragmentLength: mfl,
+      truncatedHmac: truncatedHmac || undefined,
+      requestOCSP: statusRequest || undefined,
+      renegotiation: choiceOption(p, 'renegotiation', ['refuse', 'secure'] as const, 'client'),
+      keylogFile: p.value('keylog-file'),
+      handshakeTimeout,
+    },
+    mfl,
+    truncatedHmac,
+    statusRequest,
+    showCerts: p.has('show-certs'),
+    trace: p.has('trace'),
+    ignEof: p.has('ign-eof'),
+    waitClose: p.has('wait-close'),
+    connectTimeout,
+    sessOut: p.value('sess-out'),
+  };
+}
+
+const err = (text: string) => process.stderr.write(text);
+
+/** The lines printed after each handshake. */
+function reportHandshake(socket: TLSSocket, plan: ClientPlan): void {
+  const suite = socket.getCipher()?.standardName ?? '-';
+  const verify = socket.authorized ? '' : ` (certificate not verified: ${socket.authorizationError ?? 'unknown'})`;
+  err(`protocol ${socket.getProtocol()} suite ${suite} resumed: ${socket.isSessionReused() ? 'yes' : 'no'}${verify}\n`);
+  const session = socket.getSession();
+  if (plan.mfl !== undefined) err(`max-fragment-length: ${session?.maxFragmentLength ?? 'not agreed'}\n`);
+  if (plan.truncatedHmac) err(`truncated-hmac: ${session?.truncatedHmac ? 'yes' : 'no'}\n`);
+  if (plan.statusRequest) {
+    const ocsp = socket.getOCSPResponse();
+    err(`ocsp-response: ${ocsp ? `${ocsp.length} bytes` : 'none'}\n`);
+  }
+  if (plan.showCerts) err(showCertificates(socket));
+}
+
+interface Outcome {
+  ok: boolean;
+  session: SessionData | undefined;
+}
+
+/**
+ * One connection. `interactive`: stdin goes to it and the server's data to stdout; otherwise it
+ * closes (close_notify) right after the handshake (the first rounds of --reconnect).
+ */
+function runConnection(plan: ClientPlan, session: SessionData | Uint8Array | undefined, interactive: boolean): Promise<Outcome> {
+  return new Promise((resolve) => {
+    let socket: TLSSocket;
+    try {
+      socket = connect({ ...plan.options, session });
+    } catch (e) {
+      err(`ut-tls: ${describeError(e)}\n`);
+      process.exit(1);
+    }
+    if (plan.trace) socket.enableTrace((line) => err(`trace: ${line}\n`));
+    let ok = true;
+    let secure = false;
+    let latest: SessionData | undefined;
+    let sessionWritten = false;
+    const connectTimer = setTimeout(() => {
+      const e = Object.assign(new Error(`TCP connection to ${plan.host}:${plan.port} not made within ${plan.connectTimeout} ms`), { code: 'ETIMEDOUT' });
+      socket.destroy(e);
+    }, plan.connectTimeout);
+    socket.once('connect', () => clearTimeout(connectTimer));
+    const writeSession = (s: SessionData | undefined) => {
+      if (!plan.sessOut || !s || sessionWritten || !interactive) return;
+      writeFileSync(plan.sessOut, encodeSession(s), { mode: 0o600 });
+      sessionWritten = true;
+    };
+    // A full handshake announces its session with 'session' (right after the Finished exchange).
+    socket.on('session', (s: SessionData) => {
+      latest = s;
+      writeSession(s);
+    });
+    socket.once('secureConnect', () => {
+      secure = true;
+      clearTimeout(connectTimer);
+      reportHandshake(socket, plan);
+      latest = socket.getSession() ?? latest;
+      // A resumed session is the same session: write it again so --sess-out always names a usable file.
+      if (socket.isSessionReused()) writeSession(latest);
+      if (!interactive) {
+        socket.end();
+        socket.resume();
+        return;
+      }
+      // Without --ign-eof the end of stdin ends the socket (close_notify); with it, only the server ends it.
+      process.stdin.pipe(socket, { end: !plan.ignEof });
+    });
+    socket.on('data', (d: Buffer) => {
+      if (interactive) process.stdout.write(d);
+    });
+    socket.on('error', (e) => {
+      ok = false;
+      clearTimeout(connectTimer);
+      const code = (e as { code?: string }).code;
+      if (!secure && plan.showCerts && code && /CERT|VERIFY|SIGNATURE|ISSUER/.test(code)) err(`${verifyLine(false, code)}\n`);
+      err(`${secure ? 'connection' : 'handshake'} failed ${describeError(e)}\n`);
+    });
+    socket.on('close', () => {
+      clearTimeout(connectTimer);
+      if (interactive && secure && plan.sessOut && !sessionWritten) err('session: none to write (the server gave no session id)\n');
+      if (interactive && secure && plan.waitClose) {
+        err(`close: ${socket.closeNotifyReceived ? 'close_notify received' : 'no close_notify (the server closed the connection without one)'}\n`);
+        if (!socket.closeNotifyReceived) ok = false;
+      }
+      resolve({ ok, session: latest });
+    });
+  });
+}
+
 export function runClient(argv: string[]): void {
   const p = parseCommand(CLIENT_SPEC, argv);
   if (p.help) {
     process.stdout.write(formatHelp(CLIENT_SPEC));
     return;
   }
-  const { host, port } = parseHostPort(p.positionals[0]!, 'client');
-  const caFile = p.value('ca');
-  const certFile = p.value('cert');
-  const keyFile = p.value('key');
-  if ((certFile === undefined) !== (keyFile === undefined)) throw new UsageError('--cert and --key go together', 'client');
-  const sessIn = p.value('sess-in');
-  const sessOut = p.value('sess-out');
-  const mfl = maxFragmentLength(p);
-  const truncatedHmac = p.has('truncated-hmac');
-  const statusRequest = p.has('status-request');
-  const socket = connect({
-    crypto: choiceOption(p, 'crypto', CRYPTO_CHOICES, 'client'),
-    host,
-    port,
-    servername: p.value('servername'),
-    ca: caFile ? readFile(caFile, '--ca') : undefined,
-    rejectUnauthorized: !p.has('insecure'),
-    cipherSuites: p.value('suites'),
-    cert: certFile ? readFile(certFile, '--cert') : undefined,
-    key: keyFile ? readFile(keyFile, '--key') : undefined,
-    session: sessIn ? readBytes(sessIn, '--sess-in') : undefined,
-    maxFragmentLength: mfl,
-    truncatedHmac: truncatedHmac || undefined,
-    requestOCSP: statusRequest || undefined,
-    renegotiation: choiceOption(p, 'renegotiation', ['refuse', 'secure'] as const, 'client'),
-  });
-  let exitCode = 0;
-  let secure = false;
-  let sessionWritten = false;
-  const writeSession = (session: SessionData | undefined) => {
-    if (!sessOut || !session || sessionWritten) return;
-    writeFileSync(sessOut, encodeSession(session), { mode: 0o600 });
-    sessionWritten = true;
-  };
-  // A full handshake announces its session with 'session' (right after the Finished exchange).
-  socket.on('session', (session: SessionData) => writeSession(session));
-  socket.once('secureConnect', () => {
-    secure = true;
-    const suite = socket.getCipher()?.standardName ?? '-';
-    const verify = socket.authorized ? '' : ` (certificate not verified: ${socket.authorizationError ?? 'unknown'})`;
-    process.stderr.write(`protocol ${socket.getProtocol()} suite ${suite} resumed: ${socket.isSessionReused() ? 'yes' : 'no'}${verify}\n`);
-    const session = socket.getSession();
-    if (mfl !== undefined) process.stderr.write(`max-fragment-length: ${session?.maxFragmentLength ?? 'not agreed'}\n`);
-    if (truncatedHmac) process.stderr.write(`truncated-hmac: ${session?.truncatedHmac ? 'yes' : 'no'}\n`);
-    if (statusRequest) {
-      const ocsp = socket.getOCSPResponse();
-      process.stderr.write(`ocsp-response: ${ocsp ? `${ocsp.length} bytes` : 'none'}\n`);
+  const plan = planFrom(p);
+  const reconnect = intOption(p, 'reconnect', 0, 1000, 'client') ?? 0;
+  void (async () => {
+    let ok = true;
+    let session: SessionData | Uint8Array | undefined = plan.options.session;
+    for (let round = 0; round <= reconnect; round++) {
+      const outcome = await runConnection(plan, session, round === reconnect);
+      ok &&= outcome.ok;
+      if (!outcome.ok && round < reconnect) break;
+      session = outcome.session ?? session;
     }
-    // A resumed session is the same session: write it again so --sess-out always names a usable file.
-    if (socket.isSessionReused()) writeSession(session);
-    process.stdin.pipe(socket); // ends the socket (close_notify) at the end of stdin
-  });
-  socket.on('data', (d: Buffer) => process.stdout.write(d));
-  socket.on('error', (err) => {
-    exitCode = 1;
-    process.stderr.write(`${secure ? 'connection' : 'handshake'} failed ${describeError(err)}\n`);
-  });
-  socket.on('close', () => {
-    if (secure && sessOut && !sessionWritten) process.stderr.write('session: none to write (the server gave no session id)\n');
     // stdin may still be open (the server closed first): flush stdout and leave.
-    process.stdout.write('', () => process.exit(exitCode));
-  });
+    process.stdout.write('', () => process.exit(ok ? 0 : 1));
+  })();
 }

@@ -13,17 +13,22 @@ import { MemorySessionStore } from '../session/memory-store.js';
 import { bytesEqual } from '../util/bytes.js';
 import { resolveServerContext, type ServerContext, type ServerSocketOptions } from './options.js';
 import { TLSSocket } from './tls-socket.js';
+import { keylogTarget } from './keylog-file.js';
 
 export type ServerOptions = ServerSocketOptions & Pick<net.ServerOpts, 'pauseOnConnect' | 'noDelay' | 'keepAlive'>;
 
 export class Server extends net.Server {
   private readonly context: ServerContext;
   private readonly store: SessionStore;
+  /** Per-connection options: the key-log file and the trace (socket/keylog-file.ts, enableTrace()). */
+  private readonly perConnection: Pick<ServerOptions, 'keylogFile' | 'enableTrace'>;
 
   constructor(options: ServerOptions, secureConnectionListener?: (socket: TLSSocket) => void) {
     const { pauseOnConnect, noDelay, keepAlive } = options;
     super({ pauseOnConnect, noDelay, keepAlive, allowHalfOpen: false });
     const ctx = resolveServerContext(options);
+    keylogTarget(options.keylogFile); // a bad keylogFile is refused here, not per connection
+    this.perConnection = { keylogFile: options.keylogFile, enableTrace: options.enableTrace };
     // One session cache for all connections of this server (resumption across connections),
     // reached through the application's hooks when it listens for them.
     this.store = ctx.engine.sessionStore ?? new MemorySessionStore({ now: ctx.now });
@@ -38,7 +43,7 @@ export class Server extends net.Server {
   private accept(raw: net.Socket): void {
     let socket: TLSSocket;
     try {
-      socket = new TLSSocket(raw, { isServer: true, secureContext: this.context });
+      socket = new TLSSocket(raw, { isServer: true, secureContext: this.context, ...this.perConnection });
     } catch (err) {
       // Cannot happen with a resolved context, but a throw here must not take the server down.
       raw.destroy();
