@@ -44,12 +44,15 @@ import {
   type Metric,
   type Transport,
 } from './report.js';
+import { formatHelp, parseCommand, UsageError, usageLine, type CommandSpec } from '../lib/cli/args.js';
 import { gnutlsCliToPeer, gnutlsThroughput, memoryThroughput, socketThroughput } from './throughput.js';
 
 /** dist/bench/run.js → the repository root. */
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 export interface BenchConfig {
+  /** --help was given: print the help and run nothing. */
+  help?: boolean;
   quick: boolean;
   /** null = all. */
   metrics: ReadonlySet<Metric> | null;
@@ -80,23 +83,41 @@ const WRITE_SIZES = [16384, 1024] as const;
 const UT_TLS: readonly ('ut-tls' | 'ut-tls-pure')[] = ['ut-tls', 'ut-tls-pure'];
 const HANDSHAKE_METRICS: readonly Metric[] = ['full_handshakes_per_s', 'resumed_handshakes_per_s', 'handshake_p50_ms', 'handshake_p99_ms'];
 
+/** `ut-tls bench` / `npm run bench --` options, parsed like every ut-tls command (lib/cli/args.ts). */
+export const BENCH_SPEC: CommandSpec = {
+  name: 'bench',
+  synopsis: 'ut-tls bench [--quick] [--only METRIC,...] [--impl IMPL,...] [--transport socket|memory] [--write-docs]',
+  description: `ut-tls side by side with node:tls, node-forge and GnuTLS on this machine; prints a table and
+writes bench/results/latest.json and bench/results/chart.svg (from a source checkout).`,
+  positionals: { min: 0, max: 0, name: 'argument' },
+  options: [
+    { name: 'quick', kind: 'flag', help: 'short cells and fewer connections (under 2 minutes; what CI may run)' },
+    { name: 'only', kind: 'value', metavar: 'LIST', repeatable: true, help: `metrics to measure: ${METRICS.join(', ')}` },
+    { name: 'impl', kind: 'value', metavar: 'LIST', repeatable: true, help: `implementations: ${IMPLS.join(', ')}` },
+    { name: 'transport', kind: 'value', metavar: 'T', repeatable: true, help: 'socket (127.0.0.1) or memory (no sockets)' },
+    { name: 'write-docs', kind: 'flag', help: 'also refresh the table in docs/benchmarks.md and the chart' },
+  ],
+};
+
+/** The configuration for argv; a UsageError for anything unknown. */
 export function parseArgs(argv: readonly string[]): BenchConfig {
+  const p = parseCommand(BENCH_SPEC, argv);
   const list = (name: string): string[] | null => {
-    const values: string[] = [];
-    for (let i = 0; i < argv.length; i++) if (argv[i] === name && argv[i + 1] !== undefined) values.push(...argv[i + 1]!.split(','));
+    const values = p.values(name).flatMap((v) => v.split(','));
     return values.length > 0 ? values.map((v) => v.trim()).filter(Boolean) : null;
   };
   const check = <T extends string>(values: string[] | null, allowed: readonly T[], what: string): ReadonlySet<T> | null => {
     if (!values) return null;
-    for (const v of values) if (!allowed.includes(v as T)) throw new Error(`${what}: unknown value ${JSON.stringify(v)} (one of ${allowed.join(', ')})`);
+    for (const v of values) if (!allowed.includes(v as T)) throw new UsageError(`${what}: unknown value ${JSON.stringify(v)} (one of ${allowed.join(', ')})`, 'bench');
     return new Set(values as T[]);
   };
   return {
-    quick: argv.includes('--quick'),
-    metrics: check(list('--only'), METRICS, '--only'),
-    impls: check(list('--impl'), IMPLS, '--impl'),
-    transports: check(list('--transport'), ['socket', 'memory'] as const, '--transport'),
-    writeDocs: argv.includes('--write-docs'),
+    help: p.help,
+    quick: p.has('quick'),
+    metrics: check(list('only'), METRICS, '--only'),
+    impls: check(list('impl'), IMPLS, '--impl'),
+    transports: check(list('transport'), ['socket', 'memory'] as const, '--transport'),
+    writeDocs: p.has('write-docs'),
   };
 }
 
@@ -324,7 +345,18 @@ export function refreshDocs(report: BenchReport, notes: readonly string[], docsF
 }
 
 async function main(): Promise<number> {
-  const config = parseArgs(process.argv.slice(2));
+  let config: BenchConfig;
+  try {
+    config = parseArgs(process.argv.slice(2));
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(usageLine(err));
+    return 2;
+  }
+  if (config.help) {
+    process.stdout.write(formatHelp(BENCH_SPEC));
+    return 0;
+  }
   const started = Date.now();
   const { report, failures, notes } = await runBench(config);
   const resultsDir = join(ROOT, 'bench', 'results');

@@ -142,9 +142,35 @@ function certificateLabel(der: Uint8Array): string {
   }
 }
 
-/** Decodes the transcript and checks it; `keylogText` is an NSS key-log file's content. */
-export function analyzeTranscript(t: Transcript, keylogText: string): TranscriptAnalysis {
-  const keys = parseKeyLog(keylogText);
+/**
+ * The decoder one record at a time, for transcripts (analyzeTranscript) and live connections
+ * (live-trace.ts). `keys` (master secrets by client-random hex) may grow while records come in.
+ */
+export interface SessionDecoder {
+  /** Decodes one whole record (as RecordSplitter cuts them) sent by `from`; `index` numbers it. */
+  record(index: number, from: Side, bytes: Uint8Array): DecodedRecord | undefined;
+  /** A record from `from` that could only be decrypted with a key `keys` does not hold yet. */
+  needsKey(from: Side, bytes: Uint8Array): boolean;
+  /** Problems found so far. */
+  readonly errors: readonly string[];
+  result(): TranscriptAnalysis;
+}
+
+export interface SessionDecoderOptions {
+  /** The session uses truncated HMAC from the start (a resumed transcript's session says so). */
+  truncatedMac?: boolean;
+  /**
+   * Keep every record and the application data for result() (default true). A live trace says
+   * false: its memory then stays bounded by the handshake, however long the connection lasts.
+   */
+  retain?: boolean;
+  /** Show the first bytes of application data (default true); false shows only the length. */
+  showData?: boolean;
+}
+
+export function createSessionDecoder(keys: Map<string, Uint8Array>, options: SessionDecoderOptions = {}): SessionDecoder {
+  const retain = options.retain !== false;
+  const showData = options.showData !== false;
   const provider = pureProvider;
   const errors: string[] = [];
   const records: DecodedRecord[] = [];
@@ -160,7 +186,7 @@ export function analyzeTranscript(t: Transcript, keylogText: string): Transcript
   let serverRandom: Uint8Array | null = null;
   let suite: CipherSuite | null = null;
   let resumed = false;
-  let truncatedMac = t.utTls?.session?.truncatedHmac === true;
+  let truncatedMac = options.truncatedMac === true;
   let master: Uint8Array | null = null;
   let keyFound = false;
   let pending: Record<Side, RecordProtection> | null = null;
@@ -278,11 +304,8 @@ export function analyzeTranscript(t: Transcript, keylogText: string): Transcript
     lines.push(m.detail ? `${name}: ${m.detail}` : name);
   };
 
-  t.records.forEach((entry, index) => {
-    if (!isRecordEntry(entry)) return;
-    const from = sideOf(entry.from, t);
+  const record = (index: number, from: Side, bytes: Uint8Array): DecodedRecord | undefined => {
     const state = dir[from];
-    const bytes = fromHex(entry.hex);
     const lines: string[] = [];
     if (index === 0 || (from === 'client' && messages.length === 0 && isSSLv2Hello(bytes))) {
       if (isSSLv2Hello(bytes)) {
@@ -305,29 +328,29 @@ export function analyzeTranscript(t: Transcript, keylogText: string): Transcript
         } catch (err) {
           errors.push(`record ${index}: SSLv2-compatible hello does not decode: ${err instanceof Error ? err.message : String(err)}`);
         }
-        records.push(rec);
-        return;
+        if (retain) records.push(rec);
+        return rec;
       }
     }
     if (bytes.length < 5) {
       errors.push(`record ${index}: ${bytes.length} bytes, shorter than a record header`);
-      return;
+      return undefined;
     }
     const type = bytes[0]!;
     const version = (bytes[1]! << 8) | bytes[2]!;
     const declared = (bytes[3]! << 8) | bytes[4]!;
     const fragment = bytes.subarray(5);
     const rec: DecodedRecord = { index, from, type: contentTypeName(type), length: fragment.length, encrypted: state.changedCipherSpec, lines };
-    records.push(rec);
+    if (retain) records.push(rec);
     if (declared !== fragment.length) {
       errors.push(`record ${index}: length field says ${declared}, the record has ${fragment.length} bytes`);
-      return;
+      return rec;
     }
     let plain: Uint8Array;
     if (state.changedCipherSpec) {
       if (!state.protection || state.broken) {
         lines.push('(not decrypted)');
-        return;
+        return rec;
       }
       try {
         plain = state.protection.open({ type, version, fragment });
@@ -339,7 +362,7 @@ export function analyzeTranscript(t: Transcript, keylogText: string): Transcript
         state.broken = true;
         errors.push(`record ${index} (${from}, ${contentTypeName(type)}): ${err instanceof Error ? err.message : String(err)}`);
         lines.push('MAC or padding check FAILED; later records of this side are not decrypted');
-        return;
+        return rec;
       }
     } else {
       plain = fragment;
@@ -369,32 +392,51 @@ export function analyzeTranscript(t: Transcript, keylogText: string): Transcript
         }
         break;
       case 23:
-        state.data.push(plain.slice());
-        lines.push(`application data: ${dataLabel(plain)}`);
+        if (retain) state.data.push(plain.slice());
+        lines.push(`application data: ${showData ? dataLabel(plain) : `${plain.length} bytes`}`);
         break;
       default:
         lines.push(`unknown content type ${type}`);
     }
-  });
-
-  const s = suite as CipherSuite | null;
-  const ok = errors.length === 0 && macFailed === 0;
-  return {
-    records,
-    messages,
-    cipherSuite: s ? s.name : null,
-    resumed,
-    clientRandom: clientRandom ? toHex(clientRandom) : null,
-    keyFound,
-    clientFinished: finished.client === 'absent' && dir.client.changedCipherSpec ? 'not decrypted' : finished.client,
-    serverFinished: finished.server === 'absent' && dir.server.changedCipherSpec ? 'not decrypted' : finished.server,
-    macVerified,
-    macFailed,
-    applicationData: { clientToServer: concatBytes(...dir.client.data), serverToClient: concatBytes(...dir.server.data) },
-    alerts,
-    errors,
-    ok,
+    return rec;
   };
+
+  const needsKey = (from: Side, bytes: Uint8Array): boolean => {
+    if (pending || keyError || !clientRandom) return false;
+    const encryptedOrCcs = dir[from].changedCipherSpec || (bytes.length >= 5 && bytes[0] === 20);
+    return encryptedOrCcs && !keys.has(toHex(clientRandom));
+  };
+
+  const result = (): TranscriptAnalysis => {
+    const s = suite as CipherSuite | null;
+    const ok = errors.length === 0 && macFailed === 0;
+    return {
+      records,
+      messages,
+      cipherSuite: s ? s.name : null,
+      resumed,
+      clientRandom: clientRandom ? toHex(clientRandom) : null,
+      keyFound,
+      clientFinished: finished.client === 'absent' && dir.client.changedCipherSpec ? 'not decrypted' : finished.client,
+      serverFinished: finished.server === 'absent' && dir.server.changedCipherSpec ? 'not decrypted' : finished.server,
+      macVerified,
+      macFailed,
+      applicationData: { clientToServer: concatBytes(...dir.client.data), serverToClient: concatBytes(...dir.server.data) },
+      alerts,
+      errors,
+      ok,
+    };
+  };
+  return { record, needsKey, errors, result };
+}
+
+/** Decodes the transcript and checks it; `keylogText` is an NSS key-log file's content. */
+export function analyzeTranscript(t: Transcript, keylogText: string): TranscriptAnalysis {
+  const decoder = createSessionDecoder(parseKeyLog(keylogText), { truncatedMac: t.utTls?.session?.truncatedHmac === true });
+  t.records.forEach((entry, index) => {
+    if (isRecordEntry(entry)) decoder.record(index, sideOf(entry.from, t), fromHex(entry.hex));
+  });
+  return decoder.result();
 }
 
 function arrow(from: Side): string {

@@ -76,6 +76,13 @@ export interface CommonSocketOptions {
    * Default true; false keeps only the parse and key-matches-leaf checks, for test labs that serve odd chains on purpose.
    */
   strictIdentity?: boolean;
+  /**
+   * Append each connection's NSS key-log line to this file (socket/keylog-file.ts; without it node's
+   * --tls-keylog, then SSLKEYLOGFILE). Anyone who can read the file can decrypt the traffic.
+   */
+  keylogFile?: string;
+  /** Trace every record and handshake message to stderr as node:tls's enableTrace (TLSSocket.enableTrace()). */
+  enableTrace?: boolean;
 }
 
 /** Engine options a client passes through unchanged (see engine/types.ts for each). */

@@ -16,6 +16,7 @@ import { TLSSocket } from './tls-socket.js';
 import type { ServerContext as EngineContext } from '../engine/server-context.js';
 import type { ContextInput, SecureContext } from './secure-context.js';
 import { namedContext } from './virtual-hosts.js';
+import { keylogTarget } from './keylog-file.js';
 
 export type ServerOptions = ServerSocketOptions &
   Pick<net.ServerOpts, 'pauseOnConnect' | 'noDelay' | 'keepAlive'> & {
@@ -29,12 +30,16 @@ export class Server extends net.Server {
   private options: ServerOptions;
   /** The engine's `contexts`, shared by every connection: addContext() entries first (latest wins, as node:tls). */
   private readonly vhosts: EngineContext[];
+  /** Per-connection options: the key-log file and the trace (socket/keylog-file.ts, enableTrace()). */
+  private readonly perConnection: Pick<ServerOptions, 'keylogFile' | 'enableTrace'>;
 
   constructor(options: ServerOptions, secureConnectionListener?: (socket: TLSSocket) => void) {
     const { pauseOnConnect, noDelay, keepAlive } = options;
     super({ pauseOnConnect, noDelay, keepAlive, allowHalfOpen: false });
     this.options = { ...options };
     const ctx = resolveServerContext(options);
+    keylogTarget(options.keylogFile); // a bad keylogFile is refused here, not per connection
+    this.perConnection = { keylogFile: options.keylogFile, enableTrace: options.enableTrace };
     // One session cache for all connections of this server (resumption across connections),
     // reached through the application's hooks when it listens for them.
     this.store = ctx.engine.sessionStore ?? new MemorySessionStore({ now: ctx.now });
@@ -80,7 +85,7 @@ export class Server extends net.Server {
   private accept(raw: net.Socket): void {
     let socket: TLSSocket;
     try {
-      socket = new TLSSocket(raw, { isServer: true, secureContext: this.context });
+      socket = new TLSSocket(raw, { isServer: true, secureContext: this.context, ...this.perConnection });
     } catch (err) {
       // Cannot happen with a resolved context, but a throw here must not take the server down.
       raw.destroy();

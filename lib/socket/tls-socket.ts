@@ -31,6 +31,8 @@ import {
   type ServerSocketOptions,
 } from './options.js';
 import type { SecureContext } from './secure-context.js';
+import { attachKeylogFile } from './keylog-file.js';
+import { LiveTrace } from '../replay/live-trace.js';
 
 export interface TLSSocketOptions extends ClientSocketOptions, ServerSocketOptions {
   /** Act as the TLS server on this transport (e.g. a socket the AP accepted itself). Default false. */
@@ -92,6 +94,8 @@ export class TLSSocket extends Duplex {
   /** Node-style code of the verification failure, e.g. 'CERT_HAS_EXPIRED'; null when authorized. */
   authorizationError: string | null = null;
   readonly alpnProtocol = false as const;
+  /** The peer ended with close_notify (a clean close, RFC 2246 7.2.1), not a bare transport close. */
+  closeNotifyReceived = false;
 
   private readonly transport: Duplex;
   private readonly engine: Connection;
@@ -106,10 +110,18 @@ export class TLSSocket extends Duplex {
   private waitingForDrain: Array<(err?: Error | null) => void> = [];
   private engineFailed = false;
   private readEnded = false;
-  private readonly onTransportData = (chunk: Buffer) => this.engine.receive(toBytes(chunk));
   /** Plaintext bytes handed to _write/_writev, and delivered by the engine (net.Socket's counters). */
   private dispatchedBytes = 0;
   private receivedBytes = 0;
+  private readonly onTransportData = (chunk: Buffer) => {
+    this.tracer?.received(toBytes(chunk));
+    this.sentBeforeTrace = null;
+    this.engine.receive(toBytes(chunk));
+  };
+  /** enableTrace()'s tracer. */
+  private tracer: LiveTrace | undefined;
+  /** What went out before any input (a client's ClientHello), so a trace enabled late still shows it. */
+  private sentBeforeTrace: Uint8Array[] | null = [];
 
   constructor(socket: Duplex, options: TLSSocketOptions = {}) {
     super({ allowHalfOpen: false, emitClose: true, autoDestroy: true });
@@ -136,6 +148,8 @@ export class TLSSocket extends Duplex {
       keylog: (line) => this.emit('keylog', Buffer.from(line + '\n', 'latin1')),
     });
     this.attachTransport();
+    attachKeylogFile(this, options.keylogFile);
+    if (options.enableTrace) this.enableTrace();
     const timeout = this.context.handshakeTimeout;
     if (timeout > 0) this.timer = setTimeout(() => this.onHandshakeTimeout(), timeout);
     if (!isServer) this.engine.start();
@@ -196,6 +210,8 @@ export class TLSSocket extends Duplex {
   private sendToTransport(bytes: Uint8Array): void {
     const t = this.transport;
     if (t.destroyed || t.writableEnded) return; // the peer is gone; nothing left to tell it
+    this.tracer?.sent(bytes);
+    this.sentBeforeTrace?.push(bytes);
     // No copy: the engine hands over ownership of every output chunk (engine/types.ts EngineEvents).
     this.transportFull = !t.write(bufferView(bytes));
   }
@@ -313,6 +329,7 @@ export class TLSSocket extends Duplex {
   }
 
   private onPeerClosed(): void {
+    this.closeNotifyReceived = true;
     this.endReadable();
   }
 
@@ -515,6 +532,21 @@ export class TLSSocket extends Duplex {
   // ------------------------------------------------------------------ node:tls API
 
   /** 'TLSv1' once the handshake completed, else null. */
+  /**
+   * Prints every record and handshake message of this connection, both directions, as it runs (as
+   * node:tls's enableTrace(); the format is `ut-tls decode`'s, docs/cli.md "--trace"). Encrypted
+   * records are decrypted with the connection's own keys; no secret is ever printed. `write` (a
+   * ut-tls addition) receives each line instead of stderr.
+   */
+  enableTrace(write: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): void {
+    if (this.tracer) return;
+    const tracer = new LiveTrace(this.engine.isServer ? 'server' : 'client', write);
+    this.tracer = tracer;
+    for (const bytes of this.sentBeforeTrace ?? []) tracer.sent(bytes);
+    this.on('keylog', (line: Buffer) => tracer.keylog(line.toString('latin1')));
+    this.once('close', () => tracer.end());
+  }
+
   getProtocol(): 'TLSv1' | null {
     return this.engine.handshakeComplete ? this.engine.protocol : null;
   }

@@ -1,0 +1,184 @@
+/**
+ * `ut-tls server`: a TLS 1.0 server (AP) on the command line. Output contract (docs/cli.md):
+ *   stdout: exactly one line "listening on HOST:PORT" (then, without --echo/--http, the received data);
+ *   stderr: one line per event, each starting with the peer's address "[IP:PORT] ":
+ *     "handshake suite=<RFC name> resumed=yes|no servername=<name|->[ client-cert=...]",
+ *     "refused code=<code> alert=<name|-> reason=<message>", "renegotiated suite=... servername=...",
+ *     "connection error code=...", and (--http) "http <request line> -> 200".
+ */
+import type { AddressInfo } from 'node:net';
+import { FFDHE2048, MODP_GROUP_14, type DhGroup } from '../crypto/dh.js';
+import type { ServerContext as EngineServerContext } from '../engine/types.js';
+import { DEFAULT_SERVER_SUITES } from '../policy/suite-selection.js';
+import { loadCertificates, loadPrivateKey, MAX_SESSION_TIMEOUT } from '../socket/options.js';
+import { createServer } from '../socket/server.js';
+import type { TLSSocket } from '../socket/tls-socket.js';
+import { choiceOption, formatHelp, parseCommand, UsageError, type CommandSpec, type ParsedCommand } from './args.js';
+import { CRYPTO_CHOICES, describeError, parsePort, readBytes, readFile } from './common.js';
+
+export const SERVER_SPEC: CommandSpec = {
+  name: 'server',
+  synopsis: 'ut-tls server --port PORT --key FILE --cert FILE [options]',
+  description: `Accepts TLS 1.0 connections on HOST:PORT (default host 127.0.0.1; port 0 picks one).
+Prints "listening on HOST:PORT" on stdout once accepting, one line per handshake on stderr.`,
+  positionals: { min: 0, max: 0, name: 'argument' },
+  options: [
+    { name: 'port', kind: 'value', metavar: 'PORT', help: 'port to listen on (0: any free port)' },
+    { name: 'key', kind: 'value', metavar: 'FILE', help: 'the private key (PEM)' },
+    { name: 'cert', kind: 'value', metavar: 'FILE', help: 'the certificate chain (PEM), leaf first' },
+    { name: 'host', kind: 'value', metavar: 'HOST', help: 'address to listen on (default 127.0.0.1)' },
+    { name: 'suites', kind: 'value', metavar: 'LIST', help: 'cipher suites in preference order (default: the AP profile list)' },
+    { name: 'dhe', kind: 'flag', help: 'put the DHE_RSA suites (AES-256, AES-128, 3DES) first in the default list' },
+    {
+      name: 'dh-group',
+      kind: 'value',
+      metavar: 'NAME',
+      help: 'the DHE group for clients that list no RFC 7919 group (those that do get\nffdhe2048): modp2048 (RFC 3526 group 14, default) or ffdhe2048',
+    },
+    { name: 'allow-null', kind: 'flag', help: 'allow NULL-encryption suites (integrity only, TS 33.141 6.2); without\n--suites, TLS_RSA_WITH_NULL_SHA and _MD5 are added last' },
+    { name: 'require-encryption-128', kind: 'flag', help: 'operator policy of TS 33.141 7.2(d): refuse suites under 128 bits' },
+    { name: 'echo', kind: 'flag', help: 'send received application data back (otherwise it goes to stdout)' },
+    { name: 'request-cert', kind: 'flag', help: 'ask for a client certificate, continue without one (TS 33.141 6.1.4)' },
+    { name: 'require-cert', kind: 'flag', help: 'ask for a client certificate, refuse the handshake without a valid one' },
+    { name: 'ca', kind: 'value', metavar: 'FILE', help: "trust anchors for client certificates (PEM); default Node's root store" },
+    {
+      name: 'session-timeout',
+      kind: 'value',
+      metavar: 'SECS',
+      help: `how long a session may be resumed, 0 to ${MAX_SESSION_TIMEOUT} (TS 33.141 7.1; default ${MAX_SESSION_TIMEOUT})`,
+    },
+    {
+      name: 'sni',
+      kind: 'value',
+      metavar: 'NAME:KEY:CERT',
+      repeatable: true,
+      help: 'a virtual host chosen by server_name (RFC 3546 3.1); the plain\n--key/--cert are the default host',
+    },
+    { name: 'unrecognized-name', kind: 'value', metavar: 'P', help: 'a server_name no --sni host matches: ignore, warning (default) or fatal' },
+    { name: 'ocsp-response', kind: 'value', metavar: 'FILE', help: 'a DER OCSP response stapled when the client asks (RFC 3546 3.6)' },
+    { name: 'truncated-hmac', kind: 'flag', help: 'agree to 80-bit MACs when asked (RFC 3546 3.5; off by default)' },
+    { name: 'renegotiation', kind: 'value', metavar: 'MODE', help: 'refuse (default: a no_renegotiation warning) or secure (RFC 5746)' },
+    {
+      name: 'crypto',
+      kind: 'value',
+      metavar: 'P',
+      help: 'auto (default: node:crypto where it has the algorithm), pure (ours\neverywhere) or native (node:crypto or an error)',
+    },
+  ],
+  footer: `LIST: comma-separated cipher suites, RFC names (TLS_RSA_WITH_3DES_EDE_CBC_SHA) or OpenSSL
+names (DES-CBC3-SHA), in preference order.
+example: ut-tls server --port 4433 --key ap.key --cert ap.pem --echo`,
+};
+
+const DHE_SUITES = ['TLS_DHE_RSA_WITH_AES_256_CBC_SHA', 'TLS_DHE_RSA_WITH_AES_128_CBC_SHA', 'TLS_DHE_RSA_WITH_3DES_EDE_CBC_SHA'];
+const NULL_SUITES = ['TLS_RSA_WITH_NULL_SHA', 'TLS_RSA_WITH_NULL_MD5'];
+const DH_GROUPS: Record<string, DhGroup> = { modp2048: MODP_GROUP_14, ffdhe2048: FFDHE2048 };
+
+/** --suites as given, or the AP default list with what --dhe and --allow-null add. */
+function serverSuites(p: ParsedCommand): string | string[] | undefined {
+  const listed = p.value('suites');
+  if (listed !== undefined) {
+    if (p.has('dhe')) throw new UsageError('--dhe extends the default list; with --suites name the DHE_RSA suites instead', 'server');
+    return listed;
+  }
+  if (!p.has('dhe') && !p.has('allow-null')) return undefined;
+  return [...(p.has('dhe') ? DHE_SUITES : []), ...DEFAULT_SERVER_SUITES.map((s) => s.name), ...(p.has('allow-null') ? NULL_SUITES : [])];
+}
+
+/** TS 33.141 7.1: a whole number of seconds, at most 24 hours. */
+function sessionTimeout(p: ParsedCommand): number | undefined {
+  const text = p.value('session-timeout');
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text)) throw new UsageError(`--session-timeout expects whole seconds, got ${JSON.stringify(text)}`, 'server');
+  const seconds = Number(text);
+  if (seconds > MAX_SESSION_TIMEOUT) {
+    throw new UsageError(`--session-timeout ${text}: TS 33.141 7.1 allows at most ${MAX_SESSION_TIMEOUT} seconds (24 hours)`, 'server');
+  }
+  return seconds;
+}
+
+/** --sni NAME:KEYFILE:CERTFILE (the name never holds a colon; the certificate path may). */
+function virtualHost(spec: string): EngineServerContext {
+  const m = /^([^:]+):([^:]+):(.+)$/.exec(spec);
+  if (!m) throw new UsageError(`--sni expects NAME:KEYFILE:CERTFILE, got ${JSON.stringify(spec)}`, 'server');
+  const [, name, keyFile, certFile] = m as unknown as [string, string, string, string];
+  return {
+    names: [name],
+    privateKey: loadPrivateKey(readFile(keyFile, `--sni ${name} key`), `--sni ${name} key`),
+    certificateChain: loadCertificates(readFile(certFile, `--sni ${name} cert`), `--sni ${name} cert`),
+  };
+}
+
+/** " client-cert=..." for the handshake line, when client certificates are asked for. */
+function clientCertField(socket: TLSSocket): string {
+  if (socket.authorized) return ' client-cert=verified';
+  const code = socket.authorizationError;
+  if (code === null || code === 'ERR_TLS_CLIENT_CERTIFICATE_ABSENT') return ' client-cert=none';
+  return ` client-cert=unverified:${code}`;
+}
+
+export function runServer(argv: string[]): void {
+  const p = parseCommand(SERVER_SPEC, argv);
+  if (p.help) {
+    process.stdout.write(formatHelp(SERVER_SPEC));
+    return;
+  }
+  const portText = p.value('port');
+  const keyFile = p.value('key');
+  const certFile = p.value('cert');
+  if (portText === undefined || !keyFile || !certFile) throw new UsageError('server needs --port, --key and --cert', 'server');
+  const port = parsePort(portText, 'server');
+  const host = p.value('host') ?? '127.0.0.1';
+  const echo = p.has('echo');
+  if (p.has('request-cert') && p.has('require-cert')) throw new UsageError('give --request-cert or --require-cert, not both', 'server');
+  const requestCert = p.has('request-cert') || p.has('require-cert');
+  const dhGroupName = choiceOption(p, 'dh-group', Object.keys(DH_GROUPS), 'server');
+  const ocspFile = p.value('ocsp-response');
+  const caFile = p.value('ca');
+  const contexts = p.values('sni').map(virtualHost);
+  const server = createServer({
+    crypto: choiceOption(p, 'crypto', CRYPTO_CHOICES, 'server'),
+    key: readFile(keyFile, '--key'),
+    cert: readFile(certFile, '--cert'),
+    cipherSuites: serverSuites(p),
+    requestCert,
+    // --request-cert: TS 33.141 6.1.4 operator policy "continue and authenticate the UE with GBA".
+    rejectUnauthorized: p.has('require-cert'),
+    ca: caFile ? readFile(caFile, '--ca') : undefined,
+    sessionTimeout: sessionTimeout(p),
+    contexts: contexts.length > 0 ? contexts : undefined,
+    unrecognizedName: choiceOption(p, 'unrecognized-name', ['ignore', 'warning', 'fatal'] as const, 'server'),
+    ocspResponse: ocspFile ? readBytes(ocspFile, '--ocsp-response') : undefined,
+    renegotiation: choiceOption(p, 'renegotiation', ['refuse', 'secure'] as const, 'server'),
+    requireEncryption128: p.has('require-encryption-128') || undefined,
+    allowNullEncryption: p.has('allow-null') || undefined,
+    truncatedHmac: p.has('truncated-hmac') || undefined,
+    dhGroup: dhGroupName ? DH_GROUPS[dhGroupName] : undefined,
+  });
+  server.on('secureConnection', (socket: TLSSocket) => {
+    const suite = socket.getCipher()?.standardName ?? '-';
+    const cert = requestCert ? clientCertField(socket) : '';
+    process.stderr.write(`handshake suite=${suite} resumed=${socket.isSessionReused() ? 'yes' : 'no'} servername=${socket.servername ?? '-'}${cert}\n`);
+    socket.on('renegotiated', () => {
+      process.stderr.write(`renegotiated suite=${socket.getCipher()?.standardName ?? '-'} servername=${socket.servername ?? '-'}\n`);
+    });
+    socket.on('error', (err) => process.stderr.write(`connection error ${describeError(err)}\n`));
+    if (echo) socket.pipe(socket);
+    else socket.on('data', (d: Buffer) => process.stdout.write(d));
+  });
+  server.on('tlsClientError', (err: unknown) => process.stderr.write(`refused ${describeError(err)}\n`));
+  server.on('error', (err) => {
+    process.stderr.write(`ut-tls server: ${(err as Error).message}\n`);
+    process.exit(1);
+  });
+  server.listen(port, host, () => {
+    const addr = server.address() as AddressInfo;
+    process.stdout.write(`listening on ${host}:${addr.port}\n`);
+  });
+  const stop = () => {
+    server.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
