@@ -21,6 +21,14 @@ export interface BulkCipher {
 export interface Mac {
   readonly outputLength: number;
   mac(...parts: Uint8Array[]): Uint8Array;
+  /**
+   * Runs exactly `blocks` compression-function calls of the MAC's hash (64-byte blocks for MD5 and
+   * SHA-1) on dummy data and changes nothing else. The record layer's Lucky 13 countermeasure: a CBC
+   * record's MAC covers fewer blocks when its padding is long, and these calls make up the difference
+   * so every record of one length costs the same hashing (see record/protection.ts openBlock).
+   * Optional: without it the record layer runs one extra HMAC over dummy bytes instead (slower).
+   */
+  compress?(blocks: number): void;
 }
 
 export interface RsaPublicKey {

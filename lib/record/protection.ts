@@ -275,16 +275,33 @@ export class RecordProtection {
     }
     if (diff !== 0) padOk = 0;
 
-    // With bad padding, MAC the record as if the padding were empty (only the padding_length byte),
-    // so a bad pad costs the same HMAC work as a good one (RFC 4346 6.2.3.2 advice, applied to 1.0).
+    // With bad padding, MAC the record as if the padding were empty (only the padding_length byte)
+    // (RFC 4346 6.2.3.2 advice, applied to 1.0). That alone still leaves the Lucky 13 timing
+    // difference (AlFardan and Paterson, 2013): good long padding means a shorter MAC input, so
+    // fewer hash compression calls. The dummy compressions below make up exactly that difference,
+    // so every record of this length costs the hash work of the longest possible MAC input, good
+    // padding or bad (the "pseudo constant time" MAC of GnuTLS; OpenSSL gets there differently).
     const padTotal = padOk === 1 ? padLength + 1 : 1;
     const contentLength = length - padTotal - macLength;
     const content = plain.subarray(0, contentLength);
     const expected = this.computeMac(record.type, record.version, content);
+    this.compressDummies(macCompressions(length - 1 - macLength) - macCompressions(contentLength));
     const received = plain.subarray(contentLength, contentLength + macLength);
     const macOk = constantTimeEqual(macLength === expected.length ? expected : expected.subarray(0, macLength), received);
     if (!macOk || padOk !== 1) throw badRecordMac();
     return content;
+  }
+
+  /** `blocks` hash compression calls that change nothing (see openBlock and Mac.compress). */
+  private compressDummies(blocks: number): void {
+    const mac = this.mac!;
+    if (mac.compress !== undefined) {
+      mac.compress(blocks);
+      return;
+    }
+    // A Mac without compress(): one HMAC over `blocks` dummy blocks, run for 0 blocks too, costs
+    // blocks + 4 compression calls (key pads, inner data and final block, outer final block).
+    mac.mac(DUMMY_MAC_INPUT.subarray(0, blocks * HASH_BLOCK_LENGTH));
   }
 
   /** HMAC(mac_secret, seq_num + type + version + length + fragment), RFC 2246 6.2.3.1. */
@@ -322,6 +339,20 @@ export class RecordProtection {
       if (this.seqHi === TWO_32) this.exhausted = true;
     }
   }
+}
+
+/** MD5 and SHA-1 compress 64-byte blocks and end with 0x80 and an 8-byte length (RFC 1321, FIPS 180). */
+const HASH_BLOCK_LENGTH = 64;
+/** Enough dummy bytes for the largest difference: 255 bytes of padding is at most 5 blocks. */
+const DUMMY_MAC_INPUT = new Uint8Array(8 * HASH_BLOCK_LENGTH);
+
+/**
+ * Compression calls of HMAC's inner hash over a record MAC input with `contentLength` bytes of
+ * fragment: the 64-byte ipad block, the 13-byte header, the content, then 0x80 and the 8-byte
+ * length, rounded up to whole blocks. (The outer hash costs the same for every record.)
+ */
+export function macCompressions(contentLength: number): number {
+  return Math.floor((HASH_BLOCK_LENGTH + MAC_HEADER_LENGTH + contentLength + 9 + HASH_BLOCK_LENGTH - 1) / HASH_BLOCK_LENGTH);
 }
 
 function checkLength(what: string, bytes: Uint8Array, expected: number): void {
