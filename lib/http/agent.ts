@@ -9,6 +9,7 @@ import * as net from 'node:net';
 import type { Duplex } from 'node:stream';
 import { URL, urlToHttpOptions } from 'node:url';
 import type { SessionData } from '../engine/types.js';
+import { TLSError } from '../errors.js';
 import { connect } from '../socket/connect.js';
 import type { ClientSocketOptions } from '../socket/options.js';
 import type { TLSSocket } from '../socket/tls-socket.js';
@@ -65,7 +66,9 @@ export class Agent extends http.Agent {
     if (key !== undefined) {
       socket.on('session', (s: SessionData) => this.sessions.set(key, s));
       // A failed connection voids the session (RFC 2246 7.2: a fatal alert invalidates it).
-      socket.once('error', () => this.sessions.delete(key));
+      socket.once('error', (err) => {
+        if (err instanceof TLSError) this.sessions.delete(key);
+      });
     }
     void callback; // the socket is returned, so http.Agent does not wait for the callback
     return socket;

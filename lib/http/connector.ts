@@ -7,6 +7,7 @@
 import * as net from 'node:net';
 import type { Socket } from 'node:net';
 import type { SessionData } from '../engine/types.js';
+import { TLSError } from '../errors.js';
 import { connect } from '../socket/connect.js';
 import type { ClientSocketOptions } from '../socket/options.js';
 import type { TLSSocket } from '../socket/tls-socket.js';
@@ -31,7 +32,12 @@ export interface ConnectorCallOptions {
   httpSocket?: Socket;
 }
 
-export type ConnectorCallback = (err: Error | null, socket: Socket | TLSSocket | null) => void;
+/**
+ * undici's callback shape (its CallbackArgs): the socket, or the error. A ut-tls TLSSocket is handed
+ * over typed as net.Socket, which is what undici's types ask for; undici uses only the Duplex and
+ * socket members a TLSSocket has.
+ */
+export type ConnectorCallback = (...args: [null, Socket] | [Error, null]) => void;
 
 export type Connector = ((options: ConnectorCallOptions, callback: ConnectorCallback) => void) & { sessions: SessionCache };
 
@@ -65,7 +71,10 @@ export function connector(options: ConnectorOptions = {}): Connector {
       return;
     }
     socket.on('session', (s: SessionData) => sessions.set(key, s));
-    socket.once('error', () => sessions.delete(key));
+    // A fatal TLS error voids the session (RFC 2246 7.2); undici closing a socket with its own error does not.
+    socket.once('error', (err) => {
+      if (err instanceof TLSError) sessions.delete(key);
+    });
     settle(socket, 'secureConnect', callback, timeout);
   };
   return Object.assign(fn, { sessions });
@@ -84,7 +93,7 @@ function settle(socket: Socket | TLSSocket, ready: 'connect' | 'secureConnect', 
       socket.destroy();
       callback(err, null);
     } else {
-      callback(null, socket);
+      callback(null, socket as Socket);
     }
   };
   const onReady = () => finish(null);

@@ -272,7 +272,7 @@ t.test('max_fragment_length through the CLI client: ut-tls client --max-fragment
   t.ok(back.length >= 3 && back.every((n) => n <= 1024 + 20 + 16), `the AP's records <= 1024 + MAC + padding (${back.join(', ')})`);
   const bad = await runCliClient(t, ['127.0.0.1:1', '--max-fragment-length', '1000'], '');
   t.equal(bad.code, 2);
-  t.match(bad.stderr, /^ut-tls: --max-fragment-length must be 512, 1024, 2048 or 4096 \(RFC 3546 3\.2\), got "1000"/);
+  t.match(bad.stderr, /^ut-tls client: --max-fragment-length must be 512, 1024, 2048 or 4096 \(RFC 3546 3\.2\), got "1000"/);
 });
 
 // ---- status_request (RFC 3546 3.6) --------------------------------------------------------------------
