@@ -46,6 +46,7 @@ import { parseCertificate } from '../x509/certificate.js';
 import type { Connection } from './connection.js';
 import { HandshakeFlow } from './flow.js';
 import type { ClientEngineOptions, RenegotiationContext, SessionData } from './types.js';
+import { withinLifetime } from '../session/lifetime.js';
 
 type ClientState =
   | 'START'
@@ -136,7 +137,7 @@ export class ClientFlow extends HandshakeFlow {
     const s = this.options.session;
     if (!s || s.id.length === 0 || s.id.length > 32) return null;
     const lifetime = Math.min(s.lifetime, MAX_SESSION_LIFETIME);
-    if (this.host.now() >= s.createdAt + lifetime * 1000) return null;
+    if (!withinLifetime(s.createdAt, lifetime, this.host.now())) return null;
     if (!this.suites.some((x) => x.id === s.cipherSuite)) return null;
     if ((s.servername ?? null) !== (this.options.servername ?? null) && s.servername !== undefined) return null;
     return s;

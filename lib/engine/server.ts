@@ -45,6 +45,7 @@ import { HandshakeFlow } from './flow.js';
 import { contextForAuthorities, contextForName, type ServerContext } from './server-context.js';
 import { FFDHE2048_ID, readClientRequests, type ClientRequests } from './server-extensions.js';
 import type { RenegotiationContext, ServerEngineOptions, SessionData, SessionStore } from './types.js';
+import { withinLifetime } from '../session/lifetime.js';
 
 type ServerState =
   | 'WAIT_CLIENT_HELLO'
@@ -287,7 +288,7 @@ export class ServerFlow extends HandshakeFlow {
   /** Unexpired (TS 33.141 7.1), a suite we still allow, and the same server name (RFC 6066 3). */
   private resumable(s: SessionData): boolean {
     const lifetime = Math.min(s.lifetime, this.sessionTimeout);
-    if (this.host.now() >= s.createdAt + lifetime * 1000) return false;
+    if (!withinLifetime(s.createdAt, lifetime, this.host.now())) return false;
     if (!this.suites.some((x) => x.id === s.cipherSuite)) return false;
     return (s.servername ?? null) === this.servername;
   }

@@ -4,6 +4,7 @@
  */
 import type { SessionData, SessionStore } from '../engine/types.js';
 import { toHex } from '../util/bytes.js';
+import { withinLifetime } from './lifetime.js';
 
 /**
  * The Map key for a session ID: one character per byte, a flat string half the size of hex (a 32-byte
@@ -40,7 +41,7 @@ export class MemorySessionStore implements SessionStore {
     const key = keyOf(id);
     const session = this.entries.get(key);
     if (!session) return undefined;
-    if (this.now() >= session.createdAt + session.lifetime * 1000) {
+    if (!withinLifetime(session.createdAt, session.lifetime, this.now())) {
       this.entries.delete(key);
       return undefined;
     }

@@ -99,6 +99,11 @@ export class Server extends net.Server {
     socket.on('keylog', (line: Buffer) => this.emit('keylog', line, socket));
     socket.once('secure', () => {
       socket.off('error', onError);
+      // node:tls's rule: an error (e.g. ECONNRESET) that the application does not listen for is
+      // reported ('tlsClientError') and the socket destroyed (it already is), never thrown.
+      socket.on('error', (err: Error) => {
+        if (socket.listenerCount('error') === 1) this.emit('tlsClientError', err, socket);
+      });
       this.emit('secureConnection', socket);
     });
   }
