@@ -4,7 +4,7 @@
  * getName does the same for node:tls's options).
  */
 import { createHash } from 'node:crypto';
-import type { ClientSocketOptions } from '../socket/options.js';
+import { CLIENT_PASSTHROUGH, type ClientSocketOptions } from '../socket/options.js';
 
 /** Options that change the handshake or the verdict, in a fixed order. */
 export const KEYED_OPTIONS = [
@@ -21,15 +21,7 @@ export const KEYED_OPTIONS = [
   'provider',
   'splitRecords',
   'checkServerIdentity',
-  'minDHSize',
-  'maxFragmentLength',
-  'truncatedHmac',
-  'requestOCSP',
-  'verifyOCSP',
-  'trustedCaKeys',
-  'certificateUrl',
-  'renegotiation',
-  'allowNullEncryption',
+  ...CLIENT_PASSTHROUGH, // every engine option a client passes through changes the handshake
   'maxHandshakeMessageLength',
   'now',
 ] as const satisfies readonly (keyof ClientSocketOptions)[];

@@ -25,19 +25,10 @@ import type { TLSRecord } from '../../lib/record/framing.js';
 import { RecordProtection, macCompressions, type TrafficKeys } from '../../lib/record/protection.js';
 import { cipherInfo, macInfo, suiteByName, type CipherSuite } from '../../lib/suites.js';
 import { expectAlert } from './expect-alert.js';
+import { pattern } from './pattern.js';
 
 const BAD_MAC = /^RFC 2246 6\.2\.3: bad record MAC or padding$/;
 const APPLICATION_DATA = 23;
-
-function pattern(n: number, seed: number): Uint8Array {
-  const b = new Uint8Array(n);
-  let x = seed * 2654435761 + 1;
-  for (let i = 0; i < n; i++) {
-    x = (x * 1103515245 + 12345) >>> 0;
-    b[i] = x >>> 24;
-  }
-  return b;
-}
 
 function suite(name: string): CipherSuite {
   const s = suiteByName(name);

@@ -13,6 +13,7 @@ import { RecordProtection, type TrafficKeys } from '../../lib/record/protection.
 import { CIPHER_SUITES, cipherInfo, macInfo, suiteByName, type CipherSuite } from '../../lib/suites.js';
 import { toHex } from '../../lib/util/bytes.js';
 import { expectAlert } from './expect-alert.js';
+import { pattern } from './pattern.js';
 
 const BAD_MAC = /^RFC 2246 6\.2\.3: bad record MAC or padding$/;
 
@@ -20,16 +21,6 @@ const BAD_MAC = /^RFC 2246 6\.2\.3: bad record MAC or padding$/;
 const IMPLEMENTED = CIPHER_SUITES.filter((s) => s.implemented && !s.nullMac);
 const SUITES: CipherSuite[] = [];
 for (const s of IMPLEMENTED) if (!SUITES.some((o) => o.cipher === s.cipher && o.mac === s.mac)) SUITES.push(s);
-
-function pattern(n: number, seed: number): Uint8Array {
-  const b = new Uint8Array(n);
-  let x = seed * 2654435761 + 1;
-  for (let i = 0; i < n; i++) {
-    x = (x * 1103515245 + 12345) >>> 0;
-    b[i] = x >>> 24;
-  }
-  return b;
-}
 
 function keysFor(suite: CipherSuite, seed = 1): TrafficKeys {
   const c = cipherInfo(suite);
