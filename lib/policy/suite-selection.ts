@@ -43,10 +43,8 @@ export function resolveSuites(
   for (const item of items) {
     const suite = typeof item === 'number' ? suiteById(item) : suiteByName(item);
     if (!suite) throw new TLSConfigError(`unknown cipher suite ${JSON.stringify(item)}`);
-    if (suite.anonymous) {
-      throw new TLSConfigError(`${suite.name}: TS 33.141 6.3: anonymous key exchange is not allowed`);
-    }
-    if (suite.nullMac) throw new TLSConfigError(`${suite.name}: TS 33.141 6.2: suites with NULL integrity are not allowed`);
+    const refusal = profileRefusal(suite);
+    if (refusal) throw new TLSConfigError(refusal);
     if (suite.nullCipher && !options.allowNullEncryption) {
       throw new TLSConfigError(`${suite.name}: NULL encryption needs allowNullEncryption: true (TS 33.141 6.2)`);
     }
@@ -101,3 +99,14 @@ export function selectServerSuite(offered: readonly number[], preference: readon
 }
 
 export { CIPHER_SUITES };
+
+/**
+ * The profile's refusals that no option lifts (TS 33.141 6.3 anonymous key exchange, 6.2 NULL
+ * integrity, which covers TLS_NULL_WITH_NULL_NULL), as the message to throw, or null. Shared by the
+ * engine options and the node-style option path so both name the clause, not "not implemented".
+ */
+export function profileRefusal(suite: CipherSuite): string | null {
+  if (suite.anonymous) return `${suite.name}: TS 33.141 6.3: anonymous key exchange is not allowed`;
+  if (suite.nullMac) return `${suite.name}: TS 33.141 6.2: suites with NULL integrity are not allowed`;
+  return null;
+}

@@ -12,7 +12,7 @@ import type { Duplex } from 'node:stream';
 import type { BulkCipherName, CryptoProvider, RsaPrivateKey } from '../crypto/provider.js';
 import { resolveProvider, type CryptoChoice } from '../crypto/select.js';
 import '../crypto/native.js'; // registers node:crypto as the native provider ('auto' uses it)
-import { resolveSuites } from '../policy/suite-selection.js';
+import { profileRefusal, resolveSuites } from '../policy/suite-selection.js';
 import type { ClientEngineOptions, CommonEngineOptions, ServerEngineOptions, SessionData, SessionStore } from '../engine/types.js';
 import { TLSConfigError } from '../errors.js';
 import { cipherInfo, suiteByName, suiteById, type CipherSuite } from '../suites.js';
@@ -233,6 +233,8 @@ export function parseCipherSuites(
     if (typeof item === 'number') suite = suiteById(item);
     else suite = suiteByName(item);
     if (!suite) throw new TLSConfigError(`cipherSuites: unknown cipher suite ${JSON.stringify(item)}`);
+    const refusal = profileRefusal(suite); // TS 33.141 6.2 / 6.3 before "not implemented"
+    if (refusal) throw new TLSConfigError(`cipherSuites: ${refusal}`);
     if (!suite.implemented) throw new TLSConfigError(`cipherSuites: ${suite.name} is not implemented by ut-tls`);
     if (!ids.includes(suite.id)) ids.push(suite.id);
   }
