@@ -16,6 +16,7 @@ import { TLSSocket } from './tls-socket.js';
 import type { ServerContext as EngineContext } from '../engine/server-context.js';
 import type { ContextInput, SecureContext } from './secure-context.js';
 import { namedContext } from './virtual-hosts.js';
+import { checkKnownOptions } from './known-options.js';
 
 export type ServerOptions = ServerSocketOptions &
   Pick<net.ServerOpts, 'pauseOnConnect' | 'noDelay' | 'keepAlive'> & {
@@ -33,6 +34,7 @@ export class Server extends net.Server {
   constructor(options: ServerOptions, secureConnectionListener?: (socket: TLSSocket) => void) {
     const { pauseOnConnect, noDelay, keepAlive } = options;
     super({ pauseOnConnect, noDelay, keepAlive, allowHalfOpen: false });
+    checkKnownOptions(options, 'server');
     this.options = { ...options };
     const ctx = resolveServerContext(options);
     // One session cache for all connections of this server (resumption across connections),
@@ -67,6 +69,7 @@ export class Server extends net.Server {
    * on; established connections keep theirs. Checked like the constructor's options; on error nothing changes.
    */
   setSecureContext(options: Omit<ServerOptions, 'contexts'>): void {
+    checkKnownOptions(options, 'server');
     const merged: ServerOptions = { ...this.options, contexts: undefined, ...options };
     if (options.secureContext !== undefined && options.key === undefined && options.cert === undefined) {
       delete merged.key;
