@@ -11,6 +11,7 @@ import { URL, urlToHttpOptions } from 'node:url';
 import type { SessionData } from '../engine/types.js';
 import { TLSError } from '../errors.js';
 import { connect } from '../socket/connect.js';
+import { pickKnownOptions } from '../socket/known-options.js';
 import type { ClientSocketOptions } from '../socket/options.js';
 import type { TLSSocket } from '../socket/tls-socket.js';
 import { DEFAULT_MAX_CACHED_SESSIONS, SessionCache } from './session-cache.js';
@@ -57,7 +58,9 @@ export class Agent extends http.Agent {
     const raw = net.connect(tcp as unknown as net.NetConnectOpts);
     let socket: TLSSocket;
     try {
-      socket = connect({ ...(o as ClientSocketOptions), host, port, socket: raw, ...(session ? { session } : {}) });
+      // A request's options mix node:http's (method, headers, agent, ...) with the TLS ones: only the latter go on.
+      const tls = pickKnownOptions(o as ClientSocketOptions, 'client');
+      socket = connect({ ...tls, host, port, socket: raw, ...(session ? { session } : {}) });
     } catch (err) {
       raw.destroy();
       throw err; // a configuration error (TLSConfigError), thrown by http.request as node:https does

@@ -7,6 +7,7 @@ import type { ClientSocketOptions } from './options.js';
 import { resolveClientContext } from './options.js';
 import { TLSSocket } from './tls-socket.js';
 import type { SecureContext } from './secure-context.js';
+import { checkKnownOptions } from './known-options.js';
 
 export type ConnectOptions = ClientSocketOptions & {
   /** A createSecureContext() result giving the client's key and cert (a node:tls SecureContext is refused). */
@@ -18,6 +19,7 @@ export function connect(port: number, host?: string, options?: ConnectOptions, s
 export function connect(port: number, options?: ConnectOptions, secureConnectListener?: () => void): TLSSocket;
 export function connect(...args: unknown[]): TLSSocket {
   const { options, listener } = normalizeArgs(args);
+  checkKnownOptions(options, 'client');
   const host = options.host ?? 'localhost';
   // Resolve (and validate) before opening anything, so bad options throw without a stray socket.
   const secureContext = resolveClientContext(options);

@@ -10,6 +10,7 @@
 import type { ServerContext as EngineContext } from '../engine/server-context.js';
 import { TLSConfigError } from '../errors.js';
 import { checkIdentity, loadIdentity, loadPlacedCertificates } from './config-check.js';
+import { checkKnownOptions } from './known-options.js';
 
 type PemInput = string | Uint8Array;
 
@@ -40,6 +41,7 @@ export class SecureContext {
 
 /** Parse and check once; pass the result to `contexts`, `addContext`, `SNICallback` or `secureContext`. */
 export function createSecureContext(options: SecureContextOptions): SecureContext {
+  checkKnownOptions(options, 'context');
   return new SecureContext(fromOptions(options, '', undefined));
 }
 
@@ -103,6 +105,7 @@ export function toEngineContext(input: unknown, option: string, keyExchanges?: r
   }
   let hit = converted.get(input);
   if (!hit) {
+    checkKnownOptions(input, 'context', `${option}.`);
     hit = fromOptions(o as SecureContextOptions, `${option}.`, keyExchanges);
     converted.set(input, hit);
   }

@@ -17,6 +17,7 @@ import type { ServerContext as EngineContext } from '../engine/server-context.js
 import type { ContextInput, SecureContext } from './secure-context.js';
 import { namedContext } from './virtual-hosts.js';
 import { keylogTarget } from './keylog-file.js';
+import { checkKnownOptions } from './known-options.js';
 
 export type ServerOptions = ServerSocketOptions &
   Pick<net.ServerOpts, 'pauseOnConnect' | 'noDelay' | 'keepAlive'> & {
@@ -36,6 +37,7 @@ export class Server extends net.Server {
   constructor(options: ServerOptions, secureConnectionListener?: (socket: TLSSocket) => void) {
     const { pauseOnConnect, noDelay, keepAlive } = options;
     super({ pauseOnConnect, noDelay, keepAlive, allowHalfOpen: false });
+    checkKnownOptions(options, 'server');
     this.options = { ...options };
     const ctx = resolveServerContext(options);
     keylogTarget(options.keylogFile); // a bad keylogFile is refused here, not per connection
@@ -72,6 +74,7 @@ export class Server extends net.Server {
    * on; established connections keep theirs. Checked like the constructor's options; on error nothing changes.
    */
   setSecureContext(options: Omit<ServerOptions, 'contexts'>): void {
+    checkKnownOptions(options, 'server');
     const merged: ServerOptions = { ...this.options, contexts: undefined, ...options };
     if (options.secureContext !== undefined && options.key === undefined && options.cert === undefined) {
       delete merged.key;

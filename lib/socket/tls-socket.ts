@@ -33,6 +33,7 @@ import {
 import type { SecureContext } from './secure-context.js';
 import { attachKeylogFile } from './keylog-file.js';
 import { LiveTrace } from '../replay/live-trace.js';
+import { checkKnownOptions } from './known-options.js';
 
 export interface TLSSocketOptions extends ClientSocketOptions, ServerSocketOptions {
   /** Act as the TLS server on this transport (e.g. a socket the AP accepted itself). Default false. */
@@ -129,6 +130,7 @@ export class TLSSocket extends Duplex {
     // A context resolved by Server / connect(), else these options (whose secureContext may be a
     // createSecureContext() result; options.ts refuses a node:tls one).
     const resolved = options.secureContext && 'engine' in options.secureContext ? options.secureContext : undefined;
+    if (!resolved) checkKnownOptions(options, 'socket');
     const isServer = options.isServer === true || resolved?.isServer === true;
     this.context = resolved ?? (isServer ? resolveServerContext(options) : resolveClientContext(options));
     if (this.context.isServer !== isServer) throw new TypeError('TLSSocket: secureContext is for the other role');

@@ -35,7 +35,6 @@ const near = (t: Test, actual: Date, expected: number, what: string): void => {
 t.test('createTestPki() defaults: RSA-2048 root and localhost/127.0.0.1 leaf, SHA-256, now-1h..now+30d', async (t) => {
   const started = Date.now();
   const pki = await createTestPki();
-  t.comment(`default PKI (2 × RSA-2048) in ${Date.now() - started} ms`);
   const { root, server } = pki;
   t.equal(pki.intermediate, undefined);
   t.equal(pki.client, undefined);
