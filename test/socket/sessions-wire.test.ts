@@ -157,7 +157,7 @@ t.test('ut-tls client and server: --sess-in/--sess-out round trip; --session-tim
 t.test('--session-timeout above 24 hours is refused with the rule named', BOUNDED, async (t) => {
   const peer = spawnCollected(t, process.execPath, [CLI, 'server', '--port', '0', '--key', pki.keyFile, '--cert', pki.certFile, '--session-timeout', '86401']);
   t.equal(await peer.exited, 2);
-  t.match(withoutPeer(peer.stderr()), /^ut-tls: --session-timeout 86401: TS 33\.141 7\.1 allows at most 86400 seconds \(24 hours\)\n/);
+  t.match(withoutPeer(peer.stderr()), /^ut-tls server: --session-timeout 86401: TS 33\.141 7\.1 allows at most 86400 seconds \(24 hours\); see ut-tls server --help\n/);
   t.equal(peer.stdout(), '', 'never listened');
   const bad = await runCliClient(t, ['127.0.0.1:1', '--sess-in', join(pki.dir, 'ca.pem')], '');
   t.equal(bad.code, 1);
