@@ -161,7 +161,7 @@ function runConnection(plan: ClientPlan, session: SessionData | Uint8Array | und
       err(`ut-tls: ${describeError(e)}\n`);
       process.exit(1);
     }
-    if (plan.trace) socket.enableTrace((line) => err(`trace: ${line}\n`));
+    if (plan.trace) socket.enableTrace((line) => err(`trace ${line}\n`));
     let ok = true;
     let secure = false;
     let latest: SessionData | undefined;

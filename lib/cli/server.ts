@@ -1,19 +1,22 @@
 /**
  * `ut-tls server`: a TLS 1.0 server (AP) on the command line. Output contract (docs/cli.md):
  *   stdout: exactly one line "listening on HOST:PORT" (then, without --echo/--http, the received data);
- *   stderr: one line per event, each starting with the peer's address "[IP:PORT] ":
- *     "handshake suite=<RFC name> resumed=yes|no servername=<name|->[ client-cert=...]",
- *     "refused code=<code> alert=<name|-> reason=<message>", "renegotiated suite=... servername=...",
- *     "connection error code=...", and (--http) "http <request line> -> 200".
+ *   stderr: one line per event, a keyword, then the peer's address as "peer=IP:PORT", then fields:
+ *     "handshake peer=... suite=<RFC name> resumed=yes|no servername=<name|->[ client-cert=...]",
+ *     "refused peer=... code=<code> alert=<name|-> reason=<message>",
+ *     "renegotiated peer=... suite=... servername=...", "connection error peer=... code=...",
+ *     "dropped peer=... reason=...", (--http) "http peer=... \"<request line>\" -> 200",
+ *     (--trace) "trace peer=... <record or message>"; and "stopping ..." / "stopped ..." on a signal.
  */
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { FFDHE2048, MODP_GROUP_14, type DhGroup } from '../crypto/dh.js';
 import type { ServerContext as EngineServerContext } from '../engine/types.js';
 import { DEFAULT_SERVER_SUITES } from '../policy/suite-selection.js';
 import { loadCertificates, loadPrivateKey, MAX_SESSION_TIMEOUT } from '../socket/options.js';
 import { createServer } from '../socket/server.js';
 import type { TLSSocket } from '../socket/tls-socket.js';
-import { choiceOption, formatHelp, parseCommand, UsageError, type CommandSpec, type ParsedCommand } from './args.js';
+import { connectionFacts, serveHttp } from './http-responder.js';
+import { choiceOption, formatHelp, intOption, parseCommand, UsageError, type CommandSpec, type ParsedCommand } from './args.js';
 import { CRYPTO_CHOICES, describeError, parsePort, readBytes, readFile } from './common.js';
 
 export const SERVER_SPEC: CommandSpec = {
@@ -64,10 +67,16 @@ Prints "listening on HOST:PORT" on stdout once accepting, one line per handshake
       metavar: 'P',
       help: 'auto (default: node:crypto where it has the algorithm), pure (ours\neverywhere) or native (node:crypto or an error)',
     },
+    { name: 'http', kind: 'flag', help: 'answer each request with an HTTP/1.0 page naming the version, suite, SNI\nname, resumption, client certificate and request line (gnutls-serv --http)' },
+    { name: 'keylog-file', kind: 'value', metavar: 'FILE', help: 'append each connection\'s NSS key-log line to FILE; anyone who can read\nit can decrypt the traffic (default: $SSLKEYLOGFILE)' },
+    { name: 'trace', kind: 'flag', help: 'print every record and handshake message of every connection on stderr\n(secrets never printed)' },
+    { name: 'max-connections', kind: 'value', metavar: 'N', help: 'refuse connections beyond N open at once (each logged as "dropped")' },
+    { name: 'grace', kind: 'value', metavar: 'MS', help: 'on SIGINT/SIGTERM: stop accepting, let open connections finish for up\nto MS (default 5000), then close them and exit 0' },
   ],
   footer: `LIST: comma-separated cipher suites, RFC names (TLS_RSA_WITH_3DES_EDE_CBC_SHA) or OpenSSL
 names (DES-CBC3-SHA), in preference order.
-example: ut-tls server --port 4433 --key ap.key --cert ap.pem --echo`,
+examples: ut-tls server --port 4433 --key ap.key --cert ap.pem --echo
+          ut-tls server --port 4433 --key ap.key --cert ap.pem --http --trace`,
 };
 
 const DHE_SUITES = ['TLS_DHE_RSA_WITH_AES_256_CBC_SHA', 'TLS_DHE_RSA_WITH_AES_128_CBC_SHA', 'TLS_DHE_RSA_WITH_3DES_EDE_CBC_SHA'];
@@ -154,19 +163,31 @@ export function runServer(argv: string[]): void {
     allowNullEncryption: p.has('allow-null') || undefined,
     truncatedHmac: p.has('truncated-hmac') || undefined,
     dhGroup: dhGroupName ? DH_GROUPS[dhGroupName] : undefined,
+    keylogFile: p.value('keylog-file'),
+    enableTrace: p.has('trace') ? (line, socket) => log(`trace peer=${peerOf(socket)} ${line}`) : undefined,
   });
+  const http = p.has('http');
+  if (http && echo) throw new UsageError('give --echo or --http, not both', 'server');
+  const maxConnections = intOption(p, 'max-connections', 1, 1_000_000, 'server');
+  const grace = intOption(p, 'grace', 0, 3_600_000, 'server') ?? 5000;
+  if (maxConnections !== undefined) server.maxConnections = maxConnections;
   server.on('secureConnection', (socket: TLSSocket) => {
+    const peer = peerOf(socket);
     const suite = socket.getCipher()?.standardName ?? '-';
     const cert = requestCert ? clientCertField(socket) : '';
-    process.stderr.write(`handshake suite=${suite} resumed=${socket.isSessionReused() ? 'yes' : 'no'} servername=${socket.servername ?? '-'}${cert}\n`);
+    log(`handshake peer=${peer} suite=${suite} resumed=${socket.isSessionReused() ? 'yes' : 'no'} servername=${socket.servername ?? '-'}${cert}`);
     socket.on('renegotiated', () => {
-      process.stderr.write(`renegotiated suite=${socket.getCipher()?.standardName ?? '-'} servername=${socket.servername ?? '-'}\n`);
+      log(`renegotiated peer=${peer} suite=${socket.getCipher()?.standardName ?? '-'} servername=${socket.servername ?? '-'}`);
     });
-    socket.on('error', (err) => process.stderr.write(`connection error ${describeError(err)}\n`));
-    if (echo) socket.pipe(socket);
+    socket.on('error', (err) => log(`connection error peer=${peer} ${describeError(err)}`));
+    if (http) serveHttp(socket, connectionFacts(socket, peer), (line) => log(`http peer=${peer} ${line}`));
+    else if (echo) socket.pipe(socket);
     else socket.on('data', (d: Buffer) => process.stdout.write(d));
   });
-  server.on('tlsClientError', (err: unknown) => process.stderr.write(`refused ${describeError(err)}\n`));
+  server.on('tlsClientError', (err: unknown, socket?: TLSSocket) => log(`refused peer=${socket ? peerOf(socket) : '-'} ${describeError(err)}`));
+  server.on('drop', (data?: { remoteAddress?: string; remotePort?: number }) => {
+    log(`dropped peer=${data?.remoteAddress ?? '-'}:${data?.remotePort ?? '-'} reason=--max-connections ${maxConnections} reached`);
+  });
   server.on('error', (err) => {
     process.stderr.write(`ut-tls server: ${(err as Error).message}\n`);
     process.exit(1);
@@ -175,10 +196,42 @@ export function runServer(argv: string[]): void {
     const addr = server.address() as AddressInfo;
     process.stdout.write(`listening on ${host}:${addr.port}\n`);
   });
-  const stop = () => {
+  // Every accepted TCP connection, handshaken or not, so that a stop can wait for them.
+  const open = new Set<Socket>();
+  server.on('connection', (raw: Socket) => {
+    open.add(raw);
+    raw.once('close', () => open.delete(raw));
+  });
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) process.exit(0); // a second signal: leave now
+    stopping = true;
+    log(`stopping signal=${signal} open=${open.size} grace=${grace}ms`);
     server.close();
-    process.exit(0);
+    const leave = (how: string) => {
+      log(`stopped ${how}`);
+      process.stdout.write('', () => process.exit(0));
+    };
+    if (open.size === 0) return leave('open=0');
+    const timer = setTimeout(() => {
+      const left = open.size;
+      for (const raw of open) raw.destroy();
+      leave(`open=0 closed-after-grace=${left}`);
+    }, grace);
+    const check = () => {
+      if (open.size > 0) return;
+      clearTimeout(timer);
+      leave('open=0');
+    };
+    for (const raw of open) raw.once('close', () => setImmediate(check));
   };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+/** "IP:PORT" of the client, as every log line names it. */
+function peerOf(socket: { remoteAddress?: string; remotePort?: number }): string {
+  return `${socket.remoteAddress ?? '-'}:${socket.remotePort ?? '-'}`;
 }

@@ -81,8 +81,11 @@ export interface CommonSocketOptions {
    * --tls-keylog, then SSLKEYLOGFILE). Anyone who can read the file can decrypt the traffic.
    */
   keylogFile?: string;
-  /** Trace every record and handshake message to stderr as node:tls's enableTrace (TLSSocket.enableTrace()). */
-  enableTrace?: boolean;
+  /**
+   * Trace every record and handshake message to stderr as node:tls's enableTrace (TLSSocket.enableTrace());
+   * a function (ut-tls addition) receives each line and the socket instead.
+   */
+  enableTrace?: boolean | ((line: string, socket: import('./tls-socket.js').TLSSocket) => void);
 }
 
 /** Engine options a client passes through unchanged (see engine/types.ts for each). */

@@ -151,7 +151,8 @@ export class TLSSocket extends Duplex {
     });
     this.attachTransport();
     attachKeylogFile(this, options.keylogFile);
-    if (options.enableTrace) this.enableTrace();
+    const trace = options.enableTrace;
+    if (trace) this.enableTrace(typeof trace === 'function' ? (line) => trace(line, this) : undefined);
     const timeout = this.context.handshakeTimeout;
     if (timeout > 0) this.timer = setTimeout(() => this.onHandshakeTimeout(), timeout);
     if (!isServer) this.engine.start();

@@ -373,3 +373,8 @@ export async function runCliClient(
   ]);
   return { code, stdout: peer.stdout(), stderr: peer.stderr() };
 }
+
+/** A ut-tls server's log without the " peer=IP:PORT" field (ports differ per run; test/cli checks the field). */
+export function withoutPeer(text: string): string {
+  return text.replace(/ peer=\S+/g, '');
+}
