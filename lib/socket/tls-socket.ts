@@ -115,9 +115,10 @@ export class TLSSocket extends Duplex {
   private dispatchedBytes = 0;
   private receivedBytes = 0;
   private readonly onTransportData = (chunk: Buffer) => {
-    this.tracer?.received(toBytes(chunk));
+    const bytes = toBytes(chunk);
+    this.tracer?.received(bytes);
     this.sentBeforeTrace = null;
-    this.engine.receive(toBytes(chunk));
+    this.engine.receive(bytes);
   };
   /** enableTrace()'s tracer. */
   private tracer: LiveTrace | undefined;
@@ -534,7 +535,6 @@ export class TLSSocket extends Duplex {
 
   // ------------------------------------------------------------------ node:tls API
 
-  /** 'TLSv1' once the handshake completed, else null. */
   /**
    * Prints every record and handshake message of this connection, both directions, as it runs (as
    * node:tls's enableTrace(); the format is `ut-tls decode`'s, docs/cli.md "--trace"). Encrypted
@@ -550,6 +550,7 @@ export class TLSSocket extends Duplex {
     this.once('close', () => tracer.end());
   }
 
+  /** 'TLSv1' once the handshake completed, else null. */
   getProtocol(): 'TLSv1' | null {
     return this.engine.handshakeComplete ? this.engine.protocol : null;
   }
