@@ -7,6 +7,8 @@ import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join, relative } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { testPki } from '../helpers/pki.js';
 import { importChain, importSpecifiers, isNodeBuiltin, walkModuleGraph } from './module-graph.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -55,4 +57,33 @@ t.test('package.json maps ut-tls/engine to this entry, and it exports the core',
     t.equal(typeof mod[name] === 'undefined', false, `exports ${name}`);
   }
   t.equal(typeof mod['Connection'], 'function');
+});
+
+/** Runs engine-vm-runner.js on `entryFile` in a child node (vm.SourceTextModule needs the flag). */
+async function runInBareContext(entryFile: string) {
+  const pki = await testPki();
+  return spawnSync(process.execPath, ['--experimental-vm-modules', '--no-warnings', join(here, 'engine-vm-runner.js'), entryFile], {
+    input: JSON.stringify({ caPem: pki.caPem, certPem: pki.certPem, keyPem: pki.keyPem }),
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+}
+
+t.test('a 3DES handshake from ut-tls/engine alone completes in a vm context without process, require or Buffer', async (t) => {
+  const run = await runInBareContext(entry);
+  t.equal(run.status, 0, `runner exits 0 (stderr: ${run.stderr})`);
+  const log = JSON.parse(run.stdout) as Record<string, unknown>;
+  t.same(log['globals'], { process: 'undefined', require: 'undefined', Buffer: 'undefined' }, 'no Node globals in the context');
+  t.same(log['errors'], []);
+  t.equal(log['clientComplete'], true);
+  t.equal(log['serverComplete'], true);
+  t.equal(log['suite'], 'TLS_RSA_WITH_3DES_EDE_CBC_SHA');
+  t.same(log['verdict'], { authorized: true }, 'the client verified the chain in the context');
+  t.equal(log['received'], 'hello over 3DES', 'application data crossed');
+});
+
+t.test('the same runner refuses the root entry, which needs node: modules', async (t) => {
+  const run = await runInBareContext(join(distLib, 'index.js'));
+  t.not(run.status, 0);
+  t.match(run.stderr, /cannot resolve node:/);
 });
