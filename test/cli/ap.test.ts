@@ -1,0 +1,118 @@
+/**
+ * `ut-tls ap --config FILE` as a real process: node dist/lib/cli.js, demo certificates made here, a
+ * plain-HTTP AS on 127.0.0.1:0, and a ut-tls/http client (TLS 1.0) doing a GET through the AP.
+ */
+import t from 'tap';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { request } from '../../lib/http/index.js';
+import { demoDir, startBackend, twoHostConfig, writeConfig } from '../ap/helpers.js';
+
+const CLI = fileURLToPath(new URL('../../lib/cli.js', import.meta.url));
+const basic = (u: string, p: string) => `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}`;
+
+interface Run {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+function runCli(args: string[], t: { teardown(fn: () => void): void }): Run {
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout!.setEncoding('utf8').on('data', (c: string) => (out += c));
+  child.stderr!.setEncoding('utf8').on('data', (c: string) => (err += c));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  t.teardown(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+  return { child, stdout: () => out, stderr: () => err, exited };
+}
+
+/** The port from "listening on HOST:PORT", waiting at most 10 s. */
+async function listeningPort(run: Run): Promise<number> {
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    const m = /^listening on 127\.0\.0\.1:(\d+)\n/.exec(run.stdout());
+    if (m) return Number(m[1]);
+    if (run.child.exitCode !== null) break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`no listening line; stdout=${JSON.stringify(run.stdout())} stderr=${JSON.stringify(run.stderr())}`);
+}
+
+const withTimeout = <T>(p: Promise<T>, ms: number, what: string) =>
+  Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what}: no answer in ${ms} ms`)), ms).unref())]);
+
+t.test('ut-tls ap --config: a GET through the AP reaches the AS with the asserted identity; SIGTERM exits 0', async (t) => {
+  const dir = await demoDir(t);
+  const as1 = await startBackend(t, 'as1');
+  const as2 = await startBackend(t, 'as2');
+  const cfg = twoHostConfig(as1.url, as2.url) as { hosts: Array<Record<string, unknown>> };
+  // One multi-identity certificate for both names (TS 33.141 Annex A option 2), as the proxy serves today.
+  for (const h of cfg.hosts) Object.assign(h, { cert: 'multi.pem', key: 'multi.key' });
+  const run = runCli(['ap', '--config', writeConfig(dir, cfg)], t);
+  const port = await listeningPort(run);
+  t.equal(run.stdout(), `listening on 127.0.0.1:${port}\n`, 'exactly one line on stdout');
+  const ca = readFileSync(join(dir, 'ca.pem'), 'utf8');
+  const res = await withTimeout(
+    new Promise<{ status: number; body: string; protocol: string | null }>((resolve, reject) => {
+      const req = request(
+        { host: '127.0.0.1', port, servername: 'as1.example.test', ca, path: '/hello', headers: { host: 'as1.example.test', authorization: basic('alice', 'alice-secret'), connection: 'close' } },
+        (res) => {
+          let body = '';
+          const protocol = (res.socket as unknown as { getProtocol?: () => string | null }).getProtocol?.() ?? null;
+          res.setEncoding('utf8').on('data', (c: string) => (body += c)).on('end', () => resolve({ status: res.statusCode!, body, protocol }));
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    }),
+    10_000,
+    'GET through the AP',
+  );
+  t.equal(res.status, 200);
+  t.equal(res.body, 'as1 GET /hello\n', 'the AS answer came back through the AP');
+  t.equal(res.protocol, 'TLSv1', 'the UE side is TLS 1.0');
+  t.equal(as1.seen.length, 1, 'the AS saw the request');
+  t.equal(as1.seen[0]!.url, '/hello');
+  t.equal(as1.seen[0]!.headers['x-3gpp-asserted-identity'], '"sip:alice@example.test"', 'trusted AS gets the asserted identity');
+  t.equal(as2.seen.length, 0, 'the other AS saw nothing');
+
+  run.child.kill('SIGTERM');
+  const exit = await withTimeout(run.exited, 10_000, 'exit after SIGTERM');
+  t.same(exit, { code: 0, signal: null }, 'SIGTERM: exit code 0');
+  t.match(run.stderr(), /stopping signal=SIGTERM/);
+  t.match(run.stderr(), /stopped/);
+});
+
+t.test('ut-tls ap: a bad config file is one line on stderr and exit 2; no --config is exit 2; --help exit 0', async (t) => {
+  const dir = await demoDir(t);
+  const bad = writeConfig(dir, { hosts: [], authenticator: { type: 'static', file: 'users.json' } }, 'bad.json');
+  const run = runCli(['ap', '--config', bad], t);
+  const exit = await withTimeout(run.exited, 10_000, 'exit on a bad config');
+  t.equal(exit.code, 2, 'usage exit code');
+  t.equal(run.stdout(), '', 'nothing on stdout');
+  const lines = run.stderr().split('\n').filter(Boolean);
+  t.equal(lines.length, 1, 'exactly one line on stderr');
+  t.match(lines[0], /^ut-tls ap: .*bad\.json: hosts: expected a non-empty list of virtual hosts; see ut-tls ap --help$/);
+
+  const notJson = join(dir, 'broken.json');
+  writeFileSync(notJson, '{"hosts": [');
+  const run2 = runCli(['ap', '--config', notJson], t);
+  t.equal((await withTimeout(run2.exited, 10_000, 'exit on broken JSON')).code, 2);
+  t.equal(run2.stderr().split('\n').filter(Boolean).length, 1, 'broken JSON: one line');
+  t.match(run2.stderr(), /not JSON/);
+
+  const run3 = runCli(['ap'], t);
+  t.equal((await withTimeout(run3.exited, 10_000, 'exit without --config')).code, 2);
+  t.match(run3.stderr(), /^ut-tls ap: ap needs --config FILE; see ut-tls ap --help\n$/);
+
+  const run4 = runCli(['ap', '--help'], t);
+  t.equal((await withTimeout(run4.exited, 10_000, 'exit on --help')).code, 0);
+  t.match(run4.stdout(), /^usage: ut-tls ap --config FILE/);
+});
