@@ -4,12 +4,14 @@
  */
 import t from 'tap';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { request } from '../../lib/http/index.js';
 import { demoDir, startBackend, twoHostConfig, writeConfig } from '../ap/helpers.js';
 
+const EXAMPLE = fileURLToPath(new URL('../../../docs/examples/ap.json', import.meta.url));
 const CLI = fileURLToPath(new URL('../../lib/cli.js', import.meta.url));
 const basic = (u: string, p: string) => `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}`;
 
@@ -115,4 +117,42 @@ t.test('ut-tls ap: a bad config file is one line on stderr and exit 2; no --conf
   const run4 = runCli(['ap', '--help'], t);
   t.equal((await withTimeout(run4.exited, 10_000, 'exit on --help')).code, 0);
   t.match(run4.stdout(), /^usage: ut-tls ap --config FILE/);
+});
+
+t.test('docs/examples/ap.json works as shipped once ut-tls ap --demo-certs made its demo/ directory', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'ut-tls-ap-example-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const certs = runCli(['ap', '--demo-certs', join(dir, 'demo')], t);
+  t.equal((await withTimeout(certs.exited, 60_000, '--demo-certs')).code, 0, '--demo-certs exits 0');
+  // The example as shipped, but on free ports: the AP on 0 and the two ASs where this test runs them.
+  const as1 = await startBackend(t, 'as1');
+  const as2 = await startBackend(t, 'as2');
+  const text = readFileSync(EXAMPLE, 'utf8').replace('"port": 8443', '"port": 0').replace('http://127.0.0.1:8081', as1.url).replace('http://127.0.0.1:8082', as2.url);
+  t.not(text, readFileSync(EXAMPLE, 'utf8'));
+  const file = join(dir, 'ap.json');
+  writeFileSync(file, text);
+  const run = runCli(['ap', '--config', file], t);
+  const port = await listeningPort(run);
+  const ca = readFileSync(join(dir, 'demo', 'ca.pem'), 'utf8');
+  const res = await withTimeout(
+    new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(
+        { host: '127.0.0.1', port, servername: 'as2.example.test', ca, path: '/two', headers: { host: 'as2.example.test', authorization: basic('bob', 'bob-secret'), connection: 'close' } },
+        (res) => {
+          let body = '';
+          res.setEncoding('utf8').on('data', (c: string) => (body += c)).on('end', () => resolve({ status: res.statusCode!, body }));
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    }),
+    10_000,
+    'GET through the example AP',
+  );
+  t.equal(res.status, 200);
+  t.equal(res.body, 'as2 GET /two\n');
+  t.equal(as2.seen.length, 1);
+  t.notOk(as2.seen[0]!.headers['x-3gpp-asserted-identity'], 'as2 is not in the trust domain');
+  run.child.kill('SIGINT');
+  t.equal((await withTimeout(run.exited, 10_000, 'exit after SIGINT')).code, 0, 'SIGINT: exit code 0');
 });
