@@ -26,9 +26,11 @@ Prints "listening on HOST:PORT" on stdout once accepting.`,
   footer: `example: ut-tls ap --config docs/examples/ap.json`,
 };
 
-function loadConfig(file: string): ApConfig {
+/** The configuration and the proxy made from it (the authenticator reads its own file, e.g. users.json). */
+function loadProxy(file: string): { config: ApConfig; server: ReturnType<typeof createProxy> } {
   try {
-    return loadApConfig(file);
+    const config = loadApConfig(file);
+    return { config, server: createProxy(config) };
   } catch (err) {
     // ApConfigError messages are one line already ("FILE: key: problem").
     if (err instanceof ApConfigError) throw new UsageError(err.message.replace(/\s*\n\s*/g, ' '), 'ap');
@@ -60,8 +62,7 @@ export function runAp(argv: string[]): void {
   const file = p.value('config');
   if (!file) throw new UsageError('ap needs --config FILE', 'ap');
   const grace = intOption(p, 'grace', 0, 3_600_000, 'ap') ?? 5000;
-  const config = loadConfig(file);
-  const server = createProxy(config);
+  const { config, server } = loadProxy(file);
   server.on('error', (err) => {
     process.stderr.write(`ut-tls ap: ${(err as Error).message}\n`);
     process.exit(1);

@@ -110,6 +110,13 @@ t.test('ut-tls ap: a bad config file is one line on stderr and exit 2; no --conf
   t.equal(run2.stderr().split('\n').filter(Boolean).length, 1, 'broken JSON: one line');
   t.match(run2.stderr(), /not JSON/);
 
+  // The users file is read by the static authenticator, after the configuration itself: still a usage error.
+  writeFileSync(join(dir, 'users.json'), '{"users": {"eve": {"password": "x", "identities": ["mailto:eve@example.test"]}}}');
+  const badUsers = writeConfig(dir, twoHostConfig('http://127.0.0.1:1', 'http://127.0.0.1:1'), 'users-bad.json');
+  const run5 = runCli(['ap', '--config', badUsers], t);
+  t.equal((await withTimeout(run5.exited, 10_000, 'exit on a bad users file')).code, 2);
+  t.match(run5.stderr(), /^ut-tls ap: .*users\.json: users\.eve\.identities\[0\]: expected a sip:, sips: or tel: URI; see ut-tls ap --help\n$/);
+
   const run3 = runCli(['ap'], t);
   t.equal((await withTimeout(run3.exited, 10_000, 'exit without --config')).code, 2);
   t.match(run3.stderr(), /^ut-tls ap: ap needs --config FILE; see ut-tls ap --help\n$/);
