@@ -4,7 +4,7 @@
  */
 import type { SessionData, SessionStore } from '../engine/types.js';
 import { toHex } from '../util/bytes.js';
-import { withinLifetime } from './lifetime.js';
+import { withinLifetime } from '../policy/session-lifetime.js';
 
 /**
  * The Map key for a session ID: one character per byte, a flat string half the size of hex (a 32-byte
