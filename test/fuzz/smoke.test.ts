@@ -17,7 +17,7 @@ import { handshake, sharedPki } from '../helpers/engine-pair.js';
 import { mulberry32, mutate, splitRecords, type FlightRecord } from './mutator.js';
 
 const SEED = 0x7e571a5;
-const PER_ROLE = 1000; // per suite and role: 2 suites x 2 roles x 1000 = 4000 inputs
+const PER_ROLE = 500; // per suite and role: 2 suites x 2 roles x 500 = 2000 inputs (the server's RSA decryption dominates)
 const SUITES = ['TLS_RSA_WITH_3DES_EDE_CBC_SHA', 'TLS_RSA_WITH_AES_128_CBC_SHA'];
 
 type Role = 'server' | 'client';
@@ -115,11 +115,12 @@ for (const suite of SUITES) {
       const clean = await feed(role, suite, Buffer.concat(records.map((r) => r.bytes)), () => 0.5, false);
       t.equal(clean.threw, undefined, `${role}: clean replay does not throw`);
       t.ok(clean.output > 0, `${role}: clean replay gets an answer`);
-      t.ok(clean.errors.length <= 1, `${role}: clean replay has at most one error`);
+      t.equal(clean.errors.length, 1, `${role}: clean replay ends in one error (the fresh random breaks Finished)`);
 
       const rand = mulberry32(SEED ^ (role === 'server' ? 1 : 2) ^ suite.length);
       const touched = new Map<number, number>();
       const failures: string[] = [];
+      const alerts = new Map<string, number>();
       for (let i = 0; i < PER_ROLE; i++) {
         const m = mutate(records, rand);
         touched.set(m.messageType, (touched.get(m.messageType) ?? 0) + 1);
@@ -129,6 +130,7 @@ for (const suite of SUITES) {
         if (o.errors.length > 1) failures.push(`${where}: ${o.errors.length} error events`);
         if (o.eventsAfterFatal.length > 0) failures.push(`${where}: events after the fatal one: ${o.eventsAfterFatal.join(',')}`);
         for (const e of o.errors) {
+          if (e instanceof TLSAlertError) alerts.set(e.alertName, (alerts.get(e.alertName) ?? 0) + 1);
           if (!(e instanceof TLSError)) failures.push(`${where}: error is not a TLSError: ${String(e)}`);
           else if (!(e instanceof TLSAlertError)) failures.push(`${where}: error has no alert: ${e.code} ${e.message}`);
           else if (e.alert === AlertDescription.internal_error) {
@@ -138,6 +140,8 @@ for (const suite of SUITES) {
           }
         }
       }
+      const tally = [...alerts].map(([name, n]) => `${name} ${n}`).join(', ');
+      t.ok(alerts.size >= 3, `${role}: mutations reach several checks (${tally})`);
       t.same(failures.slice(0, 10), [], `${role}: every mutated input ends cleanly (${failures.length} failures)`);
       for (const type of expected) t.ok((touched.get(type) ?? 0) > 0, `${role}: handshake type ${type} mutated ${touched.get(type) ?? 0} times`);
     }
