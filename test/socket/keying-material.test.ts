@@ -73,6 +73,23 @@ t.test('node:tls client <-> our server: exporters and certificates agree', BOUND
   t.equal(theirs.getX509Certificate(), undefined, 'node:tls agrees: a client without a certificate has none');
 });
 
+t.test('a resumed connection exports from the resumed master secret (node:tls client, our server)', BOUNDED, async (t) => {
+  const server = createServer({ key: pki.keyPem, cert: pki.certPem }, (s) => s.resume());
+  const port = await listening(t, server);
+  const opts = { host: '127.0.0.1', port, ca: pki.caPem, ...NODE_V1 };
+  const first = tls.connect(opts);
+  const [[s1]] = (await Promise.all([once(server, 'secureConnection'), once(first, 'session')])) as [[TLSSocket], unknown];
+  t.teardown(() => first.destroy());
+  const firstOut = s1.exportKeyingMaterial(32, LABEL);
+  t.same(firstOut, exporter(first).exportKeyingMaterial(32, LABEL));
+  const second = tls.connect({ ...opts, session: first.getSession() });
+  const [[s2]] = (await Promise.all([once(server, 'secureConnection'), once(second, 'secureConnect')])) as [[TLSSocket], unknown];
+  t.teardown(() => second.destroy());
+  t.equal(s2.isSessionReused(), true, 'resumed');
+  t.same(s2.exportKeyingMaterial(32, LABEL), exporter(second).exportKeyingMaterial(32, LABEL), 'resumed: both ends agree');
+  t.notSame(s2.exportKeyingMaterial(32, LABEL), firstOut, 'new randoms: new output');
+});
+
 t.test('errors match node:tls', BOUNDED, async (t) => {
   const server = createServer({ key: pki.keyPem, cert: pki.certPem }, (s) => s.resume());
   const port = await listening(t, server);
