@@ -9,6 +9,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { connect, createServer, type TLSSocket } from '../../lib/index.js';
 import { testPki } from '../helpers/pki.js';
+import { GNUTLS_PRIORITY, runGnutlsClient } from '../helpers/peers.js';
 
 const pki = await testPki();
 const BOUNDED = { timeout: 15_000 };
@@ -88,6 +89,27 @@ t.test('a resumed connection exports from the resumed master secret (node:tls cl
   t.equal(s2.isSessionReused(), true, 'resumed');
   t.same(s2.exportKeyingMaterial(32, LABEL), exporter(second).exportKeyingMaterial(32, LABEL), 'resumed: both ends agree');
   t.notSame(s2.exportKeyingMaterial(32, LABEL), firstOut, 'new randoms: new output');
+});
+
+t.test('gnutls-cli --keymatexport agrees with our server', { timeout: 20_000 }, async (t) => {
+  const suite = 'TLS_RSA_WITH_AES_128_CBC_SHA';
+  const exported: string[] = [];
+  const server = createServer({ key: pki.keyPem, cert: pki.certPem }, (s) => {
+    exported.push(s.exportKeyingMaterial(32, LABEL).toString('hex').toUpperCase());
+    s.pipe(s);
+  });
+  const port = await listening(t, server);
+  const r = await runGnutlsClient(t, {
+    port,
+    caFile: pki.caFile,
+    priority: GNUTLS_PRIORITY[suite]!,
+    input: 'x\n',
+    extraArgs: [`--keymatexport=${LABEL}`, '--keymatexportsize=32'],
+  });
+  t.equal(r.code, 0, `gnutls-cli exit code (stderr: ${r.stderr.slice(-300)})`);
+  t.equal(exported.length, 1);
+  const printed = /Key material: ([0-9A-F]+)/i.exec(r.stdout + r.stderr)?.[1]?.toUpperCase();
+  t.equal(printed, exported[0], 'gnutls-cli printed the same 32 bytes');
 });
 
 t.test('errors match node:tls', BOUNDED, async (t) => {
