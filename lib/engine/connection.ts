@@ -7,6 +7,7 @@
  * Nothing here throws on peer input: every failure becomes a fatal alert (sent through `output` first)
  * and one `error` event with a TLSAlertError naming the rule.
  */
+import { checkExporterArguments, exportKeyingMaterial } from './keying-material.js';
 import { AlertDescription, AlertLevel, EXTENSION_ALERTS, alertName } from '../alerts.js';
 import type { CryptoProvider } from '../crypto/provider.js';
 import { pureProvider } from '../crypto/pure.js';
@@ -133,6 +134,13 @@ export class Connection {
 
   get handshakeComplete(): boolean {
     return this.established !== null;
+  }
+  /** RFC 5705 exporter over the last completed handshake (node:tls's exportKeyingMaterial). */
+  exportKeyingMaterial(length: number, label: string, context?: ArrayBufferView): Uint8Array {
+    checkExporterArguments(length, label, context);
+    const inputs = this.established?.exporterInputs;
+    if (!inputs) throw new TLSError('ERR_TLS_INVALID_STATE', 'TLS socket connection must be securely established');
+    return exportKeyingMaterial(inputs, length, label, context, this.provider);
   }
   get closed(): boolean {
     return this.phase === 'closed' || this.phase === 'failed';

@@ -2,6 +2,7 @@
  * What the client and server flows share: negotiated facts, key installation, Finished computation,
  * and the "unexpected message" rule. Each role's file is its message diagram (RFC 2246 7.3, Fig. 1 and 2).
  */
+import type { ExporterInputs } from './keying-material.js';
 import { AlertDescription } from '../alerts.js';
 import { finishedVerifyData } from '../crypto/prf.js';
 import { TLSAlertError } from '../errors.js';
@@ -36,6 +37,11 @@ export abstract class HandshakeFlow {
     /** Set when this handshake renegotiates an established connection (RFC 5746). */
     protected readonly previous: RenegotiationContext | null = null,
   ) {}
+
+  /** RFC 5705: the exporter's inputs, once this handshake's keys are installed. */
+  get exporterInputs(): ExporterInputs | null {
+    return this.masterSecret ? { masterSecret: this.masterSecret, clientRandom: this.clientRandom, serverRandom: this.serverRandom } : null;
+  }
 
   /** RFC 3546 4: whether the peer sent an extended hello (so the extension alerts may be sent). */
   get peerSentExtendedHello(): boolean {

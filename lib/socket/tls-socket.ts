@@ -11,6 +11,7 @@
  */
 import { Duplex } from 'node:stream';
 import type { Socket } from 'node:net';
+import { X509Certificate } from 'node:crypto';
 import { Connection } from '../engine/connection.js';
 import { concatBytes } from '../util/bytes.js';
 import type { CertificateVerdict, EngineOptions, SessionData } from '../engine/types.js';
@@ -588,6 +589,22 @@ export class TLSSocket extends Duplex {
   getPeerFinished(): Buffer | undefined {
     const f = this.engine.peerFinished;
     return f ? toBuffer(f) : undefined;
+  }
+
+  /** RFC 5705 exporter, as node:tls's (lib/engine/keying-material.ts); throws before the handshake completes. */
+  exportKeyingMaterial(length: number, label: string, context?: ArrayBufferView): Buffer {
+    return toBuffer(this.engine.exportKeyingMaterial(length, label, context));
+  }
+
+  /** Our leaf certificate (a server's: the virtual host's), or undefined when we have none. */
+  getX509Certificate(): X509Certificate | undefined {
+    const leaf = this.engine.serverContext?.certificateChain[0] ?? this.context.engine.certificateChain?.[0];
+    return leaf ? new X509Certificate(leaf) : undefined;
+  }
+
+  getPeerX509Certificate(): X509Certificate | undefined {
+    const leaf = this.engine.peerCertificates[0];
+    return leaf ? new X509Certificate(leaf) : undefined;
   }
 
   /** Client: the name sent in server_name. Server: the name the client asked for. null when none. */
