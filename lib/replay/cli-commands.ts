@@ -8,7 +8,7 @@
  *   ut-tls record [--out DIR] [--keys DIR] [NAME...]   records transcripts against live peers
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, delimiter, dirname, join, resolve } from 'node:path';
 import type { KeyFiles } from './config.js';
 import { analyzeTranscript, formatAnalysis } from './decoder.js';
 import { parseTranscript, type Transcript } from './format.js';
@@ -116,12 +116,17 @@ export async function decodeCommand(args: string[], io: CommandIO = defaultIO): 
   return analysis.ok ? 0 : 1;
 }
 
-const RECORD_USAGE = `usage: ut-tls record [--out DIR] [--keys DIR] [--list] [NAME...]
+const RECORD_USAGE = `usage: ut-tls record --out DIR [--keys DIR] [--list] [NAME...]
   Records transcripts against live peers (gnutls-serv/gnutls-cli on PATH, node:tls in process).
-  --out DIR   where to write NAME.json (default vectors/transcripts)
+  --out DIR   where to write NAME.json (required: record never writes where it was merely started)
   --keys DIR  the fixed certificates and keys (default OUT/keys; created when missing)
   --list      print the transcript names and exit
 `;
+
+/** Whether an executable named `name` is in one of the PATH directories. */
+function onPath(name: string): boolean {
+  return (process.env.PATH ?? '').split(delimiter).some((d) => d !== '' && existsSync(join(d, name)));
+}
 
 /** `ut-tls record ...`: 0 when every requested transcript was recorded, 1 on failure, 2 on usage errors. */
 export async function recordCommand(args: string[], io: CommandIO = defaultIO): Promise<number> {
@@ -145,7 +150,17 @@ export async function recordCommand(args: string[], io: CommandIO = defaultIO): 
     io.err(unknown.length > 0 ? `ut-tls record: unknown transcript ${unknown.join(', ')} (see --list)\n` : RECORD_USAGE);
     return 2;
   }
-  const outDir = resolve(out.value ?? join('vectors', 'transcripts'));
+  // Issue 16: a bare `ut-tls record` used to write transcripts (with their keys) into the working directory.
+  if (out.value === undefined || out.value === '') {
+    io.err('ut-tls record: --out DIR is required (where to write the transcripts and keys); see ut-tls record --help\n');
+    return 2;
+  }
+  const missing = ['gnutls-serv', 'gnutls-cli'].filter((p) => !onPath(p));
+  if (missing.length > 0) {
+    io.err(`ut-tls record: needs GnuTLS (${missing.join(', ')} not on PATH) and a source checkout; see ut-tls record --help\n`);
+    return 1;
+  }
+  const outDir = resolve(out.value);
   try {
     const files = await recordAll({ outDir, keysDir: resolve(keys.value ?? join(outDir, 'keys')), only: names, log: (m) => io.out(m + '\n') });
     io.out(`recorded ${files.length} transcript(s)\n`);
