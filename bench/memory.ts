@@ -29,7 +29,7 @@ import { MemorySessionStore } from '../lib/session/memory-store.js';
 import { result, type BenchResult, type Impl } from './report.js';
 import { forgeMemoryPeer, forgeSocketPeer } from './peers/forge.js';
 import { nodeClientOptions, nodeTlsSocketPeer } from './peers/node-tls.js';
-import { loadBenchPki, type BenchPki } from './peers/pki.js';
+import { createBenchPki, loadBenchPki, type BenchPki } from './peers/pki.js';
 import { HANDSHAKE_SUITE, type MemoryPeer, type SocketPeer, type SuiteName } from './peers/types.js';
 import { utTlsMemoryPeer } from './peers/ut-tls-memory.js';
 import { utTlsSocketPeer } from './peers/ut-tls.js';
@@ -53,6 +53,24 @@ export interface MemoryBenchOptions {
 export interface MemoryBenchOutput {
   results: BenchResult[];
   notes: string[];
+  /** Per socket implementation: server-process and client-process growth per connection (standalone table). */
+  rows?: MemoryRow[];
+}
+
+/** Bytes per idle established connection, each end in its own process (the clients are always node:tls). */
+export interface MemoryRow {
+  impl: Impl;
+  connections: number;
+  serverHeap: number;
+  serverRss: number;
+  clientHeap: number;
+  clientRss: number;
+}
+
+/** What the client process measured about itself (heap + external, RSS), per connection. */
+interface ClientGrowth {
+  heap: number;
+  rss: number;
 }
 
 /** Spawns `node --expose-gc memory.js` and returns what it measured. */
@@ -108,15 +126,19 @@ function rssBytes(): number {
 const log = (s: string) => process.stderr.write(`  [memory] ${s}\n`);
 
 /** A third process holding `n` node:tls client connections to 127.0.0.1:port until told to go. */
-async function startClients(pki: BenchPki, port: number, n: number, suite: SuiteName): Promise<{ stop(): Promise<void> }> {
-  const child: ChildProcess = spawn(process.execPath, [THIS_FILE, '--clients', '--pki', pki.dir, '--port', String(port), '--n', String(n), '--suite', suite], {
+async function startClients(pki: BenchPki, port: number, n: number, suite: SuiteName): Promise<{ stop(): Promise<void>; growth: ClientGrowth }> {
+  const child: ChildProcess = spawn(process.execPath, ['--expose-gc', THIS_FILE, '--clients', '--pki', pki.dir, '--port', String(port), '--n', String(n), '--suite', suite], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let growth: ClientGrowth = { heap: NaN, rss: NaN };
   const ready = await new Promise<boolean>((resolve) => {
     const lines = createInterface({ input: child.stdout! });
     lines.on('line', (l) => {
-      if (l === 'ready') resolve(true);
+      if (l.startsWith('ready')) {
+        if (l.length > 6) growth = JSON.parse(l.slice(6)) as ClientGrowth;
+        resolve(true);
+      }
     });
     child.once('exit', () => resolve(false));
   });
@@ -130,7 +152,7 @@ async function startClients(pki: BenchPki, port: number, n: number, suite: Suite
     await stop();
     throw new Error('memory bench: the client process did not connect');
   }
-  return { stop };
+  return { stop, growth };
 }
 
 async function waitUntil(cond: () => boolean, timeoutMs: number, what: string): Promise<void> {
@@ -141,7 +163,7 @@ async function waitUntil(cond: () => boolean, timeoutMs: number, what: string): 
   }
 }
 
-async function socketHeap(peer: SocketPeer, pki: BenchPki, n: number): Promise<{ perConnection: number; rssPerConnection: number }> {
+async function socketHeap(peer: SocketPeer, pki: BenchPki, n: number): Promise<{ perConnection: number; rssPerConnection: number; client: ClientGrowth }> {
   const server = await peer.listen(HANDSHAKE_SUITE);
   try {
     // Warm-up: a few connections through every code path, then gone.
@@ -156,7 +178,7 @@ async function socketHeap(peer: SocketPeer, pki: BenchPki, n: number): Promise<{
       await waitUntil(() => server.established() >= n, 600_000, `${n} connections not established on the server`);
       const after = heapBytes();
       const rss1 = rssBytes();
-      return { perConnection: (after - base) / n, rssPerConnection: (rss1 - rss0) / n };
+      return { perConnection: (after - base) / n, rssPerConnection: (rss1 - rss0) / n, client: clients.growth };
     } finally {
       await clients.stop();
     }
@@ -241,6 +263,7 @@ async function measure(argv: string[]): Promise<MemoryBenchOutput> {
   const transports = arg(argv, '--transport')?.split(',') ?? ['socket', 'memory'];
   const results: BenchResult[] = [];
   const notes: string[] = [];
+  const rows: MemoryRow[] = [];
   const common = { suite: HANDSHAKE_SUITE, concurrency: n };
   if (transports.includes('socket')) {
     for (const impl of impls) {
@@ -250,6 +273,7 @@ async function measure(argv: string[]): Promise<MemoryBenchOutput> {
       const m = await socketHeap(peer, pki, n);
       log(`${impl} socket: ${Math.round(m.perConnection)} B heap, ${Math.round(m.rssPerConnection)} B RSS per connection (${Date.now() - t} ms)`);
       results.push(result(impl, 'heap_bytes_per_connection', { ...common, transport: 'socket', value: m.perConnection }));
+      rows.push({ impl, connections: n, serverHeap: m.perConnection, serverRss: m.rssPerConnection, clientHeap: m.client.heap, clientRss: m.client.rss });
       if (impl === 'node:tls') notes.push(`heap_bytes_per_connection node:tls: the JavaScript side only; OpenSSL's per-connection state is outside the V8 heap`);
     }
   }
@@ -269,7 +293,7 @@ async function measure(argv: string[]): Promise<MemoryBenchOutput> {
     results.push(result('ut-tls', 'bytes_per_cached_session', { suite: HANDSHAKE_SUITE, transport: 'memory', concurrency: sessions, value: s.perSession }));
     notes.push(`bytes_per_cached_session: MemorySessionStore at ${sessions} sessions; one session serialised by encodeSession() is ${s.encoded} B`);
   }
-  return { results, notes };
+  return { results, notes, rows };
 }
 
 /** The client process: n node:tls connections, "ready" on stdout once all are up, gone when stdin ends. */
@@ -280,6 +304,10 @@ async function holdClients(argv: string[]): Promise<void> {
   const suite = (arg(argv, '--suite') ?? HANDSHAKE_SUITE) as SuiteName;
   const sockets: tls.TLSSocket[] = [];
   let next = 0;
+  // Measure this process too when it can (started with --expose-gc): the client end of each connection.
+  const canGc = typeof (globalThis as { gc?: () => void }).gc === 'function';
+  const heap0 = canGc ? heapBytes() : NaN;
+  const rss0 = rssBytes();
   const one = (): Promise<void> =>
     new Promise((resolve, reject) => {
       // node-forge has no RFC 5746 renegotiation_info, which OpenSSL 3 clients refuse unless told otherwise.
@@ -299,16 +327,64 @@ async function holdClients(argv: string[]): Promise<void> {
     }
   };
   await Promise.all(Array.from({ length: Math.min(16, n) }, worker));
-  process.stdout.write('ready\n');
+  const growth: ClientGrowth = { heap: canGc ? (heapBytes() - heap0) / n : NaN, rss: (rssBytes() - rss0) / n };
+  process.stdout.write(`ready ${JSON.stringify(growth)}\n`);
   process.stdin.resume();
   await new Promise<void>((resolve) => process.stdin.once('end', resolve));
   for (const s of sockets) s.destroy();
+}
+
+const kb = (b: number): string => (Number.isFinite(b) ? (b / 1024).toFixed(1) : 'n/a');
+const ratio = (a: number, b: number): string => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(2)}x` : 'n/a');
+
+/**
+ * `npm run bench:memory [-- --connections N] [-- --sessions N]`: ut-tls and node:tls servers (AES128-SHA,
+ * TLS 1.0) each with N idle node:tls clients in another process; prints KiB per connection for each end
+ * and the ut-tls/node:tls ratio (< 1 means ut-tls keeps less), then the session cache figures.
+ */
+async function standalone(argv: string[]): Promise<void> {
+  const pki = await createBenchPki();
+  try {
+    const n = Number(arg(argv, '--connections') ?? 1000);
+    const out = await runMemoryBench({
+      pkiDir: pki.dir,
+      connections: n,
+      sessions: Number(arg(argv, '--sessions') ?? 10_000),
+      impls: ['ut-tls', 'node:tls'],
+      transports: ['socket'],
+    });
+    const rows = out.rows ?? [];
+    const ut = rows.find((r) => r.impl === 'ut-tls');
+    const node = rows.find((r) => r.impl === 'node:tls');
+    const line = (cells: string[]) => console.log(cells.map((c, i) => (i === 0 ? c.padEnd(34) : c.padStart(10))).join(' '));
+    console.log(`Memory per idle established connection, ${n} connections, ${HANDSHAKE_SUITE} (KiB = 1024 B)`);
+    console.log('server end: ut-tls or node:tls in the measuring process; client end: node:tls clients in a second process');
+    line(['figure', 'ut-tls', 'node:tls', 'ratio']);
+    const fig = (name: string, k: keyof MemoryRow) => {
+      const a = ut ? (ut[k] as number) : NaN;
+      const b = node ? (node[k] as number) : NaN;
+      line([name, kb(a), kb(b), ratio(a, b)]);
+    };
+    fig('server RSS growth / conn', 'serverRss');
+    fig('server heap+external growth / conn', 'serverHeap');
+    fig('client RSS growth / conn (node:tls)', 'clientRss');
+    fig('client heap+external / conn', 'clientHeap');
+    const sessions = out.results.find((r) => r.metric === 'bytes_per_cached_session');
+    if (sessions) console.log(`bytes per cached session (MemorySessionStore): ${Math.round(sessions.value)} B`);
+    for (const note of out.notes) console.log(`note: ${note}`);
+  } finally {
+    pki.cleanup();
+  }
 }
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   if (argv.includes('--clients')) {
     await holdClients(argv);
+    return;
+  }
+  if (!argv.includes('--pki')) {
+    await standalone(argv);
     return;
   }
   const out = await measure(argv);

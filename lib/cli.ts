@@ -15,6 +15,7 @@ import { UsageError, usageLine } from './cli/args.js';
 import { describeError } from './cli/common.js';
 import { runClient } from './cli/client.js';
 import { runServer } from './cli/server.js';
+import { runAp } from './cli/ap.js';
 import { versionText } from './cli/version.js';
 
 const USAGE = `usage: ut-tls <command> [options]      (ut-tls <command> --help for its options)
@@ -22,6 +23,7 @@ const USAGE = `usage: ut-tls <command> [options]      (ut-tls <command> --help f
 commands:
   server   accept TLS 1.0 connections (an AP): ut-tls server --port PORT --key FILE --cert FILE
   client   connect to a TLS 1.0 server (a UE): ut-tls client HOST:PORT
+  ap       the Authentication Proxy (TS 33.141 5.1.4): ut-tls ap --config FILE
   replay   replay recorded transcripts byte for byte; non-zero on any divergence
   decode   print the handshake messages and decrypted records of a transcript
   record   record transcripts against live peers (a source checkout with GnuTLS)
@@ -77,6 +79,7 @@ export function main(argv: string[]): void {
     }
     if (cmd === 'server') return runServer(rest);
     if (cmd === 'client') return runClient(rest);
+    if (cmd === 'ap') return runAp(rest);
     if (cmd === 'replay' || cmd === 'decode' || cmd === 'record') return runTranscriptCommand(cmd, rest);
     if (cmd === 'bench') return runBench(rest);
     throw new UsageError(cmd.startsWith('-') ? `unknown option ${cmd}` : `unknown command ${JSON.stringify(cmd)}`);

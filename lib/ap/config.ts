@@ -12,6 +12,7 @@
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { MAX_SESSION_LIFETIME_SECONDS } from '../policy/session-lifetime.js';
 
 export class ApConfigError extends Error {
   constructor(message: string) {
@@ -173,7 +174,7 @@ export function parseApConfig(json: unknown, file: string): ApConfig {
   const tls = {
     ciphers: c.optString(tlsJson.ciphers, 'tls.ciphers'),
     // TS 33.141 7.1: a session lives at most 24 hours.
-    sessionTimeout: tlsJson.sessionTimeout === undefined ? undefined : c.int(tlsJson.sessionTimeout, 'tls.sessionTimeout', 0, 86_400, 0),
+    sessionTimeout: tlsJson.sessionTimeout === undefined ? undefined : c.int(tlsJson.sessionTimeout, 'tls.sessionTimeout', 0, MAX_SESSION_LIFETIME_SECONDS, 0),
     requestCert: c.bool(tlsJson.requestCert, 'tls.requestCert', false),
     ca: tlsJson.ca === undefined ? undefined : c.read(tlsJson.ca, 'tls.ca').text,
   };

@@ -46,7 +46,7 @@ import { parseCertificate } from '../x509/certificate.js';
 import type { Connection } from './connection.js';
 import { HandshakeFlow } from './flow.js';
 import type { ClientEngineOptions, RenegotiationContext, SessionData } from './types.js';
-import { withinLifetime } from '../session/lifetime.js';
+import { MAX_SESSION_LIFETIME_SECONDS, withinLifetime } from '../policy/session-lifetime.js';
 
 type ClientState =
   | 'START'
@@ -59,9 +59,6 @@ type ClientState =
   | 'WAIT_CHANGE_CIPHER_SPEC'
   | 'WAIT_FINISHED'
   | 'DONE';
-
-/** TS 33.141 7.1: a session is obsolete after 24 hours on both sides. */
-const MAX_SESSION_LIFETIME = 86400;
 
 export class ClientFlow extends HandshakeFlow {
   private state: ClientState = 'START';
@@ -136,8 +133,7 @@ export class ClientFlow extends HandshakeFlow {
   private usableSession(): SessionData | null {
     const s = this.options.session;
     if (!s || s.id.length === 0 || s.id.length > 32) return null;
-    const lifetime = Math.min(s.lifetime, MAX_SESSION_LIFETIME);
-    if (!withinLifetime(s.createdAt, lifetime, this.host.now())) return null;
+    if (!withinLifetime(s.createdAt, s.lifetime, this.host.now(), MAX_SESSION_LIFETIME_SECONDS)) return null;
     if (!this.suites.some((x) => x.id === s.cipherSuite)) return null;
     if ((s.servername ?? null) !== (this.options.servername ?? null) && s.servername !== undefined) return null;
     return s;
@@ -229,7 +225,7 @@ export class ClientFlow extends HandshakeFlow {
       cipherSuite: suite.id,
       compressionMethod: 0,
       createdAt: this.host.now(),
-      lifetime: MAX_SESSION_LIFETIME,
+      lifetime: MAX_SESSION_LIFETIME_SECONDS,
       ...(this.options.servername ? { servername: this.options.servername } : {}),
       ...(this.maxFragmentLength ? { maxFragmentLength: this.maxFragmentLength } : {}),
       ...(this.truncatedHmac ? { truncatedHmac: true } : {}),

@@ -45,7 +45,7 @@ import { HandshakeFlow } from './flow.js';
 import { contextForAuthorities, contextForName, type ServerContext } from './server-context.js';
 import { FFDHE2048_ID, readClientRequests, type ClientRequests } from './server-extensions.js';
 import type { RenegotiationContext, ServerEngineOptions, SessionData, SessionStore } from './types.js';
-import { withinLifetime } from '../session/lifetime.js';
+import { isAllowedLifetime, MAX_SESSION_LIFETIME_SECONDS, withinLifetime } from '../policy/session-lifetime.js';
 
 type ServerState =
   | 'WAIT_CLIENT_HELLO'
@@ -56,9 +56,6 @@ type ServerState =
   | 'WAIT_CHANGE_CIPHER_SPEC'
   | 'WAIT_FINISHED'
   | 'DONE';
-
-/** TS 33.141 7.1: a session is obsolete after 24 hours on both sides. */
-export const MAX_SESSION_TIMEOUT = 86400;
 
 /** One in-process store per configuration object, so every connection of a server shares it. */
 const defaultStores = new WeakMap<ServerEngineOptions, SessionStore>();
@@ -95,9 +92,9 @@ export class ServerFlow extends HandshakeFlow {
     if (!options.certificateChain || options.certificateChain.length === 0) throw new TLSConfigError('the server needs a certificate (cert)');
     if (!options.privateKey) throw new TLSConfigError('the server needs a private key (key)');
     this.suites = resolveSuites(options.cipherSuites, 'server', { allowNullEncryption: options.allowNullEncryption });
-    const timeout = options.sessionTimeout ?? MAX_SESSION_TIMEOUT;
-    if (!(timeout >= 0) || timeout > MAX_SESSION_TIMEOUT) {
-      throw new TLSConfigError(`sessionTimeout ${timeout}: TS 33.141 7.1 allows at most ${MAX_SESSION_TIMEOUT} seconds`);
+    const timeout = options.sessionTimeout ?? MAX_SESSION_LIFETIME_SECONDS;
+    if (!isAllowedLifetime(timeout)) {
+      throw new TLSConfigError(`sessionTimeout ${timeout}: TS 33.141 7.1 allows at most ${MAX_SESSION_LIFETIME_SECONDS} seconds`);
     }
     this.sessionTimeout = timeout;
     let store = options.sessionStore ?? defaultStores.get(options);
@@ -287,8 +284,7 @@ export class ServerFlow extends HandshakeFlow {
 
   /** Unexpired (TS 33.141 7.1), a suite we still allow, and the same server name (RFC 6066 3). */
   private resumable(s: SessionData): boolean {
-    const lifetime = Math.min(s.lifetime, this.sessionTimeout);
-    if (!withinLifetime(s.createdAt, lifetime, this.host.now())) return false;
+    if (!withinLifetime(s.createdAt, s.lifetime, this.host.now(), this.sessionTimeout)) return false;
     if (!this.suites.some((x) => x.id === s.cipherSuite)) return false;
     return (s.servername ?? null) === this.servername;
   }

@@ -11,41 +11,15 @@ import type { CertificateUrlFetcher } from './certificate-url.js';
 export type { ServerContext, TrustedAuthority, CertificateUrl, CertificateUrlFetcher };
 import type { CryptoProvider, RsaPrivateKey } from '../crypto/provider.js';
 import type { TLSError } from '../errors.js';
+import type { SessionData, SessionStore } from '../session/types.js';
+import type { CertificateVerdict } from '../x509/types.js';
+// Defined in their own layer (session/, x509/ import nothing from engine/); re-exported for callers.
+export type { SessionData, SessionStore, CertificateVerdict };
 
 /** RFC 5746 3.5: the Finished values of the handshake being renegotiated. */
 export interface RenegotiationContext {
   readonly clientVerifyData: Uint8Array;
   readonly serverVerifyData: Uint8Array;
-}
-
-/** What a connection needs to resume a session (RFC 2246 7.3). Serialisable (see session/codec.ts). */
-export interface SessionData {
-  readonly id: Uint8Array;
-  readonly masterSecret: Uint8Array;
-  readonly cipherSuite: number;
-  readonly compressionMethod: number;
-  /** Milliseconds since the epoch, from the engine's clock, when the full handshake finished. */
-  readonly createdAt: number;
-  /** Seconds the session may be resumed for (TS 33.141 7.1: at most 86400). */
-  readonly lifetime: number;
-  readonly servername?: string;
-  /** DER certificates the peer presented in the full handshake. */
-  readonly peerCertificates: readonly Uint8Array[];
-  /** RFC 3546 3.2 / 3.5: negotiated per session, kept across resumptions. */
-  readonly maxFragmentLength?: number;
-  readonly truncatedHmac?: boolean;
-  /** Server side: the application's own authentication record (TS 33.141 6.1.4). */
-  readonly appData?: Uint8Array;
-}
-
-/** The outcome of checking the peer's certificate chain, decided by the socket layer's validator. */
-export interface CertificateVerdict {
-  authorized: boolean;
-  /** Node-style error code when not authorized, e.g. 'UNABLE_TO_VERIFY_LEAF_SIGNATURE'. */
-  code?: string;
-  message?: string;
-  /** The alert to send when the application rejects unauthorized peers. */
-  alert?: number;
 }
 
 export interface EngineEvents {
@@ -165,13 +139,6 @@ export interface ServerEngineOptions extends CommonEngineOptions {
   certificateAuthorities?: readonly Uint8Array[];
   /** The DHE group (default: RFC 3526 2048-bit MODP group). */
   dhGroup?: DhGroup;
-}
-
-/** Server-side session storage; async so an AP can keep sessions outside the process. */
-export interface SessionStore {
-  get(id: Uint8Array): SessionData | undefined | Promise<SessionData | undefined>;
-  set(session: SessionData): void | Promise<void>;
-  delete(id: Uint8Array): void | Promise<void>;
 }
 
 export type EngineOptions = ClientEngineOptions | ServerEngineOptions;

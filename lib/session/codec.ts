@@ -8,7 +8,7 @@
  *   | [servername<2>] | [maxFragmentLength u16] | [appData<3>] | peerCertificates<3> of cert<3>
  * The master secret is in it: treat serialised sessions like keys.
  */
-import type { SessionData } from '../engine/types.js';
+import type { SessionData } from './types.js';
 import { ByteReader, ByteWriter, DecodeError, fromUtf8, utf8 } from '../util/bytes.js';
 
 const MAGIC = [0x55, 0x54, 0x53, 0x01]; // "UTS", version 1

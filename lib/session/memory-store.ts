@@ -2,9 +2,9 @@
  * The AP's default session cache: in-process, bounded (least recently used entries evicted first),
  * with expiry from an injectable clock (TS 33.141 7.1: at most 24 hours).
  */
-import type { SessionData, SessionStore } from '../engine/types.js';
+import type { SessionData, SessionStore } from './types.js';
 import { toHex } from '../util/bytes.js';
-import { withinLifetime } from './lifetime.js';
+import { withinLifetime } from '../policy/session-lifetime.js';
 
 /**
  * The Map key for a session ID: one character per byte, a flat string half the size of hex (a 32-byte

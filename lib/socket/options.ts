@@ -13,6 +13,7 @@ import type { BulkCipherName, CryptoProvider, RsaPrivateKey } from '../crypto/pr
 import { resolveProvider, type CryptoChoice } from '../crypto/select.js';
 import '../crypto/native.js'; // registers node:crypto as the native provider ('auto' uses it)
 import { profileRefusal, resolveSuites } from '../policy/suite-selection.js';
+import { isAllowedLifetime, MAX_SESSION_LIFETIME_SECONDS } from '../policy/session-lifetime.js';
 import type { ClientEngineOptions, CommonEngineOptions, ServerEngineOptions, SessionData, SessionStore } from '../engine/types.js';
 import { TLSConfigError } from '../errors.js';
 import { cipherInfo, suiteByName, suiteById, type CipherSuite } from '../suites.js';
@@ -142,7 +143,7 @@ export interface ServerSocketOptions
 
 export const DEFAULT_HANDSHAKE_TIMEOUT = 120_000;
 /** TS 33.141 7.1: a session ID lives at most 24 hours. */
-export const MAX_SESSION_TIMEOUT = 86_400;
+export const MAX_SESSION_TIMEOUT = MAX_SESSION_LIFETIME_SECONDS;
 
 function asText(input: PemInput): string | null {
   if (typeof input === 'string') return input;
@@ -280,7 +281,7 @@ export function verifyPolicyOf(opts: CommonSocketOptions): VerifyPolicy {
 export function sessionTimeoutOf(opts: ServerSocketOptions): number | undefined {
   const t = opts.sessionTimeout;
   if (t === undefined) return undefined;
-  if (typeof t !== 'number' || !Number.isFinite(t) || t < 0 || t > MAX_SESSION_TIMEOUT) {
+  if (typeof t !== 'number' || !isAllowedLifetime(t)) {
     throw new TLSConfigError(`sessionTimeout ${String(t)}: TS 33.141 7.1 allows 0 to ${MAX_SESSION_TIMEOUT} seconds`);
   }
   return t;

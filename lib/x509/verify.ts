@@ -15,7 +15,7 @@
 import { AlertDescription } from '../alerts.js';
 import { pureProvider } from '../crypto/pure.js';
 import { verifyPkcs1DigestInfo, type DigestInfoHash, type RsaOps } from '../crypto/rsa.js';
-import type { CertificateVerdict } from '../engine/types.js';
+import type { CertificateVerdict } from './types.js';
 import { bytesEqual } from '../util/bytes.js';
 import { OID, certificateSignatureDigest, parseCertificate, parseIp, type KeyUsageName, type X509Certificate } from './certificate.js';
 

@@ -4,7 +4,7 @@
  */
 import t from 'tap';
 import { MemorySessionStore } from '../../lib/session/memory-store.js';
-import { withinLifetime } from '../../lib/session/lifetime.js';
+import { withinLifetime } from '../../lib/policy/session-lifetime.js';
 import { handshake } from '../helpers/engine-pair.js';
 
 const YEAR = 365 * 86_400_000;

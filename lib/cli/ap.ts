@@ -1,0 +1,99 @@
+/**
+ * `ut-tls ap --config FILE`: the Authentication Proxy of TS 33.141 5.1.4 / Annex A (lib/ap) on the
+ * command line. Output contract (docs/ap.md "The command"):
+ *   stdout: exactly one line "listening on HOST:PORT" once accepting;
+ *   stderr: "stopping signal=... grace=...ms" and "stopped" on SIGINT/SIGTERM, then exit 0.
+ * A configuration file lib/ap/config.ts refuses is a usage error (one line, exit 2), like a bad option:
+ * nothing is listening yet and the fix is in what the operator gave us.
+ */
+import type { AddressInfo } from 'node:net';
+import { ApConfigError, loadApConfig, type ApConfig } from '../ap/config.js';
+import { createProxy } from '../ap/proxy.js';
+import { formatHelp, intOption, parseCommand, UsageError, type CommandSpec } from './args.js';
+
+export const AP_SPEC: CommandSpec = {
+  name: 'ap',
+  synopsis: 'ut-tls ap --config FILE [--grace MS]\n       ut-tls ap --demo-certs DIR',
+  description: `Runs the Authentication Proxy (TS 33.141 5.1.4, Annex A): a TLS 1.0 reverse proxy that
+authenticates the UE and forwards its HTTP requests to the ASs named in the JSON configuration.
+Prints "listening on HOST:PORT" on stdout once accepting.`,
+  positionals: { min: 0, max: 0, name: 'argument' },
+  options: [
+    { name: 'config', kind: 'value', metavar: 'FILE', help: 'the JSON configuration (docs/ap.md); relative paths in it are\nrelative to FILE' },
+    { name: 'demo-certs', kind: 'value', metavar: 'DIR', help: 'write throw-away certificates, keys and users.json for\ndocs/examples/ap.json into DIR and exit (labs and tests only: keys unprotected)' },
+    { name: 'grace', kind: 'value', metavar: 'MS', help: 'on SIGINT/SIGTERM: stop accepting, let open requests finish for up to\nMS (default 5000), then close every connection and exit 0' },
+  ],
+  footer: `example: ut-tls ap --config docs/examples/ap.json`,
+};
+
+/** The configuration and the proxy made from it (the authenticator reads its own file, e.g. users.json). */
+function loadProxy(file: string): { config: ApConfig; server: ReturnType<typeof createProxy> } {
+  try {
+    const config = loadApConfig(file);
+    return { config, server: createProxy(config) };
+  } catch (err) {
+    // ApConfigError messages are one line already ("FILE: key: problem").
+    if (err instanceof ApConfigError) throw new UsageError(err.message.replace(/\s*\n\s*/g, ' '), 'ap');
+    throw err;
+  }
+}
+
+export function runAp(argv: string[]): void {
+  const p = parseCommand(AP_SPEC, argv);
+  if (p.help) {
+    process.stdout.write(formatHelp(AP_SPEC));
+    return;
+  }
+  const demoDir = p.value('demo-certs');
+  if (demoDir !== undefined) {
+    if (p.has('config')) throw new UsageError('give --config or --demo-certs, not both', 'ap');
+    // Loaded only when asked for: it pulls in the certificate maker.
+    void import('../ap/demo.js')
+      .then((m) => m.writeDemoCerts(demoDir))
+      .then(
+        () => process.stdout.write(`wrote demo certificates and users.json to ${demoDir}\n`),
+        (err: unknown) => {
+          process.stderr.write(`ut-tls ap: --demo-certs ${demoDir}: ${(err as Error).message}\n`);
+          process.exitCode = 1;
+        },
+      );
+    return;
+  }
+  const file = p.value('config');
+  if (!file) throw new UsageError('ap needs --config FILE', 'ap');
+  const grace = intOption(p, 'grace', 0, 3_600_000, 'ap') ?? 5000;
+  const { config, server } = loadProxy(file);
+  server.on('error', (err) => {
+    process.stderr.write(`ut-tls ap: ${(err as Error).message}\n`);
+    process.exit(1);
+  });
+  const { host, port } = config.listen;
+  server.listen(port, host, () => {
+    const addr = server.address() as AddressInfo;
+    process.stdout.write(`listening on ${host}:${addr.port}\n`);
+  });
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) process.exit(0); // a second signal: leave now
+    stopping = true;
+    log(`stopping signal=${signal} grace=${grace}ms`);
+    const leave = (how: string) => {
+      log(`stopped ${how}`);
+      process.stdout.write('', () => process.exit(0));
+    };
+    const timer = setTimeout(() => {
+      server.closeAllConnections();
+      leave('closed-after-grace');
+    }, grace);
+    // close() waits for open connections; idle keep-alive ones are closed now, busy ones after their response.
+    server.close(() => {
+      clearTimeout(timer);
+      leave('open=0');
+    });
+    server.closeIdleConnections();
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
