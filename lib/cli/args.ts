@@ -154,11 +154,12 @@ export function formatHelp(spec: CommandSpec): string {
  * --suites checked at parse time, so a misspelt suite is a usage error (exit 2) naming it, not a
  * configuration failure found when the socket is built. Returns the list as given.
  */
-export function suitesOption(p: ParsedCommand, role: 'client' | 'server', allowNull: boolean): string | undefined {
+export function suitesOption(p: ParsedCommand, role: 'client' | 'server'): string | undefined {
   const v = p.value('suites');
   if (v === undefined) return undefined;
   try {
-    resolveSuites(v, role, { allowNullEncryption: allowNull });
+    // NULL suites pass here: refusing them without --allow-null is a policy (configuration) error, exit 1.
+    resolveSuites(v, role, { allowNullEncryption: true });
   } catch (err) {
     throw new UsageError(`--suites: ${err instanceof Error ? err.message : String(err)}`, role);
   }

@@ -103,7 +103,7 @@ function planFrom(p: ParsedCommand): ClientPlan {
       servername: p.value('servername'),
       ca: caFile ? readFile(caFile, '--ca') : undefined,
       rejectUnauthorized: !p.has('insecure'),
-      cipherSuites: suitesOption(p, 'client', false),
+      cipherSuites: suitesOption(p, 'client'),
       cert: certFile ? readFile(certFile, '--cert') : undefined,
       key: keyFile ? readFile(keyFile, '--key') : undefined,
       session: sessIn ? readBytes(sessIn, '--sess-in') : undefined,

@@ -85,7 +85,7 @@ const DH_GROUPS: Record<string, DhGroup> = { modp2048: MODP_GROUP_14, ffdhe2048:
 
 /** --suites as given, or the AP default list with what --dhe and --allow-null add. */
 function serverSuites(p: ParsedCommand): string | string[] | undefined {
-  const listed = suitesOption(p, 'server', p.has('allow-null'));
+  const listed = suitesOption(p, 'server');
   if (listed !== undefined) {
     if (p.has('dhe')) throw new UsageError('--dhe extends the default list; with --suites name the DHE_RSA suites instead', 'server');
     return listed;
