@@ -9,6 +9,7 @@
  *   is not repeatable: one line on stderr ending "see ut-tls <cmd> --help", exit 2 (UsageError).
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { resolveSuites } from '../policy/suite-selection.js';
 
 export interface OptionSpec {
   name: string;
@@ -84,10 +85,13 @@ function reword(err: unknown, spec: CommandSpec): string {
   if (m) return `unknown option ${m[1]}`;
   m = /Option '(?:-\w, )?(--[\w-]+) <value>' argument (missing|is ambiguous)/.exec(msg);
   if (m) return `${m[1]} needs a value`;
+  // Node 20 words a value starting with '-' (`--reconnect -3`) on three lines: keep the usage error one line.
+  m = /Option '(?:-\w, )?(--[\w-]+)' argument is ambiguous/.exec(msg);
+  if (m) return `${m[1]} needs a value (write ${m[1]}=VALUE for one starting with '-')`;
   m = /Option '(?:-\w, )?(--[\w-]+)' does not take an argument/.exec(msg);
   if (m) return `${m[1]} takes no value`;
   if (e.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') return `unexpected argument (${spec.name} takes no ${spec.positionals.name})`;
-  return msg;
+  return msg.split('\n').join(' ');
 }
 
 export function parseCommand(spec: CommandSpec, argv: readonly string[]): ParsedCommand {
@@ -144,6 +148,22 @@ export function formatHelp(spec: CommandSpec): string {
   }
   if (spec.footer) lines.push('', spec.footer.trimEnd());
   return lines.join('\n') + '\n';
+}
+
+/**
+ * --suites checked at parse time, so a misspelt suite is a usage error (exit 2) naming it, not a
+ * configuration failure found when the socket is built. Returns the list as given.
+ */
+export function suitesOption(p: ParsedCommand, role: 'client' | 'server'): string | undefined {
+  const v = p.value('suites');
+  if (v === undefined) return undefined;
+  try {
+    // NULL suites pass here: refusing them without --allow-null is a policy (configuration) error, exit 1.
+    resolveSuites(v, role, { allowNullEncryption: true });
+  } catch (err) {
+    throw new UsageError(`--suites: ${err instanceof Error ? err.message : String(err)}`, role);
+  }
+  return v;
 }
 
 /** A whole number in [min, max] for `--name`, or undefined when not given. */

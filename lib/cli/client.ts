@@ -14,7 +14,7 @@ import type { SessionData } from '../engine/types.js';
 import { encodeSession } from '../session/codec.js';
 import { connect, type ConnectOptions } from '../socket/connect.js';
 import type { TLSSocket } from '../socket/tls-socket.js';
-import { choiceOption, formatHelp, intOption, parseCommand, UsageError, type CommandSpec, type ParsedCommand } from './args.js';
+import { choiceOption, formatHelp, intOption, parseCommand, suitesOption, UsageError, type CommandSpec, type ParsedCommand } from './args.js';
 import { CRYPTO_CHOICES, describeError, parseHostPort, readBytes, readFile } from './common.js';
 import { showCertificates, verifyLine } from './show-certs.js';
 
@@ -103,7 +103,7 @@ function planFrom(p: ParsedCommand): ClientPlan {
       servername: p.value('servername'),
       ca: caFile ? readFile(caFile, '--ca') : undefined,
       rejectUnauthorized: !p.has('insecure'),
-      cipherSuites: p.value('suites'),
+      cipherSuites: suitesOption(p, 'client'),
       cert: certFile ? readFile(certFile, '--cert') : undefined,
       key: keyFile ? readFile(keyFile, '--key') : undefined,
       session: sessIn ? readBytes(sessIn, '--sess-in') : undefined,

@@ -16,7 +16,7 @@ import { loadCertificates, loadPrivateKey, MAX_SESSION_TIMEOUT } from '../socket
 import { createServer } from '../socket/server.js';
 import type { TLSSocket } from '../socket/tls-socket.js';
 import { connectionFacts, serveHttp } from './http-responder.js';
-import { choiceOption, formatHelp, intOption, parseCommand, UsageError, type CommandSpec, type ParsedCommand } from './args.js';
+import { choiceOption, formatHelp, intOption, parseCommand, suitesOption, UsageError, type CommandSpec, type ParsedCommand } from './args.js';
 import { CRYPTO_CHOICES, describeError, parsePort, readBytes, readFile } from './common.js';
 
 export const SERVER_SPEC: CommandSpec = {
@@ -85,7 +85,7 @@ const DH_GROUPS: Record<string, DhGroup> = { modp2048: MODP_GROUP_14, ffdhe2048:
 
 /** --suites as given, or the AP default list with what --dhe and --allow-null add. */
 function serverSuites(p: ParsedCommand): string | string[] | undefined {
-  const listed = p.value('suites');
+  const listed = suitesOption(p, 'server');
   if (listed !== undefined) {
     if (p.has('dhe')) throw new UsageError('--dhe extends the default list; with --suites name the DHE_RSA suites instead', 'server');
     return listed;
@@ -145,11 +145,17 @@ export function runServer(argv: string[]): void {
   const ocspFile = p.value('ocsp-response');
   const caFile = p.value('ca');
   const contexts = p.values('sni').map(virtualHost);
+  // Every usage check before the files are read, so a bad option is exit 2 whatever --key names.
+  const cipherSuites = serverSuites(p);
+  const http = p.has('http');
+  if (http && echo) throw new UsageError('give --echo or --http, not both', 'server');
+  const maxConnections = intOption(p, 'max-connections', 1, 1_000_000, 'server');
+  const grace = intOption(p, 'grace', 0, 3_600_000, 'server') ?? 5000;
   const server = createServer({
     crypto: choiceOption(p, 'crypto', CRYPTO_CHOICES, 'server'),
     key: readFile(keyFile, '--key'),
     cert: readFile(certFile, '--cert'),
-    cipherSuites: serverSuites(p),
+    cipherSuites,
     requestCert,
     // --request-cert: TS 33.141 6.1.4 operator policy "continue and authenticate the UE with GBA".
     rejectUnauthorized: p.has('require-cert'),
@@ -166,10 +172,6 @@ export function runServer(argv: string[]): void {
     keylogFile: p.value('keylog-file'),
     enableTrace: p.has('trace') ? (line, socket) => log(`trace peer=${peerOf(socket)} ${line}`) : undefined,
   });
-  const http = p.has('http');
-  if (http && echo) throw new UsageError('give --echo or --http, not both', 'server');
-  const maxConnections = intOption(p, 'max-connections', 1, 1_000_000, 'server');
-  const grace = intOption(p, 'grace', 0, 3_600_000, 'server') ?? 5000;
   if (maxConnections !== undefined) server.maxConnections = maxConnections;
   server.on('secureConnection', (socket: TLSSocket) => {
     const peer = peerOf(socket);

@@ -8,7 +8,7 @@
  *   ut-tls record [--out DIR] [--keys DIR] [NAME...]   records transcripts against live peers
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, delimiter, dirname, join, resolve } from 'node:path';
 import type { KeyFiles } from './config.js';
 import { analyzeTranscript, formatAnalysis } from './decoder.js';
 import { parseTranscript, type Transcript } from './format.js';
@@ -64,15 +64,34 @@ function option(args: string[], name: string): { value: string | undefined; rest
   return { value, rest };
 }
 
+/** A usage error in the style of client and server: one line naming the command and its --help, exit 2. */
+function usageError(io: CommandIO, cmd: string, problem: string): number {
+  io.err(`ut-tls ${cmd}: ${problem}; see ut-tls ${cmd} --help\n`);
+  return 2;
+}
+
+/**
+ * The first usage problem, or undefined: a value option given last with no value (option() drops it),
+ * or an unknown option left in `rest`.
+ */
+function badArgs(args: string[], rest: string[], valueOptions: Array<[string, string | undefined]>): string | undefined {
+  for (const [name, value] of valueOptions) if (value === undefined && args.includes(name)) return `${name} needs a value`;
+  const unknown = rest.find((a) => a.startsWith('-') && a !== '-h' && a !== '--help' && a !== '--list');
+  return unknown === undefined ? undefined : `unknown option ${unknown.split('=')[0]}`;
+}
+
 const REPLAY_USAGE = 'usage: ut-tls replay [--keys DIR] FILE|DIR...\n';
 
 /** `ut-tls replay FILE...`: 0 when every transcript replays identically, 1 on any divergence, 2 on usage errors. */
 export async function replayCommand(args: string[], io: CommandIO = defaultIO): Promise<number> {
   const { value: keysDir, rest } = option(args, '--keys');
-  if (rest.length === 0 || rest.includes('--help') || rest.includes('-h')) {
-    io.err(REPLAY_USAGE);
-    return 2;
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.out(REPLAY_USAGE);
+    return 0;
   }
+  const bad = badArgs(args, rest, [['--keys', keysDir]]);
+  if (bad !== undefined) return usageError(io, 'replay', bad);
+  if (rest.length === 0) return usageError(io, 'replay', 'FILE|DIR required');
   let failed = 0;
   let count = 0;
   for (const file of transcriptFiles(rest)) {
@@ -98,10 +117,14 @@ const DECODE_USAGE = 'usage: ut-tls decode FILE --keylog KEYLOG\n';
 /** `ut-tls decode FILE --keylog KEYLOG`: 0 when every MAC and both Finished verify, 1 otherwise, 2 on usage errors. */
 export async function decodeCommand(args: string[], io: CommandIO = defaultIO): Promise<number> {
   const { value: keylog, rest } = option(args, '--keylog');
-  if (rest.length !== 1 || !keylog || rest.includes('--help')) {
-    io.err(DECODE_USAGE);
-    return 2;
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.out(DECODE_USAGE);
+    return 0;
   }
+  const bad = badArgs(args, rest, [['--keylog', keylog]]);
+  if (bad !== undefined) return usageError(io, 'decode', bad);
+  if (rest.length !== 1) return usageError(io, 'decode', 'exactly one FILE required');
+  if (!keylog) return usageError(io, 'decode', '--keylog KEYLOG is required');
   let t: Transcript;
   let keyText: string;
   try {
@@ -116,12 +139,17 @@ export async function decodeCommand(args: string[], io: CommandIO = defaultIO): 
   return analysis.ok ? 0 : 1;
 }
 
-const RECORD_USAGE = `usage: ut-tls record [--out DIR] [--keys DIR] [--list] [NAME...]
+const RECORD_USAGE = `usage: ut-tls record --out DIR [--keys DIR] [--list] [NAME...]
   Records transcripts against live peers (gnutls-serv/gnutls-cli on PATH, node:tls in process).
-  --out DIR   where to write NAME.json (default vectors/transcripts)
+  --out DIR   where to write NAME.json (required: record never writes where it was merely started)
   --keys DIR  the fixed certificates and keys (default OUT/keys; created when missing)
   --list      print the transcript names and exit
 `;
+
+/** Whether an executable named `name` is in one of the PATH directories. */
+function onPath(name: string): boolean {
+  return (process.env.PATH ?? '').split(delimiter).some((d) => d !== '' && existsSync(join(d, name)));
+}
 
 /** `ut-tls record ...`: 0 when every requested transcript was recorded, 1 on failure, 2 on usage errors. */
 export async function recordCommand(args: string[], io: CommandIO = defaultIO): Promise<number> {
@@ -132,6 +160,8 @@ export async function recordCommand(args: string[], io: CommandIO = defaultIO): 
     io.out(RECORD_USAGE);
     return 0;
   }
+  const bad = badArgs(args, rest, [['--out', out.value], ['--keys', keys.value]]);
+  if (bad !== undefined) return usageError(io, 'record', bad);
   // Loaded lazily: it pulls in node:tls and child processes, which replay and decode never need.
   const { recordAll, scenarios, CAPTURE_NAME } = await import('./scenarios.js');
   const known = [...scenarios().flatMap((s) => s.names), CAPTURE_NAME];
@@ -141,11 +171,17 @@ export async function recordCommand(args: string[], io: CommandIO = defaultIO): 
   }
   const names = rest.filter((a) => !a.startsWith('-')).map((n) => basename(n, '.json'));
   const unknown = names.filter((n) => !known.includes(n));
-  if (unknown.length > 0 || rest.some((a) => a.startsWith('-'))) {
-    io.err(unknown.length > 0 ? `ut-tls record: unknown transcript ${unknown.join(', ')} (see --list)\n` : RECORD_USAGE);
-    return 2;
+  if (unknown.length > 0) return usageError(io, 'record', `unknown transcript ${unknown.join(', ')} (ut-tls record --list names them)`);
+  // Issue 16: a bare `ut-tls record` used to write transcripts (with their keys) into the working directory.
+  if (out.value === undefined || out.value === '') {
+    return usageError(io, 'record', '--out DIR is required');
   }
-  const outDir = resolve(out.value ?? join('vectors', 'transcripts'));
+  const missing = ['gnutls-serv', 'gnutls-cli'].filter((p) => !onPath(p));
+  if (missing.length > 0) {
+    io.err(`ut-tls record: needs GnuTLS (${missing.join(', ')} not on PATH) and a source checkout; see ut-tls record --help\n`);
+    return 1;
+  }
+  const outDir = resolve(out.value);
   try {
     const files = await recordAll({ outDir, keysDir: resolve(keys.value ?? join(outDir, 'keys')), only: names, log: (m) => io.out(m + '\n') });
     io.out(`recorded ${files.length} transcript(s)\n`);
