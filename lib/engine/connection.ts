@@ -33,6 +33,9 @@ type Phase = 'idle' | 'handshaking' | 'open' | 'closed' | 'failed';
 /** Warning alerts accepted in a row before the connection is ended (OpenSSL's limit, CVE-2016-8610). */
 const MAX_WARNINGS_IN_A_ROW = 4;
 
+/** Default bound on input queued while an async hook is pending (docs/bounds.md). */
+export const DEFAULT_PENDING_INPUT_LIMIT = 64 * 1024;
+
 export class Connection {
   readonly isServer: boolean;
   /** @internal */ readonly provider: CryptoProvider;
@@ -96,8 +99,33 @@ export class Connection {
     // After the peer's close_notify nothing it sends counts (RFC 2246 7.2.1).
     if (this.phase === 'failed' || this.phase === 'closed' || this.receivedCloseNotify) return;
     if (this.phase === 'idle') this.start();
+    if (this.busy && this.reader.buffered + bytes.length > this.pendingInputLimit) {
+      // An async hook is pending and the caller kept feeding: nothing drains the queue until the hook
+      // answers, so a peer could fill memory at line rate. A socket stops reading before this point.
+      this.fail(
+        new TLSAlertError(
+          AlertDescription.internal_error,
+          `ut-tls pendingInputLimit: more than ${this.pendingInputLimit} bytes received while an async hook was pending`,
+        ),
+      );
+      this.flushOutput();
+      return;
+    }
     this.reader.push(bytes);
     this.pump();
+  }
+
+  /** True while an async hook (session store, selectContext, ...) holds the read path. */
+  get suspended(): boolean {
+    return this.busy;
+  }
+  /** Input bytes received and not yet processed (the record reader's queue). */
+  get bufferedInput(): number {
+    return this.reader.buffered;
+  }
+  /** The bound on bufferedInput while suspended (see EngineOptions.pendingInputLimit). */
+  get pendingInputLimit(): number {
+    return this.options.pendingInputLimit ?? DEFAULT_PENDING_INPUT_LIMIT;
   }
 
   /** Sends application data. Throws (an application error, not a peer one) when not connected. */
@@ -314,6 +342,7 @@ export class Connection {
             this.busy = false;
             this.flushOutput();
             this.pump();
+            if (!this.busy) this.events.inputResumed?.();
           },
           (err: unknown) => {
             this.busy = false;

@@ -71,6 +71,8 @@ export interface CommonSocketOptions {
   now?: () => number;
   /** Largest handshake message accepted from the peer, in bytes (engine default otherwise). */
   maxHandshakeMessageLength?: number;
+  /** Bytes buffered while an async hook is pending before the transport is paused; default 65536 (docs/bounds.md). */
+  pendingInputLimit?: number;
   /**
    * Our certificate chain must be in order and its leaf's keyUsage fit the suites (lib/socket/config-check.ts).
    * Default true; false keeps only the parse and key-matches-leaf checks, for test labs that serve odd chains on purpose.
@@ -337,6 +339,7 @@ function common(opts: ClientSocketOptions | ServerSocketOptions, role: 'client' 
       cipherSuites: parseCipherSuites(opts.cipherSuites, opts.ciphers),
       now,
       maxHandshakeMessageLength: opts.maxHandshakeMessageLength,
+      pendingInputLimit: opts.pendingInputLimit,
       splitRecords: opts.splitRecords,
       rejectUnauthorized,
     }),

@@ -118,8 +118,28 @@ export class TLSSocket extends Duplex {
     const bytes = toBytes(chunk);
     this.tracer?.received(bytes);
     this.sentBeforeTrace = null;
-    this.engine.receive(bytes);
+    this.feedEngine(bytes);
   };
+  /** The chunk kept back while the engine's pending-input bound is reached (see onTransportData). */
+  private heldInput: Uint8Array | null = null;
+  private readonly onInputResumed = () => {
+    const held = this.heldInput;
+    if (!held) return;
+    this.heldInput = null;
+    this.feedEngine(held);
+    if (!this.heldInput && !this.destroyed) this.transport.resume();
+  };
+  private feedEngine(bytes: Uint8Array): void {
+    const engine = this.engine;
+    if (engine.suspended && engine.bufferedInput + bytes.length > engine.pendingInputLimit) {
+      // Backpressure while an async hook is pending (docs/bounds.md pendingInputLimit): keep this one
+      // chunk and stop reading; inputResumed hands it over and reads again.
+      this.heldInput = bytes;
+      this.transport.pause();
+      return;
+    }
+    engine.receive(bytes);
+  }
   /** enableTrace()'s tracer. */
   private tracer: LiveTrace | undefined;
   /** What went out before any input (a client's ClientHello), so a trace enabled late still shows it. */
@@ -149,6 +169,7 @@ export class TLSSocket extends Duplex {
       renegotiated: () => this.emit('renegotiated'),
       warning: (description) => this.emit('warningAlert', description, alertName(description)),
       keylog: (line) => this.emit('keylog', Buffer.from(line + '\n', 'latin1')),
+      inputResumed: this.onInputResumed,
     });
     this.attachTransport();
     attachKeylogFile(this, options.keylogFile);
@@ -402,6 +423,7 @@ export class TLSSocket extends Duplex {
   // ------------------------------------------------------------------ Duplex implementation
 
   override _read(): void {
+    if (this.heldInput) return; // paused for pendingInputLimit: onInputResumed reads again
     if (this.transport.isPaused()) this.transport.resume();
   }
 
