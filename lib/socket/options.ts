@@ -136,6 +136,8 @@ export interface ServerSocketOptions
     Pick<ServerEngineOptions, (typeof SERVER_PASSTHROUGH)[number]> {
   /** Ask the client for a certificate (TS 33.141 6.1.4). Default false. */
   requestCert?: boolean;
+  /** Handshakes in progress per Server; a connection beyond it is closed at once. Default 1024 (docs/bounds.md). */
+  maxPendingHandshakes?: number;
   /** Session lifetime in seconds (at most 86400, TS 33.141 7.1). */
   sessionTimeout?: number;
   /** Where the server keeps resumable sessions; default: an in-memory store per Server. */
