@@ -33,6 +33,9 @@ type Phase = 'idle' | 'handshaking' | 'open' | 'closed' | 'failed';
 /** Warning alerts accepted in a row before the connection is ended (OpenSSL's limit, CVE-2016-8610). */
 const MAX_WARNINGS_IN_A_ROW = 4;
 
+/** Empty records (application data; empty alert/handshake records fail at once) in a row; OpenSSL's MAX_EMPTY_RECORDS. */
+export const MAX_EMPTY_RECORDS_IN_A_ROW = 32;
+
 /** Default bound on input queued while an async hook is pending (docs/bounds.md). */
 export const DEFAULT_PENDING_INPUT_LIMIT = 64 * 1024;
 
@@ -69,6 +72,8 @@ export class Connection {
   private readonly deferCloseNotify: boolean;
   /** Consecutive warning alerts, reset by any other record. */
   private warningsInARow = 0;
+  /** Consecutive empty application-data records (each costs a MAC check and gives nothing), reset by any other record. */
+  private emptyInARow = 0;
 
   constructor(options: EngineOptions, events: EngineEvents) {
     this.isServer = options.isServer === true;
@@ -365,6 +370,10 @@ export class Connection {
     }
     const plaintext = this.readProtection.open(record);
     if (record.type !== ContentType.alert) this.warningsInARow = 0;
+    if (plaintext.length > 0) this.emptyInARow = 0;
+    else if (++this.emptyInARow > MAX_EMPTY_RECORDS_IN_A_ROW) {
+      throw new TLSAlertError(AlertDescription.unexpected_message, `ut-tls: more than ${MAX_EMPTY_RECORDS_IN_A_ROW} empty records in a row (OpenSSL's limit)`);
+    }
     switch (record.type) {
       case ContentType.handshake:
         if (plaintext.length === 0) {
