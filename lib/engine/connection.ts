@@ -255,6 +255,22 @@ export class Connection {
     this.flushOutput();
   }
 
+  /**
+   * util.inspect / console.log show a summary, never the keys, master secret or sessions held inside
+   * (design rule: secrets leave only through the keylog event and the session the application asks
+   * for). Symbol.for, not node:util: the engine imports no node: module.
+   */
+  [Symbol.for('nodejs.util.inspect.custom')](): object {
+    return {
+      isServer: this.isServer,
+      phase: this.phase,
+      protocol: this.protocol,
+      cipherSuite: this.cipherSuite?.name ?? null,
+      resumed: this.resumed,
+      servername: this.servername,
+    };
+  }
+
   // ---- services for the flows (internal) -----------------------------------------------------
 
   /** @internal Queues a handshake message (and adds it to the transcript). */

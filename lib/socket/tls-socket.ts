@@ -583,6 +583,20 @@ export class TLSSocket extends Duplex {
     return { name: s.openssl, standardName: s.name, version: 'TLSv1' };
   }
 
+  /**
+   * util.inspect / console.log: a summary. The stream's own fields reach the engine's keys and, on a
+   * server, the session store's master secrets (issue 21 item 9), so none of them is shown.
+   */
+  [Symbol.for('nodejs.util.inspect.custom')](): object {
+    return {
+      isServer: this.engine.isServer,
+      connection: this.engine,
+      authorized: this.authorized,
+      authorizationError: this.authorizationError,
+      destroyed: this.destroyed,
+    };
+  }
+
   /** The peer's leaf certificate in node:tls's shape; with detailed, issuerCertificate links the chain. {} when none. */
   getPeerCertificate(detailed = false): PeerCertificateShape {
     const chain = this.engine.peerCertificates;
