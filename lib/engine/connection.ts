@@ -58,6 +58,8 @@ export class Connection {
   private flow: HandshakeFlow;
   /** The last completed handshake: what the getters report while a renegotiation runs. */
   private established: HandshakeFlow | null = null;
+  /** Handshakes replaced by a renegotiation: their sessions die with the connection's fatal alert too. */
+  private readonly superseded: HandshakeFlow[] = [];
   private readonly options: EngineOptions;
   private readonly outQueue: Uint8Array[] = [];
   private handshakeOut: Uint8Array[] = [];
@@ -322,6 +324,8 @@ export class Connection {
   handshakeDone(): void {
     this.flushHandshake();
     const renegotiation = this.established !== null;
+    // Issue 21 item 8: a later fatal alert voids every session of this connection, not only the newest.
+    if (this.established && this.established !== this.flow) this.superseded.push(this.established);
     this.established = this.flow;
     // The handshake messages are no longer needed (a renegotiation starts a new transcript).
     this.transcript = new Transcript();
@@ -543,6 +547,8 @@ export class Connection {
     this.phase = 'failed';
     this.flow.onFatal();
     if (this.established && this.established !== this.flow) this.established.onFatal();
+    for (const flow of this.superseded) flow.onFatal();
+    this.superseded.length = 0;
     this.flushOutput();
     this.events.error(error);
   }
