@@ -34,6 +34,12 @@ type Phase = 'idle' | 'handshaking' | 'open' | 'closed' | 'failed';
 /** Warning alerts accepted in a row before the connection is ended (OpenSSL's limit, CVE-2016-8610). */
 const MAX_WARNINGS_IN_A_ROW = 4;
 
+/** Empty records (application data; empty alert/handshake records fail at once) in a row; OpenSSL's MAX_EMPTY_RECORDS. */
+export const MAX_EMPTY_RECORDS_IN_A_ROW = 32;
+
+/** Default bound on input queued while an async hook is pending (docs/bounds.md). */
+export const DEFAULT_PENDING_INPUT_LIMIT = 64 * 1024;
+
 export class Connection {
   readonly isServer: boolean;
   /** @internal */ readonly provider: CryptoProvider;
@@ -53,6 +59,8 @@ export class Connection {
   private flow: HandshakeFlow;
   /** The last completed handshake: what the getters report while a renegotiation runs. */
   private established: HandshakeFlow | null = null;
+  /** Handshakes replaced by a renegotiation: their sessions die with the connection's fatal alert too. */
+  private readonly superseded: HandshakeFlow[] = [];
   private readonly options: EngineOptions;
   private readonly outQueue: Uint8Array[] = [];
   private handshakeOut: Uint8Array[] = [];
@@ -67,6 +75,8 @@ export class Connection {
   private readonly deferCloseNotify: boolean;
   /** Consecutive warning alerts, reset by any other record. */
   private warningsInARow = 0;
+  /** Consecutive empty application-data records (each costs a MAC check and gives nothing), reset by any other record. */
+  private emptyInARow = 0;
 
   constructor(options: EngineOptions, events: EngineEvents) {
     this.isServer = options.isServer === true;
@@ -97,8 +107,33 @@ export class Connection {
     // After the peer's close_notify nothing it sends counts (RFC 2246 7.2.1).
     if (this.phase === 'failed' || this.phase === 'closed' || this.receivedCloseNotify) return;
     if (this.phase === 'idle') this.start();
+    if (this.busy && this.reader.buffered + bytes.length > this.pendingInputLimit) {
+      // An async hook is pending and the caller kept feeding: nothing drains the queue until the hook
+      // answers, so a peer could fill memory at line rate. A socket stops reading before this point.
+      this.fail(
+        new TLSAlertError(
+          AlertDescription.internal_error,
+          `ut-tls pendingInputLimit: more than ${this.pendingInputLimit} bytes received while an async hook was pending`,
+        ),
+      );
+      this.flushOutput();
+      return;
+    }
     this.reader.push(bytes);
     this.pump();
+  }
+
+  /** True while an async hook (session store, selectContext, ...) holds the read path. */
+  get suspended(): boolean {
+    return this.busy;
+  }
+  /** Input bytes received and not yet processed (the record reader's queue). */
+  get bufferedInput(): number {
+    return this.reader.buffered;
+  }
+  /** The bound on bufferedInput while suspended (see EngineOptions.pendingInputLimit). */
+  get pendingInputLimit(): number {
+    return this.options.pendingInputLimit ?? DEFAULT_PENDING_INPUT_LIMIT;
   }
 
   /** Sends application data. Throws (an application error, not a peer one) when not connected. */
@@ -230,6 +265,22 @@ export class Connection {
     this.flushOutput();
   }
 
+  /**
+   * util.inspect / console.log show a summary, never the keys, master secret or sessions held inside
+   * (design rule: secrets leave only through the keylog event and the session the application asks
+   * for). Symbol.for, not node:util: the engine imports no node: module.
+   */
+  [Symbol.for('nodejs.util.inspect.custom')](): object {
+    return {
+      isServer: this.isServer,
+      phase: this.phase,
+      protocol: this.protocol,
+      cipherSuite: this.cipherSuite?.name ?? null,
+      resumed: this.resumed,
+      servername: this.servername,
+    };
+  }
+
   // ---- services for the flows (internal) -----------------------------------------------------
 
   /** @internal Queues a handshake message (and adds it to the transcript). */
@@ -281,6 +332,8 @@ export class Connection {
   handshakeDone(): void {
     this.flushHandshake();
     const renegotiation = this.established !== null;
+    // Issue 21 item 8: a later fatal alert voids every session of this connection, not only the newest.
+    if (this.established && this.established !== this.flow) this.superseded.push(this.established);
     this.established = this.flow;
     // The handshake messages are no longer needed (a renegotiation starts a new transcript).
     this.transcript = new Transcript();
@@ -322,6 +375,7 @@ export class Connection {
             this.busy = false;
             this.flushOutput();
             this.pump();
+            if (!this.busy) this.events.inputResumed?.();
           },
           (err: unknown) => {
             this.busy = false;
@@ -344,6 +398,10 @@ export class Connection {
     }
     const plaintext = this.readProtection.open(record);
     if (record.type !== ContentType.alert) this.warningsInARow = 0;
+    if (plaintext.length > 0) this.emptyInARow = 0;
+    else if (++this.emptyInARow > MAX_EMPTY_RECORDS_IN_A_ROW) {
+      throw new TLSAlertError(AlertDescription.unexpected_message, `ut-tls: more than ${MAX_EMPTY_RECORDS_IN_A_ROW} empty records in a row (OpenSSL's limit)`);
+    }
     switch (record.type) {
       case ContentType.handshake:
         if (plaintext.length === 0) {
@@ -497,6 +555,8 @@ export class Connection {
     this.phase = 'failed';
     this.flow.onFatal();
     if (this.established && this.established !== this.flow) this.established.onFatal();
+    for (const flow of this.superseded) flow.onFatal();
+    this.superseded.length = 0;
     this.flushOutput();
     this.events.error(error);
   }

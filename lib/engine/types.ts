@@ -43,6 +43,8 @@ export interface EngineEvents {
   session?(session: SessionData): void;
   /** NSS key-log line "CLIENT_RANDOM <hex> <hex>" (the only way keys ever leave the engine). */
   keylog?(line: string): void;
+  /** The async hook that suspended the read path answered: the transport may be read again. */
+  inputResumed?(): void;
 }
 
 export interface CommonEngineOptions {
@@ -67,6 +69,12 @@ export interface CommonEngineOptions {
   allowNullEncryption?: boolean;
   /** Largest handshake message accepted, in bytes. */
   maxHandshakeMessageLength?: number;
+  /**
+   * Bytes the engine queues from receive() while an async hook (session store, selectContext, SNI,
+   * certificate URL) is pending; past it the connection fails (internal_error alert,
+   * ERR_TLS_ALERT_INTERNAL_ERROR naming pendingInputLimit). Default 65536 (docs/bounds.md). A socket stops reading first.
+   */
+  pendingInputLimit?: number;
 }
 
 export interface ClientEngineOptions extends CommonEngineOptions {

@@ -20,6 +20,10 @@ export function encodeAlert(level: number, description: number): Uint8Array {
  * An unknown description is returned as is: it is the engine's job to treat it (fatal level → close).
  */
 export function decodeAlerts(fragment: Uint8Array): Alert[] {
+  if (fragment.length === 0) {
+    // Not an alert at all (issue 21 item 10); OpenSSL 3 answers decode_error too.
+    throw new TLSAlertError(AlertDescription.decode_error, 'RFC 2246 7.2: zero-length alert record');
+  }
   if (fragment.length % 2 !== 0) {
     throw new TLSAlertError(AlertDescription.decode_error, `RFC 2246 7.2: alert record of ${fragment.length} bytes is not a whole number of alerts`);
   }

@@ -72,6 +72,8 @@ export interface CommonSocketOptions {
   now?: () => number;
   /** Largest handshake message accepted from the peer, in bytes (engine default otherwise). */
   maxHandshakeMessageLength?: number;
+  /** Bytes buffered while an async hook is pending before the transport is paused; default 65536 (docs/bounds.md). */
+  pendingInputLimit?: number;
   /**
    * Our certificate chain must be in order and its leaf's keyUsage fit the suites (lib/socket/config-check.ts).
    * Default true; false keeps only the parse and key-matches-leaf checks, for test labs that serve odd chains on purpose.
@@ -135,6 +137,8 @@ export interface ServerSocketOptions
     Pick<ServerEngineOptions, (typeof SERVER_PASSTHROUGH)[number]> {
   /** Ask the client for a certificate (TS 33.141 6.1.4). Default false. */
   requestCert?: boolean;
+  /** Handshakes in progress per Server; a connection beyond it is closed at once. Default 1024 (docs/bounds.md). */
+  maxPendingHandshakes?: number;
   /** Session lifetime in seconds (at most 86400, TS 33.141 7.1). */
   sessionTimeout?: number;
   /** Where the server keeps resumable sessions; default: an in-memory store per Server. */
@@ -338,6 +342,7 @@ function common(opts: ClientSocketOptions | ServerSocketOptions, role: 'client' 
       cipherSuites: parseCipherSuites(opts.cipherSuites, opts.ciphers),
       now,
       maxHandshakeMessageLength: opts.maxHandshakeMessageLength,
+      pendingInputLimit: opts.pendingInputLimit,
       splitRecords: opts.splitRecords,
       rejectUnauthorized,
     }),

@@ -18,6 +18,10 @@ import type { ContextInput, SecureContext } from './secure-context.js';
 import { namedContext } from './virtual-hosts.js';
 import { keylogTarget } from './keylog-file.js';
 import { checkKnownOptions } from './known-options.js';
+import { TLSError } from '../errors.js';
+
+/** Default bound on handshakes in progress per Server (docs/bounds.md). */
+export const DEFAULT_MAX_PENDING_HANDSHAKES = 1024;
 
 export type ServerOptions = ServerSocketOptions &
   Pick<net.ServerOpts, 'pauseOnConnect' | 'noDelay' | 'keepAlive'> & {
@@ -33,6 +37,12 @@ export class Server extends net.Server {
   private readonly vhosts: EngineContext[];
   /** Per-connection options: the key-log file and the trace (socket/keylog-file.ts, enableTrace()). */
   private readonly perConnection: Pick<ServerOptions, 'keylogFile' | 'enableTrace'>;
+  /** Connections accepted whose handshake has not finished (bounded by maxPendingHandshakes). */
+  private pendingHandshakes = 0;
+  /** The number of handshakes in progress. */
+  get pendingHandshakeCount(): number {
+    return this.pendingHandshakes;
+  }
 
   constructor(options: ServerOptions, secureConnectionListener?: (socket: TLSSocket) => void) {
     const { pauseOnConnect, noDelay, keepAlive } = options;
@@ -86,6 +96,14 @@ export class Server extends net.Server {
   }
 
   private accept(raw: net.Socket): void {
+    const max = this.options.maxPendingHandshakes ?? DEFAULT_MAX_PENDING_HANDSHAKES;
+    if (this.pendingHandshakes >= max) {
+      // Refused, not queued: a queue would be one more buffer a flood fills, and a closed
+      // connection tells the client at once (it may retry) instead of after its own timeout.
+      raw.destroy();
+      this.emit('tlsClientError', new TLSError('ERR_TLS_TOO_MANY_PENDING_HANDSHAKES', `maxPendingHandshakes: ${max} handshakes already in progress; connection closed`), undefined);
+      return;
+    }
     let socket: TLSSocket;
     try {
       socket = new TLSSocket(raw, { isServer: true, secureContext: this.context, ...this.perConnection });
@@ -99,6 +117,14 @@ export class Server extends net.Server {
     // afterwards they are the application's, on the socket.
     const onError = (err: Error) => this.emit('tlsClientError', err, socket);
     socket.on('error', onError);
+    this.pendingHandshakes++;
+    let counted = true;
+    const handshakeOver = () => {
+      if (counted) this.pendingHandshakes--;
+      counted = false;
+    };
+    socket.once('secure', handshakeOver);
+    socket.once('close', handshakeOver);
     socket.on('keylog', (line: Buffer) => this.emit('keylog', line, socket));
     socket.once('secure', () => {
       socket.off('error', onError);

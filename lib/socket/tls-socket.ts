@@ -119,8 +119,28 @@ export class TLSSocket extends Duplex {
     const bytes = toBytes(chunk);
     this.tracer?.received(bytes);
     this.sentBeforeTrace = null;
-    this.engine.receive(bytes);
+    this.feedEngine(bytes);
   };
+  /** The chunk kept back while the engine's pending-input bound is reached (see onTransportData). */
+  private heldInput: Uint8Array | null = null;
+  private readonly onInputResumed = () => {
+    const held = this.heldInput;
+    if (!held) return;
+    this.heldInput = null;
+    this.feedEngine(held);
+    if (!this.heldInput && !this.destroyed) this.transport.resume();
+  };
+  private feedEngine(bytes: Uint8Array): void {
+    const engine = this.engine;
+    if (engine.suspended && engine.bufferedInput + bytes.length > engine.pendingInputLimit) {
+      // Backpressure while an async hook is pending (docs/bounds.md pendingInputLimit): keep this one
+      // chunk and stop reading; inputResumed hands it over and reads again.
+      this.heldInput = bytes;
+      this.transport.pause();
+      return;
+    }
+    engine.receive(bytes);
+  }
   /** enableTrace()'s tracer. */
   private tracer: LiveTrace | undefined;
   /** What went out before any input (a client's ClientHello), so a trace enabled late still shows it. */
@@ -150,6 +170,7 @@ export class TLSSocket extends Duplex {
       renegotiated: () => this.emit('renegotiated'),
       warning: (description) => this.emit('warningAlert', description, alertName(description)),
       keylog: (line) => this.emit('keylog', Buffer.from(line + '\n', 'latin1')),
+      inputResumed: this.onInputResumed,
     });
     this.attachTransport();
     attachKeylogFile(this, options.keylogFile);
@@ -403,6 +424,7 @@ export class TLSSocket extends Duplex {
   // ------------------------------------------------------------------ Duplex implementation
 
   override _read(): void {
+    if (this.heldInput) return; // paused for pendingInputLimit: onInputResumed reads again
     if (this.transport.isPaused()) this.transport.resume();
   }
 
@@ -560,6 +582,20 @@ export class TLSSocket extends Duplex {
     const s: CipherSuite | null = this.engine.cipherSuite;
     if (!s || !this.engine.handshakeComplete) return undefined;
     return { name: s.openssl, standardName: s.name, version: 'TLSv1' };
+  }
+
+  /**
+   * util.inspect / console.log: a summary. The stream's own fields reach the engine's keys and, on a
+   * server, the session store's master secrets (issue 21 item 9), so none of them is shown.
+   */
+  [Symbol.for('nodejs.util.inspect.custom')](): object {
+    return {
+      isServer: this.engine.isServer,
+      connection: this.engine,
+      authorized: this.authorized,
+      authorizationError: this.authorizationError,
+      destroyed: this.destroyed,
+    };
   }
 
   /** The peer's leaf certificate in node:tls's shape; with detailed, issuerCertificate links the chain. {} when none. */

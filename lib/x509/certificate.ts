@@ -779,8 +779,17 @@ export function parseCertificate(der: Uint8Array): X509Certificate {
   }
   try {
     const cert = Object.freeze(parseInner(der));
-    parsedCache.set(key, cert);
-    if (parsedCache.size > PARSED_CACHE_SIZE) parsedCache.delete(parsedCache.keys().next().value as string);
+    // A peer chooses what it sends: a big certificate is parsed but not kept (issue 21: 600 distinct
+    // 200 KB client certificates held 396 MB), and the total is bounded too (docs/bounds.md).
+    if (der.length <= MAX_CACHED_CERTIFICATE_BYTES) {
+      parsedCache.set(key, cert);
+      parsedCacheBytes += der.length;
+      while (parsedCache.size > PARSED_CACHE_SIZE || parsedCacheBytes > PARSED_CACHE_MAX_BYTES) {
+        const oldest = parsedCache.keys().next().value as string;
+        parsedCache.delete(oldest);
+        parsedCacheBytes -= oldest.length;
+      }
+    }
     return cert;
   } catch (e) {
     if (e instanceof DecodeError) throw e;
@@ -791,7 +800,17 @@ export function parseCertificate(der: Uint8Array): X509Certificate {
 
 /** Parsed certificates by DER content, least recently used first out. Results are frozen and shared. */
 const PARSED_CACHE_SIZE = 512;
+/** Certificates larger than this (DER bytes) are parsed each time, never cached. */
+export const MAX_CACHED_CERTIFICATE_BYTES = 16 * 1024;
+/** Bound on the DER bytes of all cached certificates together (their keys; parsed forms are about as big). */
+export const PARSED_CACHE_MAX_BYTES = 2 * 1024 * 1024;
 const parsedCache = new Map<string, X509Certificate>();
+let parsedCacheBytes = 0;
+
+/** What the process-wide parsed-certificate cache holds now (for tests and monitoring). */
+export function parsedCertificateCacheStats(): { entries: number; bytes: number } {
+  return { entries: parsedCache.size, bytes: parsedCacheBytes };
+}
 
 /** The DER bytes as a string (one char per byte): an exact, collision-free Map key. */
 function cacheKey(der: Uint8Array): string {

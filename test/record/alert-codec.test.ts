@@ -9,14 +9,15 @@ t.test('encodeAlert', async (t) => {
   t.equal(toHex(encodeAlert(2, 114)), '0272');
 });
 
-t.test('decodeAlerts: one, several, none', async (t) => {
+t.test('decodeAlerts: one, several; none is decode_error', async (t) => {
   t.same(decodeAlerts(fromHex('0100')), [{ level: 1, description: 0 }]);
   t.same(decodeAlerts(fromHex('022801000270')), [
     { level: 2, description: 40 },
     { level: 1, description: 0 },
     { level: 2, description: 112 },
   ]);
-  t.same(decodeAlerts(new Uint8Array(0)), []);
+  // Issue 21 item 10: an empty alert record is not an alert (decode_error, as OpenSSL 3).
+  expectAlert(t, () => decodeAlerts(new Uint8Array(0)), 50, /zero-length alert record/);
   t.same(decodeAlerts(fromHex('02fe')), [{ level: 2, description: 254 }], 'unknown descriptions are passed up');
 });
 
