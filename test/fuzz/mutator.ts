@@ -2,6 +2,7 @@
  * A tiny seeded mutator for the fuzz smoke test: no dependency, same seed -> same inputs, so any
  * failure is reproducible from (seed, role, iteration) alone.
  */
+import { concatBytes } from '../../lib/util/bytes.js';
 
 /** mulberry32: a 32-bit PRNG, good enough to spread mutations, trivially reproducible. */
 export function mulberry32(seed: number): () => number {
@@ -65,18 +66,6 @@ export interface Mutation {
   messageType: number;
   /** The mutated stream to feed. */
   input: Uint8Array;
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
 }
 
 /** The handshake message containing `offset` in record r (-1 if none). */
@@ -144,6 +133,6 @@ export function mutate(records: FlightRecord[], rand: () => number): Mutation {
     }
   }
   const messageType = offset >= 0 ? messageAt(rec, Math.min(offset, rec.bytes.length - 1)) : -1;
-  const input = concat([...records.slice(0, ri).map((r) => r.bytes), ...bytes, ...records.slice(ri + 1).map((r) => r.bytes)]);
+  const input = concatBytes(...records.slice(0, ri).map((r) => r.bytes), ...bytes, ...records.slice(ri + 1).map((r) => r.bytes));
   return { kind, record: ri, offset, messageType, input };
 }
