@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { ApConfigError, loadApConfig, type ApConfig } from '../ap/config.js';
 import { createProxy } from '../ap/proxy.js';
 import { formatHelp, intOption, parseCommand, UsageError, type CommandSpec } from './args.js';
+import { onStopSignals } from './common.js';
 
 export const AP_SPEC: CommandSpec = {
   name: 'ap',
@@ -72,15 +73,8 @@ export function runAp(argv: string[]): void {
     const addr = server.address() as AddressInfo;
     process.stdout.write(`listening on ${host}:${addr.port}\n`);
   });
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) process.exit(0); // a second signal: leave now
-    stopping = true;
+  onStopSignals(log, (signal, leave) => {
     log(`stopping signal=${signal} grace=${grace}ms`);
-    const leave = (how: string) => {
-      log(`stopped ${how}`);
-      process.stdout.write('', () => process.exit(0));
-    };
     const timer = setTimeout(() => {
       server.closeAllConnections();
       leave('closed-after-grace');
@@ -91,9 +85,7 @@ export function runAp(argv: string[]): void {
       leave('open=0');
     });
     server.closeIdleConnections();
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+  });
 }
 
 const log = (line: string) => process.stderr.write(`${line}\n`);

@@ -43,3 +43,26 @@ export function describeError(err: unknown): string {
   const alert = typeof e.alert === 'number' ? `${alertName(e.alert)}(${e.alert})` : '-';
   return `code=${e.code ?? 'ERR_UNKNOWN'} alert=${alert} reason=${e.message ?? String(err)}`;
 }
+
+/**
+ * SIGINT/SIGTERM handling shared by the long-running subcommands (server, ap): the first signal calls
+ * `stop(signal, leave)`, whose job is to drain and then call `leave(how)`; a second signal exits at once.
+ * `leave` logs "stopped HOW" on stderr and exits 0 once stdout is flushed (scripts read the last lines).
+ */
+export function onStopSignals(
+  log: (line: string) => void,
+  stop: (signal: string, leave: (how: string) => void) => void,
+): void {
+  let stopping = false;
+  const leave = (how: string) => {
+    log(`stopped ${how}`);
+    process.stdout.write('', () => process.exit(0));
+  };
+  const onSignal = (signal: string) => {
+    if (stopping) process.exit(0); // a second signal: leave now
+    stopping = true;
+    stop(signal, leave);
+  };
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  process.on('SIGINT', () => onSignal('SIGINT'));
+}

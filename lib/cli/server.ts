@@ -17,7 +17,7 @@ import { createServer } from '../socket/server.js';
 import type { TLSSocket } from '../socket/tls-socket.js';
 import { connectionFacts, serveHttp } from './http-responder.js';
 import { choiceOption, formatHelp, intOption, parseCommand, suitesOption, UsageError, type CommandSpec, type ParsedCommand } from './args.js';
-import { CRYPTO_CHOICES, describeError, parsePort, readBytes, readFile } from './common.js';
+import { CRYPTO_CHOICES, describeError, onStopSignals, parsePort, readBytes, readFile } from './common.js';
 
 export const SERVER_SPEC: CommandSpec = {
   name: 'server',
@@ -204,16 +204,9 @@ export function runServer(argv: string[]): void {
     open.add(raw);
     raw.once('close', () => open.delete(raw));
   });
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) process.exit(0); // a second signal: leave now
-    stopping = true;
+  onStopSignals(log, (signal, leave) => {
     log(`stopping signal=${signal} open=${open.size} grace=${grace}ms`);
     server.close();
-    const leave = (how: string) => {
-      log(`stopped ${how}`);
-      process.stdout.write('', () => process.exit(0));
-    };
     if (open.size === 0) return leave('open=0');
     const timer = setTimeout(() => {
       const left = open.size;
@@ -226,9 +219,7 @@ export function runServer(argv: string[]): void {
       leave('open=0');
     };
     for (const raw of open) raw.once('close', () => setImmediate(check));
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+  });
 }
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
