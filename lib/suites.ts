@@ -6,6 +6,7 @@
  * Cipher facts come from RFC 2246 Appendix C (key material, expanded key material, effective bits,
  * IV size, block size) and RFC 3268 section 3.
  */
+import { CIPHER_GEOMETRY } from './crypto/cipher-geometry.js';
 import type { BulkCipherName, HashName } from './crypto/provider.js';
 
 export type KeyExchange =
@@ -51,17 +52,27 @@ export interface CipherInfo {
   readonly provider: BulkCipherName | null;
 }
 
+/** A cipher a provider runs: its sizes come from the one geometry table (crypto/cipher-geometry.ts). */
+function provided(provider: BulkCipherName): CipherInfo {
+  const g = CIPHER_GEOMETRY[provider];
+  return { type: g.type, keyMaterial: g.key, expandedKeyMaterial: g.key, effectiveKeyBits: g.effectiveKeyBits, ivSize: g.iv, blockSize: g.block, provider };
+}
+
+/**
+ * Ciphers with a provider take their sizes from the geometry table; the others (no provider, never
+ * negotiated) keep their RFC 2246 Appendix C facts here only so the table can describe and refuse them.
+ */
 export const CIPHERS: Readonly<Record<CipherAlgorithm, CipherInfo>> = {
   NULL: { type: 'null', keyMaterial: 0, expandedKeyMaterial: 0, effectiveKeyBits: 0, ivSize: 0, blockSize: 0, provider: null },
   RC4_40: { type: 'stream', keyMaterial: 5, expandedKeyMaterial: 16, effectiveKeyBits: 40, ivSize: 0, blockSize: 0, provider: null },
-  RC4_128: { type: 'stream', keyMaterial: 16, expandedKeyMaterial: 16, effectiveKeyBits: 128, ivSize: 0, blockSize: 0, provider: 'rc4' },
+  RC4_128: provided('rc4'),
   RC2_CBC_40: { type: 'block', keyMaterial: 5, expandedKeyMaterial: 16, effectiveKeyBits: 40, ivSize: 8, blockSize: 8, provider: null },
   IDEA_CBC: { type: 'block', keyMaterial: 16, expandedKeyMaterial: 16, effectiveKeyBits: 128, ivSize: 8, blockSize: 8, provider: null },
   DES40_CBC: { type: 'block', keyMaterial: 5, expandedKeyMaterial: 8, effectiveKeyBits: 40, ivSize: 8, blockSize: 8, provider: null },
-  DES_CBC: { type: 'block', keyMaterial: 8, expandedKeyMaterial: 8, effectiveKeyBits: 56, ivSize: 8, blockSize: 8, provider: 'des-cbc' },
-  '3DES_EDE_CBC': { type: 'block', keyMaterial: 24, expandedKeyMaterial: 24, effectiveKeyBits: 168, ivSize: 8, blockSize: 8, provider: '3des-cbc' },
-  AES_128_CBC: { type: 'block', keyMaterial: 16, expandedKeyMaterial: 16, effectiveKeyBits: 128, ivSize: 16, blockSize: 16, provider: 'aes-128-cbc' },
-  AES_256_CBC: { type: 'block', keyMaterial: 32, expandedKeyMaterial: 32, effectiveKeyBits: 256, ivSize: 16, blockSize: 16, provider: 'aes-256-cbc' },
+  DES_CBC: provided('des-cbc'),
+  '3DES_EDE_CBC': provided('3des-cbc'),
+  AES_128_CBC: provided('aes-128-cbc'),
+  AES_256_CBC: provided('aes-256-cbc'),
 };
 
 export const MACS: Readonly<Record<MacAlgorithm, { hash: HashName | null; length: number }>> = {

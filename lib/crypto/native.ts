@@ -37,6 +37,7 @@ import {
 } from 'node:crypto';
 import { TLSConfigError } from '../errors.js';
 import { bigIntToMinimalBytes, bytesToBigInt } from './bigint.js';
+import { CIPHER_GEOMETRY } from './cipher-geometry.js';
 import type { BulkCipher, BulkCipherName, CryptoProvider, HashName, Mac, RandomSource, RsaPrivateKey, RsaPublicKey } from './provider.js';
 import { createPureProvider } from './pure.js';
 import { registerNativeProvider, type NativeProviderOptions } from './select.js';
@@ -62,15 +63,21 @@ interface CipherSpec {
   zeroAnswer: string;
 }
 
-/** Sizes as in RFC 2246 Appendix C and RFC 3268 (the same as the pure provider's). */
-const CIPHERS: Record<BulkCipherName, CipherSpec> = {
-  rc4: { node: 'rc4', key: 16, iv: 0, block: 1, zeroAnswer: 'de188941a3375d3a' },
-  'des-cbc': { node: 'des-cbc', key: 8, iv: 8, block: 8, zeroAnswer: '8ca64de9c1b123a7' },
+/** OpenSSL's names and known answers; the sizes come from the one geometry table (./cipher-geometry.ts). */
+const NODE_CIPHERS: Record<BulkCipherName, { node: string; zeroAnswer: string }> = {
+  rc4: { node: 'rc4', zeroAnswer: 'de188941a3375d3a' },
+  'des-cbc': { node: 'des-cbc', zeroAnswer: '8ca64de9c1b123a7' },
   // EDE with K1 = K2 = K3 = 0 is single DES under the zero key.
-  '3des-cbc': { node: 'des-ede3-cbc', key: 24, iv: 8, block: 8, zeroAnswer: '8ca64de9c1b123a7' },
-  'aes-128-cbc': { node: 'aes-128-cbc', key: 16, iv: 16, block: 16, zeroAnswer: '66e94bd4ef8a2c3b' },
-  'aes-256-cbc': { node: 'aes-256-cbc', key: 32, iv: 16, block: 16, zeroAnswer: 'dc95c078a2408989' },
+  '3des-cbc': { node: 'des-ede3-cbc', zeroAnswer: '8ca64de9c1b123a7' },
+  'aes-128-cbc': { node: 'aes-128-cbc', zeroAnswer: '66e94bd4ef8a2c3b' },
+  'aes-256-cbc': { node: 'aes-256-cbc', zeroAnswer: 'dc95c078a2408989' },
 };
+const CIPHERS = Object.fromEntries(
+  (Object.keys(NODE_CIPHERS) as BulkCipherName[]).map((name) => {
+    const g = CIPHER_GEOMETRY[name];
+    return [name, { ...NODE_CIPHERS[name], key: g.key, iv: g.iv, block: g.type === 'stream' ? 1 : g.block }];
+  }),
+) as Record<BulkCipherName, CipherSpec>;
 const CIPHER_NAMES = Object.keys(CIPHERS) as BulkCipherName[];
 
 /** Digests of the empty string (RFC 1321, FIPS 180) and HMAC of the empty string under an empty key. */

@@ -3,6 +3,7 @@
  * MD5/SHA-1/HMAC over @noble/hashes, RSA on BigInt. Runs in any JS runtime.
  */
 import { aesCbc } from './aes.js';
+import { cipherGeometry } from './cipher-geometry.js';
 import { des3Cbc, desCbc, type CbcCipher } from './des.js';
 import { createMac, hash } from './hash.js';
 import type { BulkCipher, BulkCipherName, CryptoProvider, HashName, Mac, RandomSource, RsaPrivateKey, RsaPublicKey } from './provider.js';
@@ -15,21 +16,13 @@ export interface PureProviderOptions {
   random?: RandomSource;
 }
 
-/** Key and IV sizes per bulk cipher (RFC 2246 Appendix C, RFC 3268). */
-const SIZES: Record<BulkCipherName, { key: number; iv: number }> = {
-  rc4: { key: 16, iv: 0 },
-  'des-cbc': { key: 8, iv: 8 },
-  '3des-cbc': { key: 24, iv: 8 },
-  'aes-128-cbc': { key: 16, iv: 16 },
-  'aes-256-cbc': { key: 32, iv: 16 },
-};
 
 function direction(c: CbcCipher, encrypt: boolean): BulkCipher {
   return encrypt ? { update: (d) => c.encrypt(d) } : { update: (d) => c.decrypt(d) };
 }
 
 function createCipher(name: BulkCipherName, key: Uint8Array, iv: Uint8Array | null, encrypt: boolean): BulkCipher {
-  const size = Object.prototype.hasOwnProperty.call(SIZES, name) ? SIZES[name] : undefined;
+  const size = cipherGeometry(name);
   if (!size) throw new TypeError(`unknown bulk cipher ${String(name)}`);
   if (!(key instanceof Uint8Array) || key.length !== size.key) {
     throw new RangeError(`${name}: key must be ${size.key} bytes`);
