@@ -4,7 +4,7 @@
  *   ClientHello                  -->
  *                                <--  ServerHello
  *                                     Certificate
- *                                     ServerKeyExchange*   (DHE_RSA)
+ *                                     ServerKeyExchange*   (as the key exchange says: DHE_RSA)
  *                                     CertificateRequest*
  *                                <--  ServerHelloDone
  *   Certificate*  (empty for a UE without one, TS 33.141 6.1.4)
@@ -17,22 +17,19 @@
  * Resumption: ClientHello(session_id) --> ServerHello(same id), [CCS], Finished <-- ; [CCS], Finished -->
  */
 import { AlertDescription } from '../alerts.js';
-import { dhSharedSecret, generateDhKeyPair, validateDhParams, validateDhPublic, type DhGroup } from '../crypto/dh.js';
 import { masterSecret } from '../crypto/prf.js';
 import type { RsaPrivateKey, RsaPublicKey } from '../crypto/provider.js';
-import { pkcs1Encrypt, signTls, verifyTls } from '../crypto/rsa.js';
+import { signTls } from '../crypto/rsa.js';
 import { TLSAlertError } from '../errors.js';
 import { encodeCertificate, decodeCertificate } from '../messages/certificate.js';
 import { decodeCertificateRequest } from '../messages/certificate-request.js';
 import { encodeCertificateVerify } from '../messages/certificate-verify.js';
 import { encodeClientHello, type ClientHello } from '../messages/client-hello.js';
-import { encodeDhClientKeyExchange, encodeRsaClientKeyExchange } from '../messages/client-key-exchange.js';
 import { encodeFinished, decodeFinished } from '../messages/finished.js';
 import { decodeCertificateStatus } from '../messages/certificate-status.js';
 import { encodeCertificateUrl } from '../messages/certificate-url.js';
 import { checkServerAck, requestedExtensions } from './client-extensions.js';
 import { decodeServerHello, type ServerHello } from '../messages/server-hello.js';
-import { decodeDheServerKeyExchange, type ServerDHParams } from '../messages/server-key-exchange.js';
 import { ClientCertificateType, HandshakeType } from '../messages/types.js';
 import { ExtensionType, type Extension } from '../messages/extensions/types.js';
 import { encodeServerNameList, isValidHostName } from '../messages/extensions/server-name.js';
@@ -45,6 +42,7 @@ import { bytesEqual, concatBytes, constantTimeEqual, DecodeError } from '../util
 import { parseCertificate } from '../x509/certificate.js';
 import type { Connection } from './connection.js';
 import { HandshakeFlow } from './flow.js';
+import { keyExchangeOf, type ClientKeyExchangeHalf } from './key-exchange/index.js';
 import type { ClientEngineOptions, RenegotiationContext, SessionData } from './types.js';
 import { MAX_SESSION_LIFETIME_SECONDS, withinLifetime } from '../policy/session-lifetime.js';
 
@@ -66,8 +64,8 @@ export class ClientFlow extends HandshakeFlow {
   private offeredSession: SessionData | null = null;
   private sentExtensions = new Set<number>();
   private serverPublicKey: RsaPublicKey | null = null;
-  private dhParams: ServerDHParams | null = null;
-  private dhGroup: DhGroup | null = null;
+  /** The suite's key exchange, client half: started once the server's key (if any) is known. */
+  private keyExchange: ClientKeyExchangeHalf | null = null;
   private certificateRequested = false;
   /** Extensions the server answered (RFC 3546 2.3: a subset of what we sent). */
   private readonly acked = new Set<number>();
@@ -157,8 +155,12 @@ export class ClientFlow extends HandshakeFlow {
         if (message.type === HandshakeType.certificate_status) return this.onCertificateStatus(message.body);
         return this.handleMessage(message);
       case 'WAIT_SERVER_KEY_EXCHANGE':
-        if (message.type !== HandshakeType.server_key_exchange) return this.unexpected(message, this.state);
-        return this.onServerKeyExchange(message.body);
+        if (message.type === HandshakeType.server_key_exchange) return this.onServerKeyExchange(message.body);
+        if (keyExchangeOf(this.suite!).serverKeyExchange === 'optional') {
+          this.state = 'WAIT_CERTIFICATE_REQUEST_OR_DONE';
+          return this.handleMessage(message);
+        }
+        return this.unexpected(message, this.state);
       case 'WAIT_CERTIFICATE_REQUEST_OR_DONE':
         if (message.type === HandshakeType.certificate_request) {
           const request = decodeCertificateRequest(message.body);
@@ -231,7 +233,8 @@ export class ClientFlow extends HandshakeFlow {
       ...(this.truncatedHmac ? { truncatedHmac: true } : {}),
       peerCertificates: [],
     };
-    this.state = 'WAIT_CERTIFICATE';
+    // A key exchange without server certificate (RFC 4279 PSK) goes on to ServerKeyExchange at once.
+    this.state = keyExchangeOf(suite).serverCertificate ? 'WAIT_CERTIFICATE' : this.afterCertificateState();
   }
 
   /** RFC 3546 2.3: only extensions we asked for; RFC 5746: renegotiation_info is always allowed (we sent the SCSV). */
@@ -286,8 +289,17 @@ export class ClientFlow extends HandshakeFlow {
     this.state = this.acked.has(ExtensionType.status_request) ? 'WAIT_CERTIFICATE_STATUS' : this.afterCertificateState();
   }
 
+  /** Starts the key exchange's client half (the server's key is known now) and names the state that follows. */
   private afterCertificateState(): ClientState {
-    return this.suite!.keyExchange === 'DHE_RSA' ? 'WAIT_SERVER_KEY_EXCHANGE' : 'WAIT_CERTIFICATE_REQUEST_OR_DONE';
+    const kx = keyExchangeOf(this.suite!);
+    this.keyExchange = kx.client({
+      provider: this.host.provider,
+      clientRandom: this.clientRandom,
+      serverRandom: this.serverRandom,
+      serverPublicKey: this.serverPublicKey,
+      options: this.options,
+    });
+    return kx.serverKeyExchange === 'none' ? 'WAIT_CERTIFICATE_REQUEST_OR_DONE' : 'WAIT_SERVER_KEY_EXCHANGE';
   }
 
   /** RFC 3546 3.6: the stapled OCSP response; checked only through the application's verifyOCSP. */
@@ -306,15 +318,7 @@ export class ClientFlow extends HandshakeFlow {
   }
 
   private onServerKeyExchange(body: Uint8Array): void {
-    const ske = decodeDheServerKeyExchange(body);
-    const signed = concatBytes(this.clientRandom, this.serverRandom, ske.paramsBytes);
-    const digest = concatBytes(this.host.provider.hash('md5', signed), this.host.provider.hash('sha1', signed));
-    if (!verifyTls(this.host.provider, this.serverPublicKey!, digest, ske.signature)) {
-      throw new TLSAlertError(AlertDescription.decrypt_error, 'RFC 2246 7.4.3: ServerKeyExchange signature does not verify');
-    }
-    this.dhGroup = validateDhParams(ske.params.p, ske.params.g, this.options.minDHSize ?? 1024);
-    validateDhPublic(this.dhGroup.p, ske.params.ys);
-    this.dhParams = ske.params;
+    this.keyExchange!.onServerKeyExchange(body);
     this.state = 'WAIT_CERTIFICATE_REQUEST_OR_DONE';
   }
 
@@ -336,18 +340,8 @@ export class ClientFlow extends HandshakeFlow {
         if (canSign) signingKey = this.options.privateKey!;
       }
     }
-    let preMaster: Uint8Array;
-    if (this.suite!.keyExchange === 'DHE_RSA') {
-      const group = this.dhGroup!;
-      const pair = generateDhKeyPair(group, provider.random);
-      preMaster = dhSharedSecret(group, pair.privateKey, this.dhParams!.ys);
-      this.host.sendHandshake(HandshakeType.client_key_exchange, encodeDhClientKeyExchange(pair.publicKey));
-    } else {
-      // RFC 2246 7.4.7.1: client_version is the version offered in the ClientHello.
-      preMaster = concatBytes(new Uint8Array([TLS_1_0 >> 8, TLS_1_0 & 0xff]), provider.random(46));
-      const encrypted = pkcs1Encrypt(provider, this.serverPublicKey!, preMaster);
-      this.host.sendHandshake(HandshakeType.client_key_exchange, encodeRsaClientKeyExchange(encrypted));
-    }
+    const { body: clientKeyExchange, preMaster } = this.keyExchange!.clientKeyExchange();
+    this.host.sendHandshake(HandshakeType.client_key_exchange, clientKeyExchange);
     if (signingKey) {
       const h = this.host.transcript.hash(provider);
       this.host.sendHandshake(HandshakeType.certificate_verify, encodeCertificateVerify(signTls(provider, signingKey, h.both)));

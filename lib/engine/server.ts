@@ -3,7 +3,8 @@
  *
  *   ClientHello (or the SSLv2-compatible hello)  -->
  *                                  <--  ServerHello, Certificate, CertificateStatus* (RFC 3546 3.6),
- *                                       ServerKeyExchange* (DHE_RSA), CertificateRequest* (requestCert),
+ *                                       ServerKeyExchange* (as the key exchange says: DHE_RSA),
+ *                                       CertificateRequest* (requestCert),
  *                                       ServerHelloDone
  *   Certificate* or CertificateURL* (RFC 3546 3.3), ClientKeyExchange, CertificateVerify*,
  *   [CCS] Finished  -->
@@ -12,10 +13,9 @@
  * Resumption: ClientHello(known id) --> ServerHello(id), [CCS], Finished <--; [CCS], Finished -->
  */
 import { AlertDescription } from '../alerts.js';
-import { FFDHE2048, MODP_GROUP_14, dhGroupBytes, dhSharedSecret, generateDhKeyPair, type DhGroup } from '../crypto/dh.js';
 import { masterSecret } from '../crypto/prf.js';
 import type { RsaPublicKey } from '../crypto/provider.js';
-import { decryptPremaster, signTls, verifyTls } from '../crypto/rsa.js';
+import { verifyTls } from '../crypto/rsa.js';
 import { TLSAlertError, TLSConfigError } from '../errors.js';
 import { decodeCertificate, encodeCertificate } from '../messages/certificate.js';
 import { encodeCertificateRequest } from '../messages/certificate-request.js';
@@ -23,10 +23,8 @@ import { encodeCertificateStatus } from '../messages/certificate-status.js';
 import { decodeCertificateUrl } from '../messages/certificate-url.js';
 import { decodeCertificateVerify } from '../messages/certificate-verify.js';
 import { decodeClientHello, decodeSSLv2ClientHello, type ClientHello } from '../messages/client-hello.js';
-import { decodeDhClientKeyExchange, decodeRsaClientKeyExchange } from '../messages/client-key-exchange.js';
 import { decodeFinished, encodeFinished } from '../messages/finished.js';
 import { encodeServerHello } from '../messages/server-hello.js';
-import { encodeDheServerKeyExchange, encodeServerDHParams } from '../messages/server-key-exchange.js';
 import { ClientCertificateType, HandshakeType } from '../messages/types.js';
 import { encodeMaxFragmentLength, maxFragmentLengthBytes } from '../messages/extensions/max-fragment-length.js';
 import { encodeRenegotiationInfo } from '../messages/extensions/renegotiation-info.js';
@@ -43,7 +41,8 @@ import type { Connection } from './connection.js';
 import { fetchCertificateChain } from './certificate-url.js';
 import { HandshakeFlow } from './flow.js';
 import { contextForAuthorities, contextForName, type ServerContext } from './server-context.js';
-import { FFDHE2048_ID, readClientRequests, type ClientRequests } from './server-extensions.js';
+import { readClientRequests, type ClientRequests } from './server-extensions.js';
+import { keyExchangeOf, type ServerKeyExchangeHalf } from './key-exchange/index.js';
 import type { RenegotiationContext, ServerEngineOptions, SessionData, SessionStore } from './types.js';
 import { isAllowedLifetime, MAX_SESSION_LIFETIME_SECONDS, withinLifetime } from '../policy/session-lifetime.js';
 
@@ -79,7 +78,8 @@ export class ServerFlow extends HandshakeFlow {
   private maxFragmentLength: number | undefined;
   private truncatedHmac = false;
   private clientPublicKey: RsaPublicKey | null = null;
-  private dh: { group: DhGroup; privateKey: bigint } | null = null;
+  /** The suite's key exchange, server half (made for the full handshake once the suite is chosen). */
+  private keyExchange: ServerKeyExchangeHalf | null = null;
   /** The session resumed by this connection, or stored at its end: removed again on a fatal alert. */
   private storedSessionId: Uint8Array | null = null;
 
@@ -264,20 +264,20 @@ export class ServerFlow extends HandshakeFlow {
   }
 
   /**
-   * The suite, in server preference order. RFC 7919 4: a client that lists FFDHE groups gets a DHE
-   * suite only if ffdhe2048 (ours) is among them; otherwise another suite, or insufficient_security.
+   * The suite, in server preference order, among those whose key exchange can serve this client
+   * (RFC 7919 4: DHE only with a common FFDHE group); when only such a suite was in common, the key
+   * exchange's reason as insufficient_security.
    */
   private selectSuite(hello: ClientHello): CipherSuite {
     const options = { requireEncryption128: this.options.requireEncryption128 };
-    const groups = this.requests!.ffdheGroups;
-    if (groups === null || groups.includes(FFDHE2048_ID)) return selectServerSuite(hello.cipherSuites, this.suites, options);
-    const withoutDhe = this.suites.filter((s) => s.keyExchange !== 'DHE_RSA');
+    const requests = this.requests!;
+    const usable = this.suites.filter((s) => keyExchangeOf(s).unusableFor(requests) === null);
+    if (usable.length === this.suites.length) return selectServerSuite(hello.cipherSuites, this.suites, options);
     try {
-      return selectServerSuite(hello.cipherSuites, withoutDhe, options);
+      return selectServerSuite(hello.cipherSuites, usable, options);
     } catch (err) {
-      if (withoutDhe.length < this.suites.length && selectServerSuite(hello.cipherSuites, this.suites, options).keyExchange === 'DHE_RSA') {
-        throw new TLSAlertError(AlertDescription.insufficient_security, 'RFC 7919 4: no FFDHE group in common for the DHE suites offered');
-      }
+      const reason = keyExchangeOf(selectServerSuite(hello.cipherSuites, this.suites, options)).unusableFor(requests);
+      if (reason !== null) throw new TLSAlertError(AlertDescription.insufficient_security, reason);
       throw err;
     }
   }
@@ -387,14 +387,27 @@ export class ServerFlow extends HandshakeFlow {
     this.host.lockVersion();
     // RFC 3546 3.2: once agreed, fragment at once, handshake messages included.
     if (this.maxFragmentLength) this.host.setMaxFragment(this.maxFragmentLength);
-    this.host.sendHandshake(HandshakeType.certificate, encodeCertificate([...this.context.certificateChain]));
-    if (this.acked.has(ExtensionType.status_request)) {
-      this.host.sendHandshake(
-        HandshakeType.certificate_status,
-        encodeCertificateStatus({ statusType: CertificateStatusType.ocsp, response: this.context.ocspResponse! }),
-      );
+    const kx = keyExchangeOf(suite);
+    if (kx.serverCertificate) {
+      this.host.sendHandshake(HandshakeType.certificate, encodeCertificate([...this.context.certificateChain]));
+      if (this.acked.has(ExtensionType.status_request)) {
+        this.host.sendHandshake(
+          HandshakeType.certificate_status,
+          encodeCertificateStatus({ statusType: CertificateStatusType.ocsp, response: this.context.ocspResponse! }),
+        );
+      }
     }
-    if (suite.keyExchange === 'DHE_RSA') this.sendServerKeyExchange();
+    this.keyExchange = kx.server({
+      provider,
+      clientRandom: this.clientRandom,
+      serverRandom: this.serverRandom,
+      privateKey: this.context.privateKey,
+      clientVersion: this.clientHello!.version,
+      requests: this.requests!,
+      options: this.options,
+    });
+    const serverKeyExchange = this.keyExchange.serverKeyExchange();
+    if (serverKeyExchange) this.host.sendHandshake(HandshakeType.server_key_exchange, serverKeyExchange);
     if (this.options.requestCert) {
       this.host.sendHandshake(
         HandshakeType.certificate_request,
@@ -404,19 +417,6 @@ export class ServerFlow extends HandshakeFlow {
     this.host.sendHandshake(HandshakeType.server_hello_done, new Uint8Array(0));
     this.host.flushHandshake();
     this.state = this.options.requestCert ? 'WAIT_CLIENT_CERTIFICATE' : 'WAIT_CLIENT_KEY_EXCHANGE';
-  }
-
-  /** RFC 2246 7.4.3: ephemeral DH parameters signed with MD5 || SHA-1 under the certificate's RSA key. */
-  private sendServerKeyExchange(): void {
-    const provider = this.host.provider;
-    // RFC 7919: the named group the client asked for, else the configured one (RFC 3526 group 14 by default).
-    const group = this.requests!.ffdheGroups?.includes(FFDHE2048_ID) ? FFDHE2048 : (this.options.dhGroup ?? MODP_GROUP_14);
-    const pair = generateDhKeyPair(group, provider.random);
-    this.dh = { group, privateKey: pair.privateKey };
-    const params = { ...dhGroupBytes(group), ys: pair.publicKey };
-    const signed = concatBytes(this.clientRandom, this.serverRandom, encodeServerDHParams(params));
-    const digest = concatBytes(provider.hash('md5', signed), provider.hash('sha1', signed));
-    this.host.sendHandshake(HandshakeType.server_key_exchange, encodeDheServerKeyExchange(params, signTls(provider, this.context.privateKey, digest)));
   }
 
   // ---- the client's flight ----------------------------------------------------------------------
@@ -459,19 +459,12 @@ export class ServerFlow extends HandshakeFlow {
     this.state = 'WAIT_CLIENT_KEY_EXCHANGE';
   }
 
-  private onClientKeyExchange(body: Uint8Array): void {
-    const provider = this.host.provider;
-    let preMaster: Uint8Array;
-    if (this.suite!.keyExchange === 'DHE_RSA') {
-      const yc = decodeDhClientKeyExchange(body);
-      const { group, privateKey } = this.dh!;
-      // dhSharedSecret checks 1 < Yc < p-1 first (illegal_parameter).
-      preMaster = dhSharedSecret(group, privateKey, yc);
-    } else {
-      // Bleichenbacher-safe: any failure yields a random premaster and the handshake fails at Finished.
-      const encrypted = decodeRsaClientKeyExchange(body);
-      preMaster = decryptPremaster(provider, this.context.privateKey, encrypted, this.clientHello!.version);
-    }
+  private onClientKeyExchange(body: Uint8Array): void | Promise<void> {
+    this.state = 'WAIT_HOOK';
+    return then(this.keyExchange!.premaster(body), (preMaster) => this.onPremaster(preMaster));
+  }
+
+  private onPremaster(preMaster: Uint8Array): void {
     const master = masterSecret(preMaster, this.clientRandom, this.serverRandom, this.host.provider);
     this.installKeys(master, { truncatedMac: this.truncatedHmac });
     this.session = { ...this.session!, masterSecret: master, peerCertificates: this.peerCertificates };
