@@ -98,9 +98,34 @@ export interface CipherSuite {
   readonly rfc: 'RFC 2246' | 'RFC 3268';
   /** True when ut-tls can negotiate it (key exchange and cipher both implemented). */
   readonly implemented: boolean;
+  /**
+   * RFC 2246 7.4.2: the keyUsage bit the server certificate's key needs for this key exchange
+   * (keyEncipherment to receive an RSA premaster, digitalSignature to sign DH parameters), or null when
+   * ut-tls does not implement the key exchange. On the row so x509 and the socket layer, below the
+   * engine's key-exchange strategies (engine/key-exchange/), read it without knowing names.
+   */
+  readonly serverKeyUsage: ServerKeyUsage | null;
 }
 
-const IMPLEMENTED_KX: ReadonlySet<KeyExchange> = new Set(['RSA', 'DHE_RSA']);
+export type ServerKeyUsage = 'keyEncipherment' | 'digitalSignature';
+
+/**
+ * The key exchanges ut-tls implements (each has its strategy in engine/key-exchange/, registered in
+ * its index.ts; test/engine/key-exchange.test.ts checks the two agree) and what each needs of the
+ * server certificate. A new key exchange adds its line here.
+ */
+const IMPLEMENTED_KX: Readonly<Partial<Record<KeyExchange, { readonly serverKeyUsage: ServerKeyUsage }>>> = {
+  RSA: { serverKeyUsage: 'keyEncipherment' },
+  DHE_RSA: { serverKeyUsage: 'digitalSignature' },
+};
+
+/** The keyUsage bit an implemented key exchange (by name, as in the row) needs of the server key; undefined otherwise. */
+export function serverKeyUsageOf(keyExchange: string): ServerKeyUsage | undefined {
+  return Object.prototype.hasOwnProperty.call(IMPLEMENTED_KX, keyExchange) ? IMPLEMENTED_KX[keyExchange as KeyExchange]?.serverKeyUsage : undefined;
+}
+
+/** The names of the implemented key exchanges. */
+export const IMPLEMENTED_KEY_EXCHANGES: readonly KeyExchange[] = Object.keys(IMPLEMENTED_KX) as KeyExchange[];
 
 function suite(id: number, name: string, openssl: string): CipherSuite {
   const m = /^TLS_(.+)_WITH_(.+)_(NULL|MD5|SHA)$/.exec(name);
@@ -122,7 +147,8 @@ function suite(id: number, name: string, openssl: string): CipherSuite {
     nullCipher: cipher === 'NULL',
     nullMac: mac === 'NULL',
     rfc: id >= 0x2f ? 'RFC 3268' : 'RFC 2246',
-    implemented: IMPLEMENTED_KX.has(keyExchange) && mac !== 'NULL' && (cipher === 'NULL' || info.provider !== null),
+    implemented: serverKeyUsageOf(keyExchange) !== undefined && mac !== 'NULL' && (cipher === 'NULL' || info.provider !== null),
+    serverKeyUsage: serverKeyUsageOf(keyExchange) ?? null,
   });
 }
 

@@ -9,6 +9,7 @@
 import { alertName } from '../alerts.js';
 import { pureProvider } from '../crypto/pure.js';
 import { finishedVerifyData } from '../crypto/prf.js';
+import { findKeyExchange } from '../engine/key-exchange/index.js';
 import { deriveKeys } from '../engine/key-schedule.js';
 import { decodeCertificate } from '../messages/certificate.js';
 import { decodeCertificateRequest } from '../messages/certificate-request.js';
@@ -253,7 +254,7 @@ export function createSessionDecoder(keys: Map<string, Uint8Array>, options: Ses
           break;
         }
         case 12: {
-          if (suite && (suite as CipherSuite).keyExchange.startsWith('DHE')) {
+          if (suite && findKeyExchange(suite as CipherSuite)?.wire.serverKeyExchange.includes('dh_p')) {
             const ske = decodeDheServerKeyExchange(body);
             m.detail = `DH p ${ske.params.p.length * 8} bits, g ${toHex(ske.params.g)}, Ys ${ske.params.ys.length} bytes, signature ${ske.signature.length} bytes`;
           } else m.detail = `${body.length} bytes`;
@@ -267,7 +268,7 @@ export function createSessionDecoder(keys: Map<string, Uint8Array>, options: Ses
         case 14:
           break;
         case 16:
-          m.detail = `${body.length - 2} bytes of ${suite && (suite as CipherSuite).keyExchange.startsWith('DHE') ? 'dh_Yc' : 'encrypted premaster secret'}`;
+          m.detail = `${body.length - 2} bytes of ${suite && findKeyExchange(suite as CipherSuite)?.wire.clientKeyExchange.includes('dh_Yc') ? 'dh_Yc' : 'encrypted premaster secret'}`;
           break;
         case 15:
           m.detail = `signature ${body.length - 2} bytes`;

@@ -7,7 +7,19 @@
 import { alertName } from '../alerts.js';
 import { handshakeTypeName } from '../messages/types.js';
 import { extensionTypeName } from '../messages/extensions/types.js';
+import { DHE_RSA_KEY_EXCHANGE } from '../engine/key-exchange/dhe-rsa.js';
+import type { KeyExchangeAlgorithm } from '../engine/key-exchange/index.js';
+import { RSA_KEY_EXCHANGE } from '../engine/key-exchange/rsa.js';
 import { contentTypeName, isSSLv2Hello } from './records.js';
+
+/** The key-exchange message layouts (each key exchange names its fields: engine/key-exchange/). */
+export type KeyExchangeWire = KeyExchangeAlgorithm['wire'];
+
+/** Suite not known yet: a ServerKeyExchange can only be DHE's, a ClientKeyExchange is named as RSA's. */
+const UNKNOWN_WIRE: KeyExchangeWire = {
+  serverKeyExchange: DHE_RSA_KEY_EXCHANGE.wire.serverKeyExchange,
+  clientKeyExchange: RSA_KEY_EXCHANGE.wire.clientKeyExchange,
+};
 
 /** client_hello -> ClientHello; new_session_ticket (4) is named too, since GnuTLS and OpenSSL peers may send it. */
 export function handshakeMessageName(type: number): string {
@@ -90,7 +102,7 @@ function helloExtensions(l: Layout, prefix: string, body: Uint8Array): void {
 }
 
 /** The fields of one handshake message body, as absolute offsets (base = the body's first byte in the record). */
-function bodySpans(type: number, body: Uint8Array, base: number, kx: 'RSA' | 'DHE' | null): Span[] {
+function bodySpans(type: number, body: Uint8Array, base: number, kx: KeyExchangeWire | null): Span[] {
   const name = handshakeMessageName(type);
   const l = new Layout(body, base);
   switch (type) {
@@ -116,19 +128,14 @@ function bodySpans(type: number, body: Uint8Array, base: number, kx: 'RSA' | 'DH
       break;
     }
     case 12:
-      if (kx === 'DHE' || kx === null) {
-        l.vector(`${name}.dh_p`, 2);
-        l.vector(`${name}.dh_g`, 2);
-        l.vector(`${name}.dh_Ys`, 2);
-        l.vector(`${name}.signature`, 2);
-      }
+      for (const field of (kx ?? UNKNOWN_WIRE).serverKeyExchange) l.vector(`${name}.${field}`, 2);
       break;
     case 13:
       l.vector(`${name}.certificate_types`, 1);
       l.vector(`${name}.certificate_authorities`, 2);
       break;
     case 16:
-      l.vector(`${name}.${kx === 'DHE' ? 'dh_Yc' : 'EncryptedPreMasterSecret'}`, 2);
+      for (const field of (kx ?? UNKNOWN_WIRE).clientKeyExchange) l.vector(`${name}.${field}`, 2);
       break;
     case 15:
       l.vector(`${name}.signature`, 2);
@@ -147,7 +154,7 @@ export interface FieldContext {
   /** The record's fragment is ciphertext (the sender had sent ChangeCipherSpec). */
   encrypted: boolean;
   /** Key exchange of the negotiated suite, when known (tells ServerKeyExchange/ClientKeyExchange layouts apart). */
-  keyExchange?: 'RSA' | 'DHE' | null;
+  keyExchange?: KeyExchangeWire | null;
 }
 
 /** The name of the field that contains byte `offset` of `record` (header included). */
@@ -191,7 +198,7 @@ export function fieldAt(record: Uint8Array, offset: number, ctx: FieldContext): 
   }
 }
 
-function handshakeField(record: Uint8Array, offset: number, kx: 'RSA' | 'DHE' | null): string {
+function handshakeField(record: Uint8Array, offset: number, kx: KeyExchangeWire | null): string {
   let at = 5;
   while (at < record.length) {
     const type = record[at]!;

@@ -8,10 +8,11 @@
  */
 import { Connection } from '../engine/connection.js';
 import type { TLSError } from '../errors.js';
+import { findKeyExchange } from '../engine/key-exchange/index.js';
 import { suiteByName } from '../suites.js';
 import { bytesEqual, fromHex } from '../util/bytes.js';
 import { engineOptionsFor, type KeyFiles } from './config.js';
-import { fieldAt } from './fields.js';
+import { fieldAt, type KeyExchangeWire } from './fields.js';
 import { isRecordEntry, type Outcome, type Transcript } from './format.js';
 import { alertOutcome, observedOutcome } from './recorder.js';
 import { isSSLv2Hello, RecordSplitter, recordTypeName } from './records.js';
@@ -118,9 +119,9 @@ export function replayTranscript(t: Transcript, keys: KeyFiles): ReplayResult {
   let divergence: Divergence | undefined;
   let matched = 0;
   let ownEncrypted = false;
-  const kx = (): 'RSA' | 'DHE' | null => {
+  const kx = (): KeyExchangeWire | null => {
     const s = conn.cipherSuite ?? (config.cipherSuites.length === 1 ? suiteByName(config.cipherSuites[0]!) ?? null : null);
-    return s ? (s.keyExchange === 'DHE_RSA' ? 'DHE' : 'RSA') : null;
+    return s ? (findKeyExchange(s)?.wire ?? null) : null;
   };
   const diverge = (d: Divergence): void => {
     divergence ??= d;

@@ -11,6 +11,7 @@
  */
 import type { RsaPrivateKey } from '../crypto/provider.js';
 import { TLSConfigError } from '../errors.js';
+import { IMPLEMENTED_KEY_EXCHANGES, serverKeyUsageOf } from '../suites.js';
 import { bytesEqual } from '../util/bytes.js';
 import { parseCertificate, type X509Certificate } from '../x509/certificate.js';
 import { keyMatchesPublicKey } from '../x509/keys.js';
@@ -147,7 +148,7 @@ export function checkIdentity(o: IdentityCheck): void {
   checkKeyUsage(o, leaf, first);
 }
 
-/** RFC 2246 7.4.2: keyEncipherment for RSA key exchange, digitalSignature for DHE_RSA and for client certificates. */
+/** RFC 2246 7.4.2: the bit each key exchange needs (suites.ts serverKeyUsage), digitalSignature for client certificates. */
 function checkKeyUsage(o: IdentityCheck, leaf: X509Certificate, first: string): void {
   const ku = leaf.extensions.keyUsage;
   if (!ku) return;
@@ -160,11 +161,12 @@ function checkKeyUsage(o: IdentityCheck, leaf: X509Certificate, first: string): 
       o.certOption,
     );
   }
-  const kxs = o.keyExchanges ?? ['RSA', 'DHE_RSA'];
-  const usable = kxs.filter((kx) => (kx === 'DHE_RSA' ? has('digitalSignature') : has('keyEncipherment')));
+  const kxs = o.keyExchanges ?? IMPLEMENTED_KEY_EXCHANGES;
+  const usable = kxs.filter((kx) => has(serverKeyUsageOf(kx) ?? 'keyEncipherment'));
   if (usable.length > 0) return;
+  const needs = IMPLEMENTED_KEY_EXCHANGES.map((kx, i) => `${kx}${i === 0 ? ' needs' : ''} ${serverKeyUsageOf(kx)!}`).join(', ');
   throw new TLSConfigError(
-    `${o.certOption}: ${first} keyUsage (${usages}) allows none of the configured key exchanges (${[...new Set(kxs)].join(', ')}): RSA needs keyEncipherment, DHE_RSA digitalSignature (RFC 2246 7.4.2); use a TLS server certificate or choose suites its key can serve`,
+    `${o.certOption}: ${first} keyUsage (${usages}) allows none of the configured key exchanges (${[...new Set(kxs)].join(', ')}): ${needs} (RFC 2246 7.4.2); use a TLS server certificate or choose suites its key can serve`,
     o.certOption,
   );
 }

@@ -16,6 +16,7 @@ import { AlertDescription } from '../alerts.js';
 import { pureProvider } from '../crypto/pure.js';
 import { verifyPkcs1DigestInfo, type DigestInfoHash, type RsaOps } from '../crypto/rsa.js';
 import type { CertificateVerdict } from './types.js';
+import { serverKeyUsageOf } from '../suites.js';
 import { bytesEqual } from '../util/bytes.js';
 import { OID, certificateSignatureDigest, parseCertificate, parseIp, type KeyUsageName, type X509Certificate } from './certificate.js';
 
@@ -276,9 +277,10 @@ const checkLeafKeyUsage: Check = (cert, index, _p, { purpose, keyExchange }) => 
   if (!ku) return null;
   let needed: KeyUsageName[];
   if (purpose === 'clientAuth') needed = ['digitalSignature'];
-  else if (keyExchange === 'RSA') needed = ['keyEncipherment'];
-  else if (keyExchange === 'DHE_RSA') needed = ['digitalSignature'];
-  else needed = ['keyEncipherment', 'digitalSignature'];
+  else {
+    const usage = keyExchange === undefined ? undefined : serverKeyUsageOf(keyExchange);
+    needed = usage ? [usage] : ['keyEncipherment', 'digitalSignature'];
+  }
   if (needed.some((u) => ku.usages.includes(u))) return null;
   const forWhat = purpose === 'clientAuth' ? 'a client certificate' : keyExchange ? `the ${keyExchange} key exchange` : 'a TLS server';
   return failure(

@@ -8,6 +8,7 @@ import { readTranscriptFile } from '../../lib/replay/cli-commands.js';
 import { suiteIdOf, suiteNameOf } from '../../lib/replay/config.js';
 import { RecordSplitter, recordTypeName, splitRecords } from '../../lib/replay/records.js';
 import { fromHex, toHex } from '../../lib/util/bytes.js';
+import { DHE_RSA_KEY_EXCHANGE } from '../../lib/engine/key-exchange/dhe-rsa.js';
 import { vectorPath } from '../helpers/paths.js';
 
 const good = {
@@ -97,7 +98,7 @@ t.test('fieldAt names header, hello and other message fields', async (t) => {
   t.equal(fieldAt(fromHex('14030100010a'), 5, ctx), 'ChangeCipherSpec');
   t.equal(fieldAt(fromHex('15030100020228'), 6, ctx), 'alert description');
   t.equal(fieldAt(fromHex('160301000414000003aabbcc'), 10, ctx), 'Finished.verify_data');
-  t.equal(fieldAt(fromHex('16030100060e000000' + '10000002' + '0102'), 13, { encrypted: false, keyExchange: 'DHE' }), 'ClientKeyExchange.dh_Yc');
+  t.equal(fieldAt(fromHex('16030100060e000000' + '10000002' + '0102'), 13, { encrypted: false, keyExchange: DHE_RSA_KEY_EXCHANGE.wire }), 'ClientKeyExchange.dh_Yc');
   t.equal(fieldAt(fromHex('80080103010000000000'), 3, ctx), 'SSLv2 ClientHello.version');
   t.equal(summarizeRecord(fromHex('15030100020228'), false), 'alert fatal handshake_failure');
   t.equal(summarizeRecord(hello, false), 'ClientHello');

@@ -1,0 +1,115 @@
+/**
+ * Issue 19 item 1: each key exchange is a strategy (lib/engine/key-exchange/) with a server and a
+ * client half. The halves are driven here directly against each other, without the flows, and the
+ * registry is checked against the suite table.
+ */
+import t from 'tap';
+import { AlertDescription } from '../../lib/alerts.js';
+import { pureProvider } from '../../lib/crypto/pure.js';
+import { MODP_GROUP_14 } from '../../lib/crypto/dh.js';
+import { TLSAlertError } from '../../lib/errors.js';
+import { KEY_EXCHANGES, keyExchangeOf, type KeyExchangeAlgorithm } from '../../lib/engine/key-exchange/index.js';
+import type { ClientRequests } from '../../lib/engine/server-extensions.js';
+import type { ServerEngineOptions } from '../../lib/engine/types.js';
+import { TLS_1_0 } from '../../lib/record/constants.js';
+import { CIPHER_SUITES, IMPLEMENTED_KEY_EXCHANGES, serverKeyUsageOf } from '../../lib/suites.js';
+import { bytesEqual } from '../../lib/util/bytes.js';
+import { sharedPki } from '../helpers/engine-pair.js';
+
+const requests = (ffdheGroups: number[] | null = null): ClientRequests => ({
+  extended: false,
+  servername: null,
+  maxFragmentLength: null,
+  truncatedHmac: false,
+  ocsp: false,
+  trustedAuthorities: null,
+  clientCertificateUrl: false,
+  renegotiationInfo: null,
+  ffdheGroups,
+});
+
+async function halves(kx: KeyExchangeAlgorithm, serverOptions: Partial<ServerEngineOptions> = {}) {
+  const pki = await sharedPki();
+  const clientRandom = pureProvider.random(32);
+  const serverRandom = pureProvider.random(32);
+  const common = { provider: pureProvider, clientRandom, serverRandom };
+  const server = kx.server({
+    ...common,
+    privateKey: pki.server.key,
+    clientVersion: TLS_1_0,
+    requests: requests(),
+    options: { isServer: true, certificateChain: pki.chain, privateKey: pki.server.key, ...serverOptions },
+  });
+  const client = kx.client({ ...common, serverPublicKey: pki.server.publicKey, options: {} });
+  return { server, client };
+}
+
+t.test('the registry and the suite table name the same key exchanges', async (t) => {
+  t.same(Object.keys(KEY_EXCHANGES).sort(), [...IMPLEMENTED_KEY_EXCHANGES].sort());
+  for (const [name, kx] of Object.entries(KEY_EXCHANGES)) t.equal(kx!.name, name, `${name} row names itself`);
+  for (const s of CIPHER_SUITES.filter((x) => x.implemented)) {
+    t.equal(keyExchangeOf(s).name, s.keyExchange, `${s.name} has its strategy`);
+    t.equal(s.serverKeyUsage, serverKeyUsageOf(s.keyExchange), `${s.name} carries its keyUsage`);
+  }
+  t.equal(serverKeyUsageOf('RSA'), 'keyEncipherment', 'RFC 2246 7.4.2: the RSA premaster is encrypted to the key');
+  t.equal(serverKeyUsageOf('DHE_RSA'), 'digitalSignature', 'RFC 2246 7.4.2: DHE parameters are signed');
+  t.equal(serverKeyUsageOf('DH_anon'), undefined, 'not implemented: no fact');
+  t.equal(serverKeyUsageOf('constructor'), undefined, 'own rows only');
+});
+
+for (const kx of Object.values(KEY_EXCHANGES)) {
+  t.test(`${kx!.name}: server and client halves agree on the premaster`, async (t) => {
+    const { server, client } = await halves(kx!);
+    const ske = server.serverKeyExchange();
+    t.equal(ske !== null, kx!.serverKeyExchange !== 'none', 'a ServerKeyExchange exactly when the algorithm says so');
+    if (ske) client.onServerKeyExchange(ske);
+    const { body, preMaster } = client.clientKeyExchange();
+    t.equal(preMaster.length > 0, true);
+    const serverPremaster = await server.premaster(body);
+    t.ok(bytesEqual(serverPremaster, preMaster), 'same premaster on both sides');
+  });
+}
+
+t.test('RSA: a bad ClientKeyExchange gives a random premaster, not an error (Bleichenbacher)', async (t) => {
+  const { server, client } = await halves(KEY_EXCHANGES.RSA!);
+  const { body, preMaster } = client.clientKeyExchange();
+  const bad = body.slice();
+  bad[bad.length - 1]! ^= 1;
+  const got = await server.premaster(bad);
+  t.equal(got.length, 48);
+  t.notOk(bytesEqual(got, preMaster));
+});
+
+t.test('DHE_RSA: the client half refuses a ServerKeyExchange whose signature does not verify', async (t) => {
+  const { server, client } = await halves(KEY_EXCHANGES.DHE_RSA!);
+  const ske = server.serverKeyExchange()!;
+  const bad = ske.slice();
+  bad[10]! ^= 1; // inside dh_p: the signature no longer covers the parameters
+  let err: unknown;
+  try {
+    client.onServerKeyExchange(bad);
+  } catch (e) {
+    err = e;
+  }
+  t.ok(err instanceof TLSAlertError, 'a TLSAlertError');
+  t.equal((err as TLSAlertError).alert, AlertDescription.decrypt_error, 'decrypt_error (RFC 2246 7.4.3)');
+});
+
+t.test('DHE_RSA: the RFC 7919 group choice lives with DHE', async (t) => {
+  const dhe = KEY_EXCHANGES.DHE_RSA!;
+  t.equal(dhe.unusableFor(requests(null)), null, 'no FFDHE groups listed: any group');
+  t.equal(dhe.unusableFor(requests([0x0100, 0x0101])), null, 'ffdhe2048 listed');
+  t.match(dhe.unusableFor(requests([0x0101])), /RFC 7919 4/, 'only other FFDHE groups: no DHE');
+  t.equal(KEY_EXCHANGES.RSA!.unusableFor(requests([0x0101])), null, 'RSA does not care');
+  // The configured group is used when the client names none; ffdhe2048 (p starts ff ff ff ff ff ff ff ff ad f8) when it does.
+  const { server } = await halves(dhe, { dhGroup: MODP_GROUP_14 });
+  const ske = server.serverKeyExchange()!;
+  const pLength = (ske[0]! << 8) | ske[1]!;
+  t.equal(pLength, 256, '2048-bit prime');
+  t.equal(Buffer.from(ske.subarray(2, 12)).toString('hex'), 'ffffffffffffffffc90f', 'RFC 3526 group 14 (configured)');
+  const pki = await sharedPki();
+  const ffdhe = dhe
+    .server({ provider: pureProvider, clientRandom: new Uint8Array(32), serverRandom: new Uint8Array(32), privateKey: pki.server.key, clientVersion: TLS_1_0, requests: requests([0x0100]), options: { isServer: true, certificateChain: pki.chain, privateKey: pki.server.key, dhGroup: MODP_GROUP_14 } })
+    .serverKeyExchange()!;
+  t.equal(Buffer.from(ffdhe.subarray(2, 12)).toString('hex'), 'ffffffffffffffffadf8', 'RFC 7919 ffdhe2048 when the client asks for it');
+});
