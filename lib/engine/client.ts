@@ -40,7 +40,7 @@ import type { RawHandshakeMessage } from '../record/handshake-reassembler.js';
 import { TLS_EMPTY_RENEGOTIATION_INFO_SCSV, suiteById, type CipherSuite } from '../suites.js';
 import { bytesEqual, concatBytes, constantTimeEqual, DecodeError } from '../util/bytes.js';
 import { parseCertificate } from '../x509/certificate.js';
-import type { Connection } from './connection.js';
+import type { FlowHost } from './flow-host.js';
 import { HandshakeFlow } from './flow.js';
 import { keyExchangeOf, type ClientKeyExchangeHalf } from './key-exchange/index.js';
 import type { ClientEngineOptions, RenegotiationContext, SessionData } from './types.js';
@@ -76,7 +76,7 @@ export class ClientFlow extends HandshakeFlow {
   private clientCertificateTypes: number[] = [];
 
   constructor(
-    host: Connection,
+    host: FlowHost,
     private readonly options: ClientEngineOptions,
     previous: RenegotiationContext | null = null,
   ) {

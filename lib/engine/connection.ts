@@ -28,6 +28,7 @@ import type { CertificateVerdict, EngineEvents, EngineOptions, ServerContext, Se
 import { ClientFlow } from './client.js';
 import { ServerFlow } from './server.js';
 import type { HandshakeFlow } from './flow.js';
+import type { FlowHost } from './flow-host.js';
 
 type Phase = 'idle' | 'handshaking' | 'open' | 'closed' | 'failed';
 
@@ -40,7 +41,7 @@ export const MAX_EMPTY_RECORDS_IN_A_ROW = 32;
 /** Default bound on input queued while an async hook is pending (docs/bounds.md). */
 export const DEFAULT_PENDING_INPUT_LIMIT = 64 * 1024;
 
-export class Connection {
+export class Connection implements FlowHost {
   readonly isServer: boolean;
   /** @internal */ readonly provider: CryptoProvider;
   /** @internal The transcript of the handshake in progress (a new one for each renegotiation). */

@@ -10,7 +10,7 @@ import { handshakeTypeName } from '../messages/types.js';
 import type { RawHandshakeMessage } from '../record/handshake-reassembler.js';
 import type { CipherSuite } from '../suites.js';
 import { toHex } from '../util/bytes.js';
-import type { Connection } from './connection.js';
+import type { FlowHost } from './flow-host.js';
 import { deriveKeys, pendingStates } from './key-schedule.js';
 import type { CertificateVerdict, RenegotiationContext, SessionData } from './types.js';
 
@@ -33,7 +33,7 @@ export abstract class HandshakeFlow {
   protected masterSecret: Uint8Array | null = null;
 
   constructor(
-    protected readonly host: Connection,
+    protected readonly host: FlowHost,
     /** Set when this handshake renegotiates an established connection (RFC 5746). */
     protected readonly previous: RenegotiationContext | null = null,
   ) {}

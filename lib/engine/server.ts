@@ -37,7 +37,7 @@ import { MemorySessionStore } from '../session/memory-store.js';
 import { TLS_EMPTY_RENEGOTIATION_INFO_SCSV, suiteById, type CipherSuite } from '../suites.js';
 import { concatBytes, constantTimeEqual } from '../util/bytes.js';
 import { parseCertificate } from '../x509/certificate.js';
-import type { Connection } from './connection.js';
+import type { FlowHost } from './flow-host.js';
 import { fetchCertificateChain } from './certificate-url.js';
 import { HandshakeFlow } from './flow.js';
 import { contextForAuthorities, contextForName, type ServerContext } from './server-context.js';
@@ -84,7 +84,7 @@ export class ServerFlow extends HandshakeFlow {
   private storedSessionId: Uint8Array | null = null;
 
   constructor(
-    host: Connection,
+    host: FlowHost,
     private readonly options: ServerEngineOptions,
     previous: RenegotiationContext | null = null,
   ) {
