@@ -42,38 +42,47 @@ import { bytesEqual, concatBytes, constantTimeEqual, DecodeError } from '../util
 import { parseCertificate } from '../x509/certificate.js';
 import type { FlowHost } from './flow-host.js';
 import { HandshakeFlow } from './flow.js';
+import { assertNever } from '../util/assert-never.js';
 import { keyExchangeOf, type ClientKeyExchangeHalf } from './key-exchange/index.js';
 import type { ClientEngineOptions, RenegotiationContext, SessionData } from './types.js';
 import { MAX_SESSION_LIFETIME_SECONDS, withinLifetime } from '../policy/session-lifetime.js';
 
-type ClientState =
-  | 'START'
-  | 'WAIT_SERVER_HELLO'
-  | 'WAIT_CERTIFICATE'
-  | 'WAIT_CERTIFICATE_STATUS'
-  | 'WAIT_SERVER_KEY_EXCHANGE'
-  | 'WAIT_CERTIFICATE_REQUEST_OR_DONE'
-  | 'WAIT_SERVER_HELLO_DONE'
-  | 'WAIT_CHANGE_CIPHER_SPEC'
-  | 'WAIT_FINISHED'
-  | 'DONE';
+/** What a full handshake has agreed from the ServerHello on: the suite and the session being built. */
+interface Agreed {
+  readonly suite: CipherSuite;
+  readonly session: SessionData;
+}
+
+/**
+ * One state per expected message, each carrying what it needs (so none can be entered without it):
+ * from ServerHello the agreed suite and session, from Certificate the key exchange's client half,
+ * from the keys the master secret that the Finished messages are computed with.
+ */
+export type ClientState =
+  | { readonly name: 'START' }
+  | { readonly name: 'WAIT_SERVER_HELLO' }
+  | { readonly name: 'WAIT_CERTIFICATE'; readonly agreed: Agreed }
+  | { readonly name: 'WAIT_CERTIFICATE_STATUS'; readonly agreed: Agreed }
+  | { readonly name: 'WAIT_SERVER_KEY_EXCHANGE'; readonly agreed: Agreed; readonly kx: ClientKeyExchangeHalf; readonly optional: boolean }
+  | { readonly name: 'WAIT_CERTIFICATE_REQUEST_OR_DONE'; readonly agreed: Agreed; readonly kx: ClientKeyExchangeHalf }
+  /** After CertificateRequest: the certificate types the server accepts. */
+  | { readonly name: 'WAIT_SERVER_HELLO_DONE'; readonly agreed: Agreed; readonly kx: ClientKeyExchangeHalf; readonly certificateTypes: readonly number[] }
+  | { readonly name: 'WAIT_CHANGE_CIPHER_SPEC'; readonly master: Uint8Array }
+  | { readonly name: 'WAIT_FINISHED'; readonly master: Uint8Array }
+  | { readonly name: 'DONE' };
 
 export class ClientFlow extends HandshakeFlow {
-  private state: ClientState = 'START';
+  private state: ClientState = { name: 'START' };
   private readonly suites: CipherSuite[];
   private offeredSession: SessionData | null = null;
   private sentExtensions = new Set<number>();
   private serverPublicKey: RsaPublicKey | null = null;
-  /** The suite's key exchange, client half: started once the server's key (if any) is known. */
-  private keyExchange: ClientKeyExchangeHalf | null = null;
-  private certificateRequested = false;
   /** Extensions the server answered (RFC 3546 2.3: a subset of what we sent). */
   private readonly acked = new Set<number>();
   private serverExtended = false;
   private truncatedHmac = false;
   private maxFragmentLength: number | undefined;
   private readonly requested: Extension[];
-  private clientCertificateTypes: number[] = [];
 
   constructor(
     host: FlowHost,
@@ -90,11 +99,11 @@ export class ClientFlow extends HandshakeFlow {
   }
 
   get awaitingFinished(): boolean {
-    return this.state === 'WAIT_FINISHED';
+    return this.state.name === 'WAIT_FINISHED';
   }
 
   get expectsChangeCipherSpec(): boolean {
-    return this.state === 'WAIT_CHANGE_CIPHER_SPEC';
+    return this.state.name === 'WAIT_CHANGE_CIPHER_SPEC';
   }
 
   start(): void {
@@ -124,7 +133,7 @@ export class ClientFlow extends HandshakeFlow {
       extensions: extensions.length > 0 ? extensions : null,
     };
     this.host.sendHandshake(HandshakeType.client_hello, encodeClientHello(hello));
-    this.state = 'WAIT_SERVER_HELLO';
+    this.state = { name: 'WAIT_SERVER_HELLO' };
   }
 
   /** The offered session, if it is still valid for this connection (TS 33.141 7.1, RFC 2246 7.4.1.2). */
@@ -142,45 +151,50 @@ export class ClientFlow extends HandshakeFlow {
   }
 
   handleMessage(message: RawHandshakeMessage): void {
-    switch (this.state) {
+    const state = this.state;
+    switch (state.name) {
       case 'WAIT_SERVER_HELLO':
-        if (message.type !== HandshakeType.server_hello) return this.unexpected(message, this.state);
+        if (message.type !== HandshakeType.server_hello) return this.unexpected(message, state.name);
         return this.onServerHello(decodeServerHello(message.body));
       case 'WAIT_CERTIFICATE':
-        if (message.type !== HandshakeType.certificate) return this.unexpected(message, this.state);
-        return this.onCertificate(decodeCertificate(message.body));
+        if (message.type !== HandshakeType.certificate) return this.unexpected(message, state.name);
+        return this.onCertificate(decodeCertificate(message.body), state.agreed);
       case 'WAIT_CERTIFICATE_STATUS':
         // RFC 3546 3.6: after an acknowledged status_request the server MAY send CertificateStatus.
-        this.state = this.afterCertificateState();
+        this.state = this.afterCertificateState(state.agreed);
         if (message.type === HandshakeType.certificate_status) return this.onCertificateStatus(message.body);
         return this.handleMessage(message);
       case 'WAIT_SERVER_KEY_EXCHANGE':
-        if (message.type === HandshakeType.server_key_exchange) return this.onServerKeyExchange(message.body);
-        if (keyExchangeOf(this.suite!).serverKeyExchange === 'optional') {
-          this.state = 'WAIT_CERTIFICATE_REQUEST_OR_DONE';
+        if (message.type === HandshakeType.server_key_exchange) {
+          state.kx.onServerKeyExchange(message.body);
+          this.state = { name: 'WAIT_CERTIFICATE_REQUEST_OR_DONE', agreed: state.agreed, kx: state.kx };
+          return;
+        }
+        if (state.optional) {
+          this.state = { name: 'WAIT_CERTIFICATE_REQUEST_OR_DONE', agreed: state.agreed, kx: state.kx };
           return this.handleMessage(message);
         }
-        return this.unexpected(message, this.state);
+        return this.unexpected(message, state.name);
       case 'WAIT_CERTIFICATE_REQUEST_OR_DONE':
         if (message.type === HandshakeType.certificate_request) {
           const request = decodeCertificateRequest(message.body);
-          this.certificateRequested = true;
-          this.clientCertificateTypes = request.certificateTypes;
-          this.state = 'WAIT_SERVER_HELLO_DONE';
+          this.state = { name: 'WAIT_SERVER_HELLO_DONE', agreed: state.agreed, kx: state.kx, certificateTypes: request.certificateTypes };
           return;
         }
-        if (message.type === HandshakeType.server_hello_done) return this.onServerHelloDone(message.body);
-        return this.unexpected(message, this.state);
+        if (message.type === HandshakeType.server_hello_done) return this.onServerHelloDone(message.body, state.agreed, state.kx, null);
+        return this.unexpected(message, state.name);
       case 'WAIT_SERVER_HELLO_DONE':
-        if (message.type !== HandshakeType.server_hello_done) return this.unexpected(message, this.state);
-        return this.onServerHelloDone(message.body);
+        if (message.type !== HandshakeType.server_hello_done) return this.unexpected(message, state.name);
+        return this.onServerHelloDone(message.body, state.agreed, state.kx, state.certificateTypes);
       case 'WAIT_FINISHED':
-        if (message.type !== HandshakeType.finished) return this.unexpected(message, this.state);
-        return this.onFinished(message.body);
+        if (message.type !== HandshakeType.finished) return this.unexpected(message, state.name);
+        return this.onFinished(message.body, state.master);
       case 'START':
       case 'WAIT_CHANGE_CIPHER_SPEC':
       case 'DONE':
-        return this.unexpected(message, this.state);
+        return this.unexpected(message, state.name);
+      default:
+        return assertNever(state, 'client state');
     }
   }
 
@@ -212,13 +226,15 @@ export class ClientFlow extends HandshakeFlow {
       this.maxFragmentLength = offered.maxFragmentLength;
       this.truncatedHmac = offered.truncatedHmac === true;
       if (this.maxFragmentLength) this.host.setMaxFragment(this.maxFragmentLength);
-      this.installKeys(offered.masterSecret, { truncatedMac: this.truncatedHmac });
-      this.state = 'WAIT_CHANGE_CIPHER_SPEC';
+      this.installKeys(suite, offered.masterSecret, { truncatedMac: this.truncatedHmac });
+      this.state = { name: 'WAIT_CHANGE_CIPHER_SPEC', master: offered.masterSecret };
       return;
     }
-    if (this.acked.has(ExtensionType.max_fragment_length)) {
-      this.maxFragmentLength = this.options.maxFragmentLength;
-      this.host.setMaxFragment(this.maxFragmentLength!);
+    // checkServerAck only lets max_fragment_length through when we asked for it.
+    const maxFragmentLength = this.options.maxFragmentLength;
+    if (this.acked.has(ExtensionType.max_fragment_length) && maxFragmentLength !== undefined) {
+      this.maxFragmentLength = maxFragmentLength;
+      this.host.setMaxFragment(maxFragmentLength);
     }
     this.truncatedHmac = this.acked.has(ExtensionType.truncated_hmac);
     this.session = {
@@ -233,8 +249,9 @@ export class ClientFlow extends HandshakeFlow {
       ...(this.truncatedHmac ? { truncatedHmac: true } : {}),
       peerCertificates: [],
     };
+    const agreed = { suite, session: this.session };
     // A key exchange without server certificate (RFC 4279 PSK) goes on to ServerKeyExchange at once.
-    this.state = keyExchangeOf(suite).serverCertificate ? 'WAIT_CERTIFICATE' : this.afterCertificateState();
+    this.state = keyExchangeOf(suite).serverCertificate ? { name: 'WAIT_CERTIFICATE', agreed } : this.afterCertificateState(agreed);
   }
 
   /** RFC 3546 2.3: only extensions we asked for; RFC 5746: renegotiation_info is always allowed (we sent the SCSV). */
@@ -266,7 +283,7 @@ export class ClientFlow extends HandshakeFlow {
     }
   }
 
-  private onCertificate(chain: Uint8Array[]): void {
+  private onCertificate(chain: Uint8Array[], agreed: Agreed): void {
     if (chain.length === 0) {
       throw new TLSAlertError(AlertDescription.handshake_failure, 'RFC 2246 7.4.2: the server sent no certificate for an RSA key exchange');
     }
@@ -286,20 +303,22 @@ export class ClientFlow extends HandshakeFlow {
     if (!verdict.authorized && this.options.rejectUnauthorized !== false && this.options.verifyPeer) {
       throw new TLSAlertError(verdict.alert ?? AlertDescription.bad_certificate, `${verdict.code ?? 'certificate rejected'}: ${verdict.message ?? ''}`.trim());
     }
-    this.state = this.acked.has(ExtensionType.status_request) ? 'WAIT_CERTIFICATE_STATUS' : this.afterCertificateState();
+    this.state = this.acked.has(ExtensionType.status_request) ? { name: 'WAIT_CERTIFICATE_STATUS', agreed } : this.afterCertificateState(agreed);
   }
 
   /** Starts the key exchange's client half (the server's key is known now) and names the state that follows. */
-  private afterCertificateState(): ClientState {
-    const kx = keyExchangeOf(this.suite!);
-    this.keyExchange = kx.client({
+  private afterCertificateState(agreed: Agreed): ClientState {
+    const algorithm = keyExchangeOf(agreed.suite);
+    const kx = algorithm.client({
       provider: this.host.provider,
       clientRandom: this.clientRandom,
       serverRandom: this.serverRandom,
       serverPublicKey: this.serverPublicKey,
       options: this.options,
     });
-    return kx.serverKeyExchange === 'none' ? 'WAIT_CERTIFICATE_REQUEST_OR_DONE' : 'WAIT_SERVER_KEY_EXCHANGE';
+    return algorithm.serverKeyExchange === 'none'
+      ? { name: 'WAIT_CERTIFICATE_REQUEST_OR_DONE', agreed, kx }
+      : { name: 'WAIT_SERVER_KEY_EXCHANGE', agreed, kx, optional: algorithm.serverKeyExchange === 'optional' };
   }
 
   /** RFC 3546 3.6: the stapled OCSP response; checked only through the application's verifyOCSP. */
@@ -317,62 +336,62 @@ export class ClientFlow extends HandshakeFlow {
     if (!ok) throw new TLSAlertError(AlertDescription.bad_certificate_status_response, 'RFC 3546 3.6: OCSP response rejected');
   }
 
-  private onServerKeyExchange(body: Uint8Array): void {
-    this.keyExchange!.onServerKeyExchange(body);
-    this.state = 'WAIT_CERTIFICATE_REQUEST_OR_DONE';
-  }
-
-  private onServerHelloDone(body: Uint8Array): void {
+  /** certificateTypes: those of the CertificateRequest, or null when the server asked for no certificate. */
+  private onServerHelloDone(body: Uint8Array, agreed: Agreed, kx: ClientKeyExchangeHalf, certificateTypes: readonly number[] | null): void {
     if (body.length !== 0) throw new DecodeError('ServerHelloDone has a body');
     const provider = this.host.provider;
     // TS 33.141 6.1.4: a UE without a certificate answers a CertificateRequest with an empty Certificate.
     let signingKey: RsaPrivateKey | null = null;
-    if (this.certificateRequested) {
+    if (certificateTypes !== null) {
       const chain = this.options.certificateChain ?? [];
-      const rsaSign = this.clientCertificateTypes.includes(ClientCertificateType.rsa_sign) && this.options.privateKey !== undefined;
+      const key = this.options.privateKey;
+      const rsaSign = certificateTypes.includes(ClientCertificateType.rsa_sign) ? (key ?? null) : null;
       if (rsaSign && this.options.certificateUrl && this.acked.has(ExtensionType.client_certificate_url)) {
         // RFC 3546 3.3: URLs instead of the chain; the CertificateVerify proves the key as usual.
         this.host.sendHandshake(HandshakeType.certificate_url, encodeCertificateUrl(this.options.certificateUrl));
-        signingKey = this.options.privateKey!;
+        signingKey = rsaSign;
       } else {
-        const canSign = chain.length > 0 && rsaSign;
+        const canSign = chain.length > 0 ? rsaSign : null;
         this.host.sendHandshake(HandshakeType.certificate, encodeCertificate(canSign ? [...chain] : []));
-        if (canSign) signingKey = this.options.privateKey!;
+        signingKey = canSign;
       }
     }
-    const { body: clientKeyExchange, preMaster } = this.keyExchange!.clientKeyExchange();
+    const { body: clientKeyExchange, preMaster } = kx.clientKeyExchange();
     this.host.sendHandshake(HandshakeType.client_key_exchange, clientKeyExchange);
     if (signingKey) {
       const h = this.host.transcript.hash(provider);
       this.host.sendHandshake(HandshakeType.certificate_verify, encodeCertificateVerify(signTls(provider, signingKey, h.both)));
     }
     const master = masterSecret(preMaster, this.clientRandom, this.serverRandom, this.host.provider);
-    this.installKeys(master, { truncatedMac: this.truncatedHmac });
-    this.session = { ...this.session!, masterSecret: master, peerCertificates: this.peerCertificates };
-    this.sendFinished();
-    this.state = 'WAIT_CHANGE_CIPHER_SPEC';
+    this.installKeys(agreed.suite, master, { truncatedMac: this.truncatedHmac });
+    this.session = { ...agreed.session, masterSecret: master, peerCertificates: this.peerCertificates };
+    this.sendFinished(master);
+    this.state = { name: 'WAIT_CHANGE_CIPHER_SPEC', master };
   }
 
-  private sendFinished(): void {
+  private sendFinished(master: Uint8Array): void {
     this.host.sendChangeCipherSpec();
-    this.ownFinished = this.finishedData('client', false);
+    this.ownFinished = this.finishedData(master, 'client', false);
     this.host.sendHandshake(HandshakeType.finished, encodeFinished(this.ownFinished));
     this.host.flushHandshake();
   }
 
   onChangeCipherSpec(): void {
-    this.state = 'WAIT_FINISHED';
+    const state = this.state;
+    // The connection calls this only while expectsChangeCipherSpec.
+    if (state.name !== 'WAIT_CHANGE_CIPHER_SPEC') throw new Error(`engine bug: ChangeCipherSpec in state ${state.name}`);
+    this.state = { name: 'WAIT_FINISHED', master: state.master };
   }
 
-  private onFinished(body: Uint8Array): void {
+  private onFinished(body: Uint8Array, master: Uint8Array): void {
     const received = decodeFinished(body);
-    const expected = this.finishedData('server', true);
+    const expected = this.finishedData(master, 'server', true);
     if (!constantTimeEqual(received, expected)) {
       throw new TLSAlertError(AlertDescription.decrypt_error, 'RFC 2246 7.4.9: server Finished does not verify');
     }
     this.peerFinished = received;
-    if (this.resumed) this.sendFinished();
-    this.state = 'DONE';
+    if (this.resumed) this.sendFinished(master);
+    this.state = { name: 'DONE' };
     this.complete = true;
     this.host.handshakeDone();
     if (!this.resumed && this.session && this.session.id.length > 0) this.host.events.session?.(this.session);

@@ -345,7 +345,8 @@ export class Connection implements FlowHost {
 
   /** A new flow over the established connection, knowing the previous Finished values (RFC 5746 3.5). */
   private beginRenegotiation(): HandshakeFlow {
-    const previous = { clientVerifyData: this.isServer ? this.current.peerFinished! : this.current.ownFinished!, serverVerifyData: this.isServer ? this.current.ownFinished! : this.current.peerFinished! };
+    const previous = this.current.verifyData;
+    if (!previous) throw new Error('engine bug: renegotiation before a completed handshake');
     this.transcript = new Transcript();
     this.flow = this.options.isServer === true ? new ServerFlow(this, this.options, previous) : new ClientFlow(this, this.options, previous);
     return this.flow;

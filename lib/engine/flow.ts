@@ -62,8 +62,7 @@ export abstract class HandshakeFlow {
   }
 
   /** Derives the key block for the negotiated suite and hands the pending states to the record layer. */
-  protected installKeys(master: Uint8Array, options: { truncatedMac?: boolean } = {}): void {
-    const suite = this.suite!;
+  protected installKeys(suite: CipherSuite, master: Uint8Array, options: { truncatedMac?: boolean } = {}): void {
     this.masterSecret = master;
     const keys = deriveKeys(suite, master, this.clientRandom, this.serverRandom, this.host.provider);
     this.host.setPendingStates(pendingStates(this.host.provider, suite, keys, this.host.isServer, options));
@@ -71,9 +70,16 @@ export abstract class HandshakeFlow {
   }
 
   /** verify_data over the transcript (RFC 2246 7.4.9); excludeLast when checking a received Finished. */
-  protected finishedData(sender: 'client' | 'server', excludeLast: boolean): Uint8Array {
+  protected finishedData(master: Uint8Array, sender: 'client' | 'server', excludeLast: boolean): Uint8Array {
     const h = this.host.transcript.hash(this.host.provider, excludeLast);
-    return finishedVerifyData(this.masterSecret!, `${sender} finished`, h.md5, h.sha1, this.host.provider);
+    return finishedVerifyData(master, `${sender} finished`, h.md5, h.sha1, this.host.provider);
+  }
+
+  /** RFC 5746 3.5: both Finished values, once this handshake has completed (what a renegotiation needs). */
+  get verifyData(): RenegotiationContext | null {
+    if (!this.complete || !this.ownFinished || !this.peerFinished) return null;
+    const [client, server] = this.host.isServer ? [this.peerFinished, this.ownFinished] : [this.ownFinished, this.peerFinished];
+    return { clientVerifyData: client, serverVerifyData: server };
   }
 
   protected unexpected(message: RawHandshakeMessage, state: string): never {

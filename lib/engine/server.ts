@@ -34,27 +34,42 @@ import { resolveSuites, selectServerSuite } from '../policy/suite-selection.js';
 import { TLS_1_0 } from '../record/constants.js';
 import type { RawHandshakeMessage } from '../record/handshake-reassembler.js';
 import { MemorySessionStore } from '../session/memory-store.js';
-import { TLS_EMPTY_RENEGOTIATION_INFO_SCSV, suiteById, type CipherSuite } from '../suites.js';
+import { TLS_EMPTY_RENEGOTIATION_INFO_SCSV, type CipherSuite } from '../suites.js';
 import { concatBytes, constantTimeEqual } from '../util/bytes.js';
 import { parseCertificate } from '../x509/certificate.js';
 import type { FlowHost } from './flow-host.js';
 import { fetchCertificateChain } from './certificate-url.js';
 import { HandshakeFlow } from './flow.js';
+import { assertNever } from '../util/assert-never.js';
+import type { CertificateUrlFetcher } from './certificate-url.js';
 import { contextForAuthorities, contextForName, type ServerContext } from './server-context.js';
 import { readClientRequests, type ClientRequests } from './server-extensions.js';
 import { keyExchangeOf, type ServerKeyExchangeHalf } from './key-exchange/index.js';
 import type { RenegotiationContext, ServerEngineOptions, SessionData, SessionStore } from './types.js';
 import { isAllowedLifetime, MAX_SESSION_LIFETIME_SECONDS, withinLifetime } from '../policy/session-lifetime.js';
 
-type ServerState =
-  | 'WAIT_CLIENT_HELLO'
-  | 'WAIT_HOOK'
-  | 'WAIT_CLIENT_CERTIFICATE'
-  | 'WAIT_CLIENT_KEY_EXCHANGE'
-  | 'WAIT_CERTIFICATE_VERIFY'
-  | 'WAIT_CHANGE_CIPHER_SPEC'
-  | 'WAIT_FINISHED'
-  | 'DONE';
+/** What a full handshake has agreed once the ServerHello is out: suite, session being built, key exchange half. */
+interface Agreed {
+  readonly suite: CipherSuite;
+  readonly session: SessionData;
+  readonly kx: ServerKeyExchangeHalf;
+}
+
+/**
+ * One state per expected message, each carrying what it needs (so none can be entered without it).
+ * WAIT_HOOK: an async hook (session store, selectContext, certificate URL fetch, key lookup) is
+ * pending; the connection holds further input until it answers.
+ */
+export type ServerState =
+  | { readonly name: 'WAIT_CLIENT_HELLO' }
+  | { readonly name: 'WAIT_HOOK' }
+  | { readonly name: 'WAIT_CLIENT_CERTIFICATE'; readonly agreed: Agreed }
+  /** clientPublicKey: the client certificate's key, which a CertificateVerify must then prove; null without one. */
+  | { readonly name: 'WAIT_CLIENT_KEY_EXCHANGE'; readonly agreed: Agreed; readonly clientPublicKey: RsaPublicKey | null }
+  | { readonly name: 'WAIT_CERTIFICATE_VERIFY'; readonly master: Uint8Array; readonly clientPublicKey: RsaPublicKey }
+  | { readonly name: 'WAIT_CHANGE_CIPHER_SPEC'; readonly master: Uint8Array }
+  | { readonly name: 'WAIT_FINISHED'; readonly master: Uint8Array }
+  | { readonly name: 'DONE' };
 
 /** One in-process store per configuration object, so every connection of a server shares it. */
 const defaultStores = new WeakMap<ServerEngineOptions, SessionStore>();
@@ -65,21 +80,17 @@ function then<T>(value: T | Promise<T>, next: (v: T) => void | Promise<void>): v
 }
 
 export class ServerFlow extends HandshakeFlow {
-  private state: ServerState = 'WAIT_CLIENT_HELLO';
+  private state: ServerState = { name: 'WAIT_CLIENT_HELLO' };
   private readonly suites: CipherSuite[];
   private readonly store: SessionStore;
   private readonly sessionTimeout: number;
   private readonly defaultContext: ServerContext;
   private context: ServerContext;
-  private clientHello: ClientHello | null = null;
   private requests: ClientRequests | null = null;
   /** Extensions this ServerHello answers (RFC 3546 2.3: only those the client sent). */
   private readonly acked = new Set<number>();
   private maxFragmentLength: number | undefined;
   private truncatedHmac = false;
-  private clientPublicKey: RsaPublicKey | null = null;
-  /** The suite's key exchange, server half (made for the full handshake once the suite is chosen). */
-  private keyExchange: ServerKeyExchangeHalf | null = null;
   /** The session resumed by this connection, or stored at its end: removed again on a fatal alert. */
   private storedSessionId: Uint8Array | null = null;
 
@@ -113,11 +124,11 @@ export class ServerFlow extends HandshakeFlow {
   }
 
   get awaitingFinished(): boolean {
-    return this.state === 'WAIT_FINISHED';
+    return this.state.name === 'WAIT_FINISHED';
   }
 
   get expectsChangeCipherSpec(): boolean {
-    return this.state === 'WAIT_CHANGE_CIPHER_SPEC';
+    return this.state.name === 'WAIT_CHANGE_CIPHER_SPEC';
   }
 
   /** RFC 3546 4: the new alerts (110-114) only go to a client that sent an extended hello. */
@@ -130,43 +141,47 @@ export class ServerFlow extends HandshakeFlow {
   }
 
   override handleSSLv2Hello(body: Uint8Array): void | Promise<void> {
-    if (this.state !== 'WAIT_CLIENT_HELLO') return super.handleSSLv2Hello(body);
+    if (this.state.name !== 'WAIT_CLIENT_HELLO') return super.handleSSLv2Hello(body);
     // RFC 2246 E.1: the hash covers the V2 message from msg_type on (no 2-byte record header).
     this.host.transcript.add(body);
     return this.onClientHello(decodeSSLv2ClientHello(body));
   }
 
   handleMessage(message: RawHandshakeMessage): void | Promise<void> {
-    switch (this.state) {
+    const state = this.state;
+    switch (state.name) {
       case 'WAIT_CLIENT_HELLO':
-        if (message.type !== HandshakeType.client_hello) return this.unexpected(message, this.state);
+        if (message.type !== HandshakeType.client_hello) return this.unexpected(message, state.name);
         return this.onClientHello(decodeClientHello(message.body));
-      case 'WAIT_CLIENT_CERTIFICATE':
-        if (message.type === HandshakeType.certificate) return this.onClientCertificate(decodeCertificate(message.body));
-        if (message.type === HandshakeType.certificate_url && this.acked.has(ExtensionType.client_certificate_url)) {
-          return this.onCertificateUrl(message.body);
+      case 'WAIT_CLIENT_CERTIFICATE': {
+        if (message.type === HandshakeType.certificate) return this.onClientCertificate(decodeCertificate(message.body), state.agreed);
+        const fetch = this.options.fetchCertificateUrl;
+        if (message.type === HandshakeType.certificate_url && fetch && this.acked.has(ExtensionType.client_certificate_url)) {
+          return this.onCertificateUrl(message.body, fetch, state.agreed);
         }
-        return this.unexpected(message, this.state);
+        return this.unexpected(message, state.name);
+      }
       case 'WAIT_CLIENT_KEY_EXCHANGE':
-        if (message.type !== HandshakeType.client_key_exchange) return this.unexpected(message, this.state);
-        return this.onClientKeyExchange(message.body);
+        if (message.type !== HandshakeType.client_key_exchange) return this.unexpected(message, state.name);
+        return this.onClientKeyExchange(message.body, state.agreed, state.clientPublicKey);
       case 'WAIT_CERTIFICATE_VERIFY':
-        if (message.type !== HandshakeType.certificate_verify) return this.unexpected(message, this.state);
-        return this.onCertificateVerify(message.body);
+        if (message.type !== HandshakeType.certificate_verify) return this.unexpected(message, state.name);
+        return this.onCertificateVerify(message.body, state.clientPublicKey, state.master);
       case 'WAIT_FINISHED':
-        if (message.type !== HandshakeType.finished) return this.unexpected(message, this.state);
-        return this.onFinished(message.body);
+        if (message.type !== HandshakeType.finished) return this.unexpected(message, state.name);
+        return this.onFinished(message.body, state.master);
       case 'WAIT_HOOK':
       case 'WAIT_CHANGE_CIPHER_SPEC':
       case 'DONE':
-        return this.unexpected(message, this.state);
+        return this.unexpected(message, state.name);
+      default:
+        return assertNever(state, 'server state');
     }
   }
 
   // ---- ClientHello: checks, extensions, virtual host, session lookup, then full or abbreviated ----
 
   private onClientHello(hello: ClientHello): void | Promise<void> {
-    this.clientHello = hello;
     if (hello.version < TLS_1_0) {
       throw new TLSAlertError(AlertDescription.protocol_version, `TS 33.141 6: client offered version 0x${hello.version.toString(16)}; TLS 1.0 or later is required`);
     }
@@ -174,12 +189,13 @@ export class ServerFlow extends HandshakeFlow {
       throw new TLSAlertError(AlertDescription.illegal_parameter, 'RFC 2246 7.4.1.2: the null compression method must be offered');
     }
     this.clientRandom = hello.random;
-    this.requests = readClientRequests(hello);
-    this.servername = this.requests.servername;
-    this.checkRenegotiationSignal(hello, this.requests);
-    this.state = 'WAIT_HOOK';
-    return then(this.chooseContext(this.requests), () =>
-      then(this.lookupSession(hello), (cached) => this.continueHello(hello, cached)),
+    const requests = readClientRequests(hello);
+    this.requests = requests;
+    this.servername = requests.servername;
+    this.checkRenegotiationSignal(hello, requests);
+    this.state = { name: 'WAIT_HOOK' };
+    return then(this.chooseContext(requests), () =>
+      then(this.lookupSession(hello), (cached) => this.continueHello(hello, requests, cached)),
     );
   }
 
@@ -250,17 +266,18 @@ export class ServerFlow extends HandshakeFlow {
     return this.store.get(hello.sessionId);
   }
 
-  private continueHello(hello: ClientHello, cached: SessionData | undefined): void {
-    const session = cached && this.resumable(cached) ? cached : undefined;
-    if (session) {
-      if (!hello.cipherSuites.includes(session.cipherSuite)) {
+  private continueHello(hello: ClientHello, requests: ClientRequests, cached: SessionData | undefined): void {
+    const resumedSuite = cached ? this.resumableSuite(cached) : null;
+    if (cached && resumedSuite) {
+      if (!hello.cipherSuites.includes(cached.cipherSuite)) {
         throw new TLSAlertError(AlertDescription.illegal_parameter, "RFC 2246 7.4.1.2: resuming client no longer offers the session's cipher suite");
       }
-      return this.resume(hello, session);
+      return this.resume(hello, cached, resumedSuite, requests);
     }
-    this.suite = this.selectSuite(hello);
-    this.negotiateExtensions(this.requests!);
-    this.fullHandshake();
+    const suite = this.selectSuite(hello, requests);
+    this.suite = suite;
+    this.negotiateExtensions(requests, suite);
+    this.fullHandshake(hello, requests, suite);
   }
 
   /**
@@ -268,9 +285,8 @@ export class ServerFlow extends HandshakeFlow {
    * (RFC 7919 4: DHE only with a common FFDHE group); when only such a suite was in common, the key
    * exchange's reason as insufficient_security.
    */
-  private selectSuite(hello: ClientHello): CipherSuite {
+  private selectSuite(hello: ClientHello, requests: ClientRequests): CipherSuite {
     const options = { requireEncryption128: this.options.requireEncryption128 };
-    const requests = this.requests!;
     const usable = this.suites.filter((s) => keyExchangeOf(s).unusableFor(requests) === null);
     if (usable.length === this.suites.length) return selectServerSuite(hello.cipherSuites, this.suites, options);
     try {
@@ -282,20 +298,21 @@ export class ServerFlow extends HandshakeFlow {
     }
   }
 
-  /** Unexpired (TS 33.141 7.1), a suite we still allow, and the same server name (RFC 6066 3). */
-  private resumable(s: SessionData): boolean {
-    if (!withinLifetime(s.createdAt, s.lifetime, this.host.now(), this.sessionTimeout)) return false;
-    if (!this.suites.some((x) => x.id === s.cipherSuite)) return false;
-    return (s.servername ?? null) === this.servername;
+  /** The session's suite if it may be resumed: unexpired (TS 33.141 7.1), a suite we still allow, the same server name (RFC 6066 3). */
+  private resumableSuite(s: SessionData): CipherSuite | null {
+    if (!withinLifetime(s.createdAt, s.lifetime, this.host.now(), this.sessionTimeout)) return null;
+    const suite = this.suites.find((x) => x.id === s.cipherSuite);
+    if (!suite) return null;
+    return (s.servername ?? null) === this.servername ? suite : null;
   }
 
   /** RFC 3546 3.2, 3.3, 3.5, 3.6: what this server agrees to, for a full handshake. */
-  private negotiateExtensions(requests: ClientRequests): void {
+  private negotiateExtensions(requests: ClientRequests, suite: CipherSuite): void {
     if (requests.maxFragmentLength !== null) {
       this.maxFragmentLength = maxFragmentLengthBytes(requests.maxFragmentLength);
       this.acked.add(ExtensionType.max_fragment_length);
     }
-    if (requests.truncatedHmac && this.options.truncatedHmac === true && this.suite!.cipher !== 'NULL') {
+    if (requests.truncatedHmac && this.options.truncatedHmac === true && suite.cipher !== 'NULL') {
       this.truncatedHmac = true;
       this.acked.add(ExtensionType.truncated_hmac);
     }
@@ -305,7 +322,7 @@ export class ServerFlow extends HandshakeFlow {
     }
   }
 
-  private serverHelloExtensions(resumed: boolean): Extension[] | null {
+  private serverHelloExtensions(resumed: boolean, requests: ClientRequests): Extension[] | null {
     const extensions: Extension[] = [];
     // RFC 5746 3.6: always answer the signal, even when renegotiation itself is refused.
     if (this.secureRenegotiation) {
@@ -316,8 +333,8 @@ export class ServerFlow extends HandshakeFlow {
     if (!resumed) {
       const empty = new Uint8Array(0);
       if (this.acked.has(ExtensionType.server_name)) extensions.push({ type: ExtensionType.server_name, data: empty });
-      if (this.acked.has(ExtensionType.max_fragment_length)) {
-        extensions.push({ type: ExtensionType.max_fragment_length, data: encodeMaxFragmentLength(this.requests!.maxFragmentLength!) });
+      if (this.acked.has(ExtensionType.max_fragment_length) && requests.maxFragmentLength !== null) {
+        extensions.push({ type: ExtensionType.max_fragment_length, data: encodeMaxFragmentLength(requests.maxFragmentLength) });
       }
       if (this.acked.has(ExtensionType.client_certificate_url)) extensions.push({ type: ExtensionType.client_certificate_url, data: empty });
       if (this.acked.has(ExtensionType.trusted_ca_keys)) extensions.push({ type: ExtensionType.trusted_ca_keys, data: empty });
@@ -327,9 +344,9 @@ export class ServerFlow extends HandshakeFlow {
     return extensions.length > 0 ? extensions : null;
   }
 
-  private resume(hello: ClientHello, session: SessionData): void {
+  private resume(hello: ClientHello, session: SessionData, suite: CipherSuite, requests: ClientRequests): void {
     const provider = this.host.provider;
-    this.suite = suiteById(session.cipherSuite)!;
+    this.suite = suite;
     this.serverRandom = provider.random(32);
     this.resumed = true;
     this.session = session;
@@ -346,22 +363,21 @@ export class ServerFlow extends HandshakeFlow {
         sessionId: hello.sessionId,
         cipherSuite: session.cipherSuite,
         compressionMethod: 0,
-        extensions: this.serverHelloExtensions(true),
+        extensions: this.serverHelloExtensions(true, requests),
       }),
     );
     this.host.lockVersion();
     if (this.maxFragmentLength) this.host.setMaxFragment(this.maxFragmentLength);
-    this.installKeys(session.masterSecret, { truncatedMac: this.truncatedHmac });
-    this.sendFinished();
-    this.state = 'WAIT_CHANGE_CIPHER_SPEC';
+    this.installKeys(suite, session.masterSecret, { truncatedMac: this.truncatedHmac });
+    this.sendFinished(session.masterSecret);
+    this.state = { name: 'WAIT_CHANGE_CIPHER_SPEC', master: session.masterSecret };
   }
 
-  private fullHandshake(): void {
+  private fullHandshake(hello: ClientHello, requests: ClientRequests, suite: CipherSuite): void {
     const provider = this.host.provider;
-    const suite = this.suite!;
     this.serverRandom = provider.random(32);
     const sessionId = this.sessionTimeout > 0 ? provider.random(32) : new Uint8Array(0);
-    this.session = {
+    const session: SessionData = {
       id: sessionId,
       masterSecret: new Uint8Array(0),
       cipherSuite: suite.id,
@@ -373,6 +389,7 @@ export class ServerFlow extends HandshakeFlow {
       ...(this.truncatedHmac ? { truncatedHmac: true } : {}),
       peerCertificates: [],
     };
+    this.session = session;
     this.host.sendHandshake(
       HandshakeType.server_hello,
       encodeServerHello({
@@ -381,7 +398,7 @@ export class ServerFlow extends HandshakeFlow {
         sessionId,
         cipherSuite: suite.id,
         compressionMethod: 0,
-        extensions: this.serverHelloExtensions(false),
+        extensions: this.serverHelloExtensions(false, requests),
       }),
     );
     this.host.lockVersion();
@@ -390,23 +407,21 @@ export class ServerFlow extends HandshakeFlow {
     const kx = keyExchangeOf(suite);
     if (kx.serverCertificate) {
       this.host.sendHandshake(HandshakeType.certificate, encodeCertificate([...this.context.certificateChain]));
-      if (this.acked.has(ExtensionType.status_request)) {
-        this.host.sendHandshake(
-          HandshakeType.certificate_status,
-          encodeCertificateStatus({ statusType: CertificateStatusType.ocsp, response: this.context.ocspResponse! }),
-        );
+      const ocspResponse = this.context.ocspResponse;
+      if (this.acked.has(ExtensionType.status_request) && ocspResponse) {
+        this.host.sendHandshake(HandshakeType.certificate_status, encodeCertificateStatus({ statusType: CertificateStatusType.ocsp, response: ocspResponse }));
       }
     }
-    this.keyExchange = kx.server({
+    const half = kx.server({
       provider,
       clientRandom: this.clientRandom,
       serverRandom: this.serverRandom,
       privateKey: this.context.privateKey,
-      clientVersion: this.clientHello!.version,
-      requests: this.requests!,
+      clientVersion: hello.version,
+      requests,
       options: this.options,
     });
-    const serverKeyExchange = this.keyExchange.serverKeyExchange();
+    const serverKeyExchange = half.serverKeyExchange();
     if (serverKeyExchange) this.host.sendHandshake(HandshakeType.server_key_exchange, serverKeyExchange);
     if (this.options.requestCert) {
       this.host.sendHandshake(
@@ -416,26 +431,27 @@ export class ServerFlow extends HandshakeFlow {
     }
     this.host.sendHandshake(HandshakeType.server_hello_done, new Uint8Array(0));
     this.host.flushHandshake();
-    this.state = this.options.requestCert ? 'WAIT_CLIENT_CERTIFICATE' : 'WAIT_CLIENT_KEY_EXCHANGE';
+    const agreed = { suite, session, kx: half };
+    this.state = this.options.requestCert ? { name: 'WAIT_CLIENT_CERTIFICATE', agreed } : { name: 'WAIT_CLIENT_KEY_EXCHANGE', agreed, clientPublicKey: null };
   }
 
   // ---- the client's flight ----------------------------------------------------------------------
 
   /** RFC 3546 3.3: the client sent URLs; the application fetches them, we check the hashes. */
-  private onCertificateUrl(body: Uint8Array): Promise<void> {
+  private onCertificateUrl(body: Uint8Array, fetch: CertificateUrlFetcher, agreed: Agreed): Promise<void> {
     const message = decodeCertificateUrl(body);
-    this.state = 'WAIT_HOOK';
-    return fetchCertificateChain(message, this.options.fetchCertificateUrl!).then((chain) => this.onClientCertificate(chain));
+    this.state = { name: 'WAIT_HOOK' };
+    return fetchCertificateChain(message, fetch).then((chain) => this.onClientCertificate(chain, agreed));
   }
 
-  private onClientCertificate(chain: Uint8Array[]): void {
+  private onClientCertificate(chain: Uint8Array[], agreed: Agreed): void {
     if (chain.length === 0) {
       // TS 33.141 6.1.4: a UE without a certificate sends an empty Certificate; operator policy decides.
       this.peerVerdict = { authorized: false, code: 'ERR_TLS_CLIENT_CERTIFICATE_ABSENT', message: 'client sent no certificate' };
       if (this.options.rejectUnauthorized) {
         throw new TLSAlertError(AlertDescription.handshake_failure, 'TS 33.141 6.1.4: client sent no certificate and the AP requires one');
       }
-      this.state = 'WAIT_CLIENT_KEY_EXCHANGE';
+      this.state = { name: 'WAIT_CLIENT_KEY_EXCHANGE', agreed, clientPublicKey: null };
       return;
     }
     let leaf;
@@ -447,7 +463,7 @@ export class ServerFlow extends HandshakeFlow {
     if (leaf.publicKey.algorithm !== 'rsa') {
       throw new TLSAlertError(AlertDescription.unsupported_certificate, 'WAP-219 6.4: client certificates must carry RSA keys');
     }
-    this.clientPublicKey = leaf.publicKey.rsa;
+    const clientPublicKey = leaf.publicKey.rsa;
     this.peerCertificates = chain;
     const verdict = this.options.verifyPeer
       ? this.options.verifyPeer(chain)
@@ -456,50 +472,53 @@ export class ServerFlow extends HandshakeFlow {
     if (!verdict.authorized && this.options.rejectUnauthorized) {
       throw new TLSAlertError(verdict.alert ?? AlertDescription.bad_certificate, `${verdict.code ?? 'client certificate rejected'}: ${verdict.message ?? ''}`.trim());
     }
-    this.state = 'WAIT_CLIENT_KEY_EXCHANGE';
+    this.state = { name: 'WAIT_CLIENT_KEY_EXCHANGE', agreed, clientPublicKey };
   }
 
-  private onClientKeyExchange(body: Uint8Array): void | Promise<void> {
-    this.state = 'WAIT_HOOK';
-    return then(this.keyExchange!.premaster(body), (preMaster) => this.onPremaster(preMaster));
+  private onClientKeyExchange(body: Uint8Array, agreed: Agreed, clientPublicKey: RsaPublicKey | null): void | Promise<void> {
+    this.state = { name: 'WAIT_HOOK' };
+    return then(agreed.kx.premaster(body), (preMaster) => this.onPremaster(preMaster, agreed, clientPublicKey));
   }
 
-  private onPremaster(preMaster: Uint8Array): void {
+  private onPremaster(preMaster: Uint8Array, agreed: Agreed, clientPublicKey: RsaPublicKey | null): void {
     const master = masterSecret(preMaster, this.clientRandom, this.serverRandom, this.host.provider);
-    this.installKeys(master, { truncatedMac: this.truncatedHmac });
-    this.session = { ...this.session!, masterSecret: master, peerCertificates: this.peerCertificates };
-    this.state = this.clientPublicKey ? 'WAIT_CERTIFICATE_VERIFY' : 'WAIT_CHANGE_CIPHER_SPEC';
+    this.installKeys(agreed.suite, master, { truncatedMac: this.truncatedHmac });
+    this.session = { ...agreed.session, masterSecret: master, peerCertificates: this.peerCertificates };
+    this.state = clientPublicKey ? { name: 'WAIT_CERTIFICATE_VERIFY', master, clientPublicKey } : { name: 'WAIT_CHANGE_CIPHER_SPEC', master };
   }
 
-  private onCertificateVerify(body: Uint8Array): void {
+  private onCertificateVerify(body: Uint8Array, clientPublicKey: RsaPublicKey, master: Uint8Array): void {
     const signature = decodeCertificateVerify(body);
     const h = this.host.transcript.hash(this.host.provider, true);
-    if (!verifyTls(this.host.provider, this.clientPublicKey!, h.both, signature)) {
+    if (!verifyTls(this.host.provider, clientPublicKey, h.both, signature)) {
       throw new TLSAlertError(AlertDescription.decrypt_error, 'RFC 2246 7.4.8: CertificateVerify signature does not verify');
     }
-    this.state = 'WAIT_CHANGE_CIPHER_SPEC';
+    this.state = { name: 'WAIT_CHANGE_CIPHER_SPEC', master };
   }
 
   onChangeCipherSpec(): void {
-    this.state = 'WAIT_FINISHED';
+    const state = this.state;
+    // The connection calls this only while expectsChangeCipherSpec.
+    if (state.name !== 'WAIT_CHANGE_CIPHER_SPEC') throw new Error(`engine bug: ChangeCipherSpec in state ${state.name}`);
+    this.state = { name: 'WAIT_FINISHED', master: state.master };
   }
 
-  private sendFinished(): void {
+  private sendFinished(master: Uint8Array): void {
     this.host.sendChangeCipherSpec();
-    this.ownFinished = this.finishedData('server', false);
+    this.ownFinished = this.finishedData(master, 'server', false);
     this.host.sendHandshake(HandshakeType.finished, encodeFinished(this.ownFinished));
     this.host.flushHandshake();
   }
 
-  private onFinished(body: Uint8Array): void | Promise<void> {
+  private onFinished(body: Uint8Array, master: Uint8Array): void | Promise<void> {
     const received = decodeFinished(body);
-    const expected = this.finishedData('client', true);
+    const expected = this.finishedData(master, 'client', true);
     if (!constantTimeEqual(received, expected)) {
       throw new TLSAlertError(AlertDescription.decrypt_error, 'RFC 2246 7.4.9: client Finished does not verify');
     }
     this.peerFinished = received;
-    if (!this.resumed) this.sendFinished();
-    this.state = 'DONE';
+    if (!this.resumed) this.sendFinished(master);
+    this.state = { name: 'DONE' };
     this.complete = true;
     const newSession = !this.resumed && this.session !== null && this.session.id.length > 0 ? this.session : null;
     // RFC 2246 7.3: the session becomes resumable only now, after the Finished exchange.
