@@ -267,12 +267,14 @@ export class ServerFlow extends HandshakeFlow {
   }
 
   private continueHello(hello: ClientHello, requests: ClientRequests, cached: SessionData | undefined): void {
-    const resumedSuite = cached ? this.resumableSuite(cached) : null;
-    if (cached && resumedSuite) {
-      if (!hello.cipherSuites.includes(cached.cipherSuite)) {
+    const session = cached && this.resumable(cached) ? cached : undefined;
+    // resumable() checked that the session's suite is one of ours.
+    const resumedSuite = session && this.suites.find((x) => x.id === session.cipherSuite);
+    if (session && resumedSuite) {
+      if (!hello.cipherSuites.includes(session.cipherSuite)) {
         throw new TLSAlertError(AlertDescription.illegal_parameter, "RFC 2246 7.4.1.2: resuming client no longer offers the session's cipher suite");
       }
-      return this.resume(hello, cached, resumedSuite, requests);
+      return this.resume(hello, session, resumedSuite, requests);
     }
     const suite = this.selectSuite(hello, requests);
     this.suite = suite;
@@ -298,12 +300,11 @@ export class ServerFlow extends HandshakeFlow {
     }
   }
 
-  /** The session's suite if it may be resumed: unexpired (TS 33.141 7.1), a suite we still allow, the same server name (RFC 6066 3). */
-  private resumableSuite(s: SessionData): CipherSuite | null {
-    if (!withinLifetime(s.createdAt, s.lifetime, this.host.now(), this.sessionTimeout)) return null;
-    const suite = this.suites.find((x) => x.id === s.cipherSuite);
-    if (!suite) return null;
-    return (s.servername ?? null) === this.servername ? suite : null;
+  /** Unexpired (TS 33.141 7.1), a suite we still allow, and the same server name (RFC 6066 3). */
+  private resumable(s: SessionData): boolean {
+    if (!withinLifetime(s.createdAt, s.lifetime, this.host.now(), this.sessionTimeout)) return false;
+    if (!this.suites.some((x) => x.id === s.cipherSuite)) return false;
+    return (s.servername ?? null) === this.servername;
   }
 
   /** RFC 3546 3.2, 3.3, 3.5, 3.6: what this server agrees to, for a full handshake. */
