@@ -21,6 +21,8 @@ import { masterSecret } from '../crypto/prf.js';
 import type { RsaPrivateKey, RsaPublicKey } from '../crypto/provider.js';
 import { signTls } from '../crypto/rsa.js';
 import { TLSAlertError } from '../errors.js';
+import { assertNever } from '../util/assert-never.js';
+import { keyExchangeOf, type ClientKeyExchangeHalf } from './key-exchange/index.js';
 import { encodeCertificate, decodeCertificate } from '../messages/certificate.js';
 import { decodeCertificateRequest } from '../messages/certificate-request.js';
 import { encodeCertificateVerify } from '../messages/certificate-verify.js';
@@ -42,8 +44,6 @@ import { bytesEqual, concatBytes, constantTimeEqual, DecodeError } from '../util
 import { parseCertificate } from '../x509/certificate.js';
 import type { FlowHost } from './flow-host.js';
 import { HandshakeFlow } from './flow.js';
-import { assertNever } from '../util/assert-never.js';
-import { keyExchangeOf, type ClientKeyExchangeHalf } from './key-exchange/index.js';
 import type { ClientEngineOptions, RenegotiationContext, SessionData } from './types.js';
 import { MAX_SESSION_LIFETIME_SECONDS, withinLifetime } from '../policy/session-lifetime.js';
 
