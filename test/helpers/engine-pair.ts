@@ -5,7 +5,7 @@
 import { Connection } from '../../lib/engine/connection.js';
 import type { ClientEngineOptions, ServerEngineOptions, SessionData } from '../../lib/engine/types.js';
 import type { TLSError } from '../../lib/errors.js';
-import { createTestPki, type TestPki } from '../../lib/x509/testca.js';
+import { createTestPki, type TestPki } from './testca.js';
 import { concatBytes } from '../../lib/util/bytes.js';
 
 let pkiPromise: Promise<TestPki> | null = null;

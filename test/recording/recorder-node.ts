@@ -5,13 +5,13 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as net from 'node:net';
-import type { SessionStore } from '../engine/types.js';
-import { toHex } from '../util/bytes.js';
-import type { KeyFiles } from './config.js';
-import { summarizeRecord } from './fields.js';
-import type { RecordEntry, UtTlsConfig } from './format.js';
-import { RecordingSession, type AppScript } from './recorder.js';
-import { RecordSplitter, recordTypeName } from './records.js';
+import type { SessionStore } from '../../lib/engine/types.js';
+import { toHex } from '../../lib/util/bytes.js';
+import type { KeyFiles } from '../../lib/replay/config.js';
+import { summarizeRecord } from '../../lib/replay/fields.js';
+import type { RecordEntry, UtTlsConfig } from '../../lib/replay/format.js';
+import { RecordingSession, type AppScript } from '../../lib/replay/recorder.js';
+import { RecordSplitter, recordTypeName } from '../../lib/replay/records.js';
 
 export const LOCALHOST = '127.0.0.1';
 
