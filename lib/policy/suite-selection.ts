@@ -95,13 +95,19 @@ export function selectServerSuite(offered: readonly number[], preference: readon
   const known = offered.map((id) => suiteById(id)).filter((s): s is CipherSuite => s !== undefined);
   if (known.length > 0) {
     if (known.every((s) => s.anonymous)) {
-      throw new TLSAlertError(AlertDescription.handshake_failure, 'TS 33.141 7.2(a): client offered only anonymous suites');
+      throw new TLSAlertError(AlertDescription.handshake_failure, 'TS 33.141 7.2(a): client offered only anonymous suites', {
+        rule: 'TS33.141-7.2(a)-anonymous-only',
+      });
     }
     if (known.every((s) => s.nullMac)) {
-      throw new TLSAlertError(AlertDescription.handshake_failure, 'TS 33.141 7.2(b): no offered suite has integrity protection');
+      throw new TLSAlertError(AlertDescription.handshake_failure, 'TS 33.141 7.2(b): no offered suite has integrity protection', {
+        rule: 'TS33.141-7.2(b)-no-integrity',
+      });
     }
     if (known.every((s) => s.nullCipher)) {
-      throw new TLSAlertError(AlertDescription.handshake_failure, 'TS 33.141 7.2(c): no offered suite has encryption');
+      throw new TLSAlertError(AlertDescription.handshake_failure, 'TS 33.141 7.2(c): no offered suite has encryption', {
+        rule: 'TS33.141-7.2(c)-no-encryption',
+      });
     }
   }
   const offeredSet = new Set(offered);
@@ -112,12 +118,13 @@ export function selectServerSuite(offered: readonly number[], preference: readon
       throw new TLSAlertError(
         AlertDescription.insufficient_security,
         'TS 33.141 7.2(d): operator policy requires encryption and every common suite has less than 128 bits of key',
+        { rule: 'TS33.141-7.2(d)-below-128-bits' },
       );
     }
     common = common.filter((s) => !weak(s));
   }
   if (common.length === 0) {
-    throw new TLSAlertError(AlertDescription.handshake_failure, 'RFC 2246 7.4.1.3: no cipher suite in common');
+    throw new TLSAlertError(AlertDescription.handshake_failure, 'RFC 2246 7.4.1.3: no cipher suite in common', { rule: 'RFC2246-7.4.1.3-no-common-suite' });
   }
   return common[0]!;
 }
