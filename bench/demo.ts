@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { connect, createServer, type TLSSocket } from '../lib/index.js';
-import { createTestPki } from '../lib/x509/testca.js';
+import { createTestPki } from '../test/helpers/testca.js';
 
 const SUITE = 'TLS_RSA_WITH_3DES_EDE_CBC_SHA';
 

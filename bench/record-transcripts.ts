@@ -1,6 +1,6 @@
 /**
- * Regenerates vectors/transcripts/*.json against live peers (gnutls-serv / gnutls-cli on PATH, node:tls
- * in process). `node dist/bench/record-transcripts.js [NAME...]` — all transcripts by default.
+ * `npm run record -- [--out DIR] [--keys DIR] [--list] [NAME...]`: regenerates vectors/transcripts/*.json
+ * against live peers (gnutls-serv / gnutls-cli on PATH, node:tls in process); all transcripts by default.
  * The fixed keys in vectors/transcripts/keys/ are reused (created only when missing).
  *
  * Re-record after any intended change to what ut-tls puts on the wire, then review the diff:
@@ -8,11 +8,11 @@
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { recordCommand } from '../lib/replay/cli-commands.js';
+import { recordCommand } from '../test/recording/record-command.js';
 
 // dist/bench/record-transcripts.js -> the repository root is two levels up from dist/bench.
 const root = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
-const args = process.argv.slice(2);
-const hasOut = args.some((a) => a === '--out' || a.startsWith('--out='));
-const code = await recordCommand(hasOut ? args : ['--out', join(root, 'vectors', 'transcripts'), ...args]);
-process.exitCode = code;
+process.exitCode = await recordCommand(process.argv.slice(2), join(root, 'vectors', 'transcripts'), {
+  out: (t) => process.stdout.write(t),
+  err: (t) => process.stderr.write(t),
+});

@@ -26,7 +26,6 @@ commands:
   ap       the Authentication Proxy (TS 33.141 5.1.4): ut-tls ap --config FILE
   replay   replay recorded transcripts byte for byte; non-zero on any divergence
   decode   print the handshake messages and decrypted records of a transcript
-  record   record transcripts against live peers (a source checkout with GnuTLS)
   bench    handshake and record throughput side by side with node:tls, node-forge and GnuTLS
            (the same as npm run bench; needs the dev dependencies of a source checkout)
 
@@ -37,9 +36,9 @@ docs/cli.md describes every option, the output scripts may parse, and the exit c
 `;
 
 /** The transcript tools live in lib/replay; loaded only when asked for. */
-function runTranscriptCommand(cmd: 'replay' | 'decode' | 'record', args: string[]): void {
+function runTranscriptCommand(cmd: 'replay' | 'decode', args: string[]): void {
   import('./replay/cli-commands.js')
-    .then((m) => (cmd === 'replay' ? m.replayCommand(args) : cmd === 'decode' ? m.decodeCommand(args) : m.recordCommand(args)))
+    .then((m) => (cmd === 'replay' ? m.replayCommand(args) : m.decodeCommand(args)))
     .then(
       (code) => {
         process.exitCode = code;
@@ -80,7 +79,7 @@ export function main(argv: string[]): void {
     if (cmd === 'server') return runServer(rest);
     if (cmd === 'client') return runClient(rest);
     if (cmd === 'ap') return runAp(rest);
-    if (cmd === 'replay' || cmd === 'decode' || cmd === 'record') return runTranscriptCommand(cmd, rest);
+    if (cmd === 'replay' || cmd === 'decode') return runTranscriptCommand(cmd, rest);
     if (cmd === 'bench') return runBench(rest);
     throw new UsageError(cmd.startsWith('-') ? `unknown option ${cmd}` : `unknown command ${JSON.stringify(cmd)}`);
   } catch (err) {

@@ -21,9 +21,17 @@ export class TLSAlertError extends TLSError {
   readonly alert: number;
   readonly alertName: string;
   readonly sent: boolean;
-  /** The rule that was broken, e.g. "TS 33.141 7.2(a)", or "RFC 2246 7.4.1.2". */
+  /** The rule that was broken, in words, e.g. "TS 33.141 7.2(a): client offered only anonymous suites". */
   readonly reason: string;
-  constructor(alert: number, reason: string, opts: { sent?: boolean; cause?: unknown } = {}) {
+  /**
+   * The same rule as a stable identifier for programs (logs, metrics, tests): `<document>-<clause>`,
+   * optionally `-<what>`, e.g. 'TS33.141-7.2(a)-anonymous-only', 'RFC2246-7.4.1.3-no-common-suite',
+   * 'RFC2246-6.2.3'. Given by the refusal site, or read off the clause the reason starts with
+   * (ruleOfReason); undefined for an alert the peer sent (its rule is not ours to know) and for a
+   * reason that names no clause.
+   */
+  readonly rule: string | undefined;
+  constructor(alert: number, reason: string, opts: { sent?: boolean; cause?: unknown; rule?: string } = {}) {
     const sent = opts.sent ?? true;
     const name = alertName(alert);
     const code = `ERR_TLS_ALERT_${sent ? '' : 'RECEIVED_'}${name.toUpperCase()}`;
@@ -35,7 +43,17 @@ export class TLSAlertError extends TLSError {
     this.alertName = name;
     this.sent = sent;
     this.reason = reason;
+    this.rule = sent ? (opts.rule ?? ruleOfReason(reason)) : undefined;
   }
+}
+
+/**
+ * The rule identifier of a reason that starts with a clause: "RFC 2246 7.4.1.3: ..." -> 'RFC2246-7.4.1.3',
+ * "TS 33.141 7.2(a): ..." -> 'TS33.141-7.2(a)', "WAP-219 6.4: ..." -> 'WAP-219-6.4'; else undefined.
+ */
+export function ruleOfReason(reason: string): string | undefined {
+  const m = /^(RFC|TS|WAP-)\s?([\d.]+) ([\d.]*\d(?:\([a-z]\))?):/.exec(reason);
+  return m ? `${m[1]}${m[2]}-${m[3]}` : undefined;
 }
 
 /**

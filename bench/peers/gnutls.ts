@@ -20,22 +20,15 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
-import * as net from 'node:net';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { freePort, GNUTLS_PRIORITY, stopProcess, waitForPort } from '../../test/helpers/peers.js';
 import type { BenchPki } from './pki.js';
 import { SUITES, type SuiteName, type Transfer } from './types.js';
 
-const CIPHER: Record<SuiteName, string> = {
-  TLS_RSA_WITH_3DES_EDE_CBC_SHA: '+3DES-CBC',
-  TLS_RSA_WITH_RC4_128_SHA: '+ARCFOUR-128',
-  TLS_RSA_WITH_AES_128_CBC_SHA: '+AES-128-CBC',
-  TLS_RSA_WITH_AES_256_CBC_SHA: '+AES-256-CBC',
-};
-
-/** TLS 1.0, RSA key exchange, SHA-1 MAC, exactly one cipher. */
+/** TLS 1.0, RSA key exchange, SHA-1 MAC, exactly one cipher (the tests' priority strings). */
 export function gnutlsPriority(suite: SuiteName): string {
-  return `NORMAL:-VERS-ALL:+VERS-TLS1.0:-CIPHER-ALL:${CIPHER[suite]}:-KX-ALL:+RSA:-MAC-ALL:+SHA1:%COMPAT`;
+  return GNUTLS_PRIORITY[suite]!;
 }
 
 export const GNUTLS_SUITES: readonly SuiteName[] = SUITES;
@@ -56,43 +49,6 @@ export function makeZeroFile(dir: string, bytes: number): { path: string; remove
   writeFileSync(path, '');
   truncateSync(path, bytes);
   return { path, remove: () => rmSync(path, { force: true }) };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForPort(port: number, child: ChildProcess, timeoutMs = 15_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`gnutls-serv exited (${child.exitCode}) before listening`);
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = net.connect({ host: '127.0.0.1', port });
-      s.once('connect', () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.once('error', () => resolve(false));
-    });
-    if (ok) return;
-    if (Date.now() > end) throw new Error(`gnutls-serv not listening on ${port} after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-/** Kills a child (if still running) and waits for it, at most 2 s. */
-export async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGKILL');
-  await Promise.race([exited, new Promise<void>((r) => setTimeout(r, 2000).unref())]);
 }
 
 function readRchar(pid: number): number {
@@ -124,7 +80,7 @@ export async function gnutlsToGnutls(pki: BenchPki, suite: SuiteName, file: stri
   let cli: ChildProcess | undefined;
   let poll: NodeJS.Timeout | undefined;
   try {
-    await waitForPort(port, serv);
+    await waitForPort(port, 15_000, serv);
     const fd = openSync(file, 'r');
     try {
       cli = spawn('gnutls-cli', ['-p', String(port), '127.0.0.1', '--x509cafile', pki.caFile, '--priority', gnutlsPriority(suite), '--logfile', '/dev/null'], {
@@ -161,8 +117,8 @@ export async function gnutlsToGnutls(pki: BenchPki, suite: SuiteName, file: stri
     return { bytes: b.r - a.r, firstByteAt: a.t, endAt: b.t };
   } finally {
     clearInterval(poll);
-    if (cli) await stop(cli);
-    await stop(serv);
+    if (cli) await stopProcess(cli);
+    await stopProcess(serv);
   }
 }
 
@@ -179,7 +135,7 @@ export function gnutlsCliSendFile(pki: BenchPki, port: number, suite: SuiteName,
       closeSync(fd); // the child has its own copy
     }
     const timer = setTimeout(() => {
-      void stop(child).then(() => reject(new Error(`gnutls-cli sending to our server: no exit after ${timeoutMs} ms`)));
+      void stopProcess(child).then(() => reject(new Error(`gnutls-cli sending to our server: no exit after ${timeoutMs} ms`)));
     }, timeoutMs);
     child.on('error', (e) => {
       clearTimeout(timer);

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { RsaPrivateKey } from '../../lib/crypto/provider.js';
 import { parsePrivateKey } from '../../lib/x509/keys.js';
 import { pemDecode } from '../../lib/x509/pem.js';
-import { createTestPki } from '../../lib/x509/testca.js';
+import { createTestPki } from '../../test/helpers/testca.js';
 
 export interface BenchPki {
   /** Root CA certificate, PEM (what clients trust). */

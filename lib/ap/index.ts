@@ -1,7 +1,7 @@
 /**
  * `ut-tls/ap`: the Authentication Proxy of TS 33.141 5.1.4 / Annex A (Node-only). docs/ap.md describes
- * the configuration and the command `ut-tls ap --config FILE`. The demo certificate maker
- * (lib/ap/demo.ts) is left out on purpose: it is for labs and tests, reached through `ut-tls ap --demo-certs`.
+ * the configuration and the command `ut-tls ap --config FILE`. The demo certificate maker is not
+ * shipped: it is repository tooling for labs and tests (`npm run ap:demo-certs -- DIR`).
  */
 export { ApConfigError, loadApConfig, parseApConfig } from './config.js';
 export type { ApConfig, HostConfig, RouteConfig, AuthenticatorConfig, SessionStoreConfig } from './config.js';

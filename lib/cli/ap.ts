@@ -14,14 +14,13 @@ import { onStopSignals } from './common.js';
 
 export const AP_SPEC: CommandSpec = {
   name: 'ap',
-  synopsis: 'ut-tls ap --config FILE [--grace MS]\n       ut-tls ap --demo-certs DIR',
+  synopsis: 'ut-tls ap --config FILE [--grace MS]',
   description: `Runs the Authentication Proxy (TS 33.141 5.1.4, Annex A): a TLS 1.0 reverse proxy that
 authenticates the UE and forwards its HTTP requests to the ASs named in the JSON configuration.
 Prints "listening on HOST:PORT" on stdout once accepting.`,
   positionals: { min: 0, max: 0, name: 'argument' },
   options: [
     { name: 'config', kind: 'value', metavar: 'FILE', help: 'the JSON configuration (docs/ap.md); relative paths in it are\nrelative to FILE' },
-    { name: 'demo-certs', kind: 'value', metavar: 'DIR', help: 'write throw-away certificates, keys and users.json for\ndocs/examples/ap.json into DIR and exit (labs and tests only: keys unprotected)' },
     { name: 'grace', kind: 'value', metavar: 'MS', help: 'on SIGINT/SIGTERM: stop accepting, let open requests finish for up to\nMS (default 5000), then close every connection and exit 0' },
   ],
   footer: `example: ut-tls ap --config docs/examples/ap.json`,
@@ -43,21 +42,6 @@ export function runAp(argv: string[]): void {
   const p = parseCommand(AP_SPEC, argv);
   if (p.help) {
     process.stdout.write(formatHelp(AP_SPEC));
-    return;
-  }
-  const demoDir = p.value('demo-certs');
-  if (demoDir !== undefined) {
-    if (p.has('config')) throw new UsageError('give --config or --demo-certs, not both', 'ap');
-    // Loaded only when asked for: it pulls in the certificate maker.
-    void import('../ap/demo.js')
-      .then((m) => m.writeDemoCerts(demoDir))
-      .then(
-        () => process.stdout.write(`wrote demo certificates and users.json to ${demoDir}\n`),
-        (err: unknown) => {
-          process.stderr.write(`ut-tls ap: --demo-certs ${demoDir}: ${(err as Error).message}\n`);
-          process.exitCode = 1;
-        },
-      );
     return;
   }
   const file = p.value('config');

@@ -11,7 +11,7 @@
 import type { AddressInfo, Socket } from 'node:net';
 import { FFDHE2048, MODP_GROUP_14, type DhGroup } from '../crypto/dh.js';
 import type { ServerContext as EngineServerContext } from '../engine/types.js';
-import { DEFAULT_SERVER_SUITES } from '../policy/suite-selection.js';
+import { DEFAULT_SERVER_SUITES, DHE_SERVER_SUITES, NULL_ENCRYPTION_SUITES } from '../policy/suite-selection.js';
 import { loadCertificates, loadPrivateKey, MAX_SESSION_TIMEOUT } from '../socket/options.js';
 import { createServer } from '../socket/server.js';
 import type { TLSSocket } from '../socket/tls-socket.js';
@@ -79,8 +79,6 @@ examples: ut-tls server --port 4433 --key ap.key --cert ap.pem --echo
           ut-tls server --port 4433 --key ap.key --cert ap.pem --http --trace`,
 };
 
-const DHE_SUITES = ['TLS_DHE_RSA_WITH_AES_256_CBC_SHA', 'TLS_DHE_RSA_WITH_AES_128_CBC_SHA', 'TLS_DHE_RSA_WITH_3DES_EDE_CBC_SHA'];
-const NULL_SUITES = ['TLS_RSA_WITH_NULL_SHA', 'TLS_RSA_WITH_NULL_MD5'];
 const DH_GROUPS: Record<string, DhGroup> = { modp2048: MODP_GROUP_14, ffdhe2048: FFDHE2048 };
 
 /** --suites as given, or the AP default list with what --dhe and --allow-null add. */
@@ -91,7 +89,7 @@ function serverSuites(p: ParsedCommand): string | string[] | undefined {
     return listed;
   }
   if (!p.has('dhe') && !p.has('allow-null')) return undefined;
-  return [...(p.has('dhe') ? DHE_SUITES : []), ...DEFAULT_SERVER_SUITES.map((s) => s.name), ...(p.has('allow-null') ? NULL_SUITES : [])];
+  return [...(p.has('dhe') ? DHE_SERVER_SUITES : []), ...DEFAULT_SERVER_SUITES, ...(p.has('allow-null') ? NULL_ENCRYPTION_SUITES : [])].map((s) => s.name);
 }
 
 /** TS 33.141 7.1: a whole number of seconds, at most 24 hours. */

@@ -93,19 +93,21 @@ export function validateDhParams(p: Uint8Array, g: Uint8Array, minBits: number, 
     throw new TLSAlertError(
       AlertDescription.insufficient_security,
       `DH prime of ${bits} bits is below the minimum of ${minBits} bits`,
+      { rule: 'ut-tls-dh-prime-too-small' },
     );
   }
   if (bits > maxBits) {
-    throw new TLSAlertError(AlertDescription.illegal_parameter, `DH prime of ${bits} bits exceeds the limit of ${maxBits} bits`);
+    throw new TLSAlertError(AlertDescription.illegal_parameter, `DH prime of ${bits} bits exceeds the limit of ${maxBits} bits`, { rule: 'ut-tls-dh-prime-too-large' });
   }
   if ((pv & 1n) === 0n || pv < 5n) {
-    throw new TLSAlertError(AlertDescription.illegal_parameter, 'DH prime must be odd (RFC 2631 2.2: p is a large prime)');
+    throw new TLSAlertError(AlertDescription.illegal_parameter, 'DH prime must be odd (RFC 2631 2.2: p is a large prime)', { rule: 'RFC2631-2.2-prime-odd' });
   }
   const gv = bytesToBigInt(g);
   if (gv <= 1n || gv >= pv - 1n) {
     throw new TLSAlertError(
       AlertDescription.illegal_parameter,
       'DH generator must satisfy 1 < g < p-1 (NIST SP 800-56A 5.5.2; g = 0, 1 or p-1 yields a trivial secret)',
+      { rule: 'SP800-56A-5.5.2-generator-range' },
     );
   }
   return { p: pv, g: gv, bits };
@@ -120,7 +122,7 @@ export function validateDhPublic(p: bigint | Uint8Array, y: Uint8Array): bigint 
   const pv = typeof p === 'bigint' ? p : bytesToBigInt(p);
   const yv = bytesToBigInt(y);
   if (yv <= 1n || yv >= pv - 1n) {
-    throw new TLSAlertError(AlertDescription.illegal_parameter, 'DH public value must satisfy 1 < Y < p-1 (RFC 7919 5.1)');
+    throw new TLSAlertError(AlertDescription.illegal_parameter, 'DH public value must satisfy 1 < Y < p-1 (RFC 7919 5.1)', { rule: 'RFC7919-5.1-public-value-range' });
   }
   return yv;
 }
@@ -144,7 +146,7 @@ export function generateDhKeyPair(group: DhGroup, random: RandomSource): DhKeyPa
   const x = (raw & (top - 1n)) | top;
   const y = modPow(group.g, x, group.p);
   if (y <= 1n || y >= group.p - 1n) {
-    throw new TLSAlertError(AlertDescription.illegal_parameter, 'DH group yields a degenerate public value (g has tiny order)');
+    throw new TLSAlertError(AlertDescription.illegal_parameter, 'DH group yields a degenerate public value (g has tiny order)', { rule: 'ut-tls-dh-degenerate-group' });
   }
   return { privateKey: x, publicKey: bigIntToMinimalBytes(y) };
 }
@@ -159,7 +161,7 @@ export function dhSharedSecret(group: DhGroup, privateKey: bigint, peerPublic: U
   const y = validateDhPublic(group.p, peerPublic);
   const z = modPow(y, privateKey, group.p);
   if (z <= 1n) {
-    throw new TLSAlertError(AlertDescription.illegal_parameter, 'DH shared secret is 1: peer public value has small order');
+    throw new TLSAlertError(AlertDescription.illegal_parameter, 'DH shared secret is 1: peer public value has small order', { rule: 'RFC7919-5.1-small-order' });
   }
   return bigIntToMinimalBytes(z);
 }

@@ -3,7 +3,7 @@
  */
 import { TLSAlertError, TLSConfigError } from '../errors.js';
 import { AlertDescription } from '../alerts.js';
-import { CIPHER_SUITES, cipherInfo, suiteById, suiteByName, suiteHex, type CipherSuite } from '../suites.js';
+import { CIPHER_SUITES, MACS, cipherInfo, suiteById, suiteByName, suiteHex, type CipherSuite } from '../suites.js';
 
 const byName = (n: string): CipherSuite => suiteByName(n)!;
 
@@ -23,14 +23,47 @@ export const DEFAULT_SERVER_SUITES: readonly CipherSuite[] = [
   'TLS_RSA_WITH_RC4_128_SHA',
 ].map(byName);
 
+/** The DHE_RSA twin of each default AP suite that has one, in the same order (`ut-tls server --dhe`). */
+export const DHE_SERVER_SUITES: readonly CipherSuite[] = DEFAULT_SERVER_SUITES.flatMap((rsa) =>
+  CIPHER_SUITES.filter((s) => s.implemented && s.keyExchange === 'DHE_RSA' && s.cipher === rsa.cipher && s.mac === rsa.mac),
+);
+
+/** The NULL-encryption (integrity only) suites ut-tls implements, the longer MAC first. */
+export const NULL_ENCRYPTION_SUITES: readonly CipherSuite[] = CIPHER_SUITES.filter((s) => s.implemented && s.nullCipher).sort(
+  (a, b) => MACS[b.mac].length - MACS[a.mac].length,
+);
+
 export interface SuitePolicyOptions {
   /** Allow TLS_RSA_WITH_NULL_SHA / _MD5 (integrity only). Off by default. */
   allowNullEncryption?: boolean;
 }
 
 /**
- * Turns a configured list (names or ids) into suites, refusing what the profile forbids. Throws
- * TLSConfigError naming the rule: configuration errors are the application's, found at construction.
+ * THE suite-list parser (every configured list goes through it: engine options, the socket's
+ * `cipherSuites` / `ciphers`, the CLI's --suites): names (RFC or OpenSSL, any case) or ids, as a list or
+ * one string separated by commas, colons or white space. Refuses an unknown name, what the profile
+ * forbids whatever the options (naming the clause, before "not implemented"), and what ut-tls does not
+ * implement; drops repeats, keeps the order. Role rules (NULL encryption, defaults) are resolveSuites'.
+ */
+export function parseSuiteList(list: readonly (string | number)[] | string): CipherSuite[] {
+  const items = typeof list === 'string' ? list.split(/[,:\s]+/) : list;
+  const out: CipherSuite[] = [];
+  for (const item of items) {
+    if (item === '') continue; // "a,,b", a trailing separator
+    const suite = typeof item === 'number' ? suiteById(item) : suiteByName(item);
+    if (!suite) throw new TLSConfigError(`unknown cipher suite ${JSON.stringify(item)}`);
+    const refusal = profileRefusal(suite);
+    if (refusal) throw new TLSConfigError(refusal);
+    if (!suite.implemented) throw new TLSConfigError(`${suite.name} (${suiteHex(suite.id)}) is not implemented by ut-tls`);
+    if (!out.includes(suite)) out.push(suite);
+  }
+  if (out.length === 0) throw new TLSConfigError('the cipher suite list is empty');
+  return out;
+}
+
+/**
+ * Turns a configured list (names or ids) into suites for a role, refusing what the profile forbids.
+ * Throws TLSConfigError naming the rule: configuration errors are the application's, found at construction.
  */
 export function resolveSuites(
   list: readonly (string | number)[] | string | undefined,
@@ -38,20 +71,11 @@ export function resolveSuites(
   options: SuitePolicyOptions = {},
 ): CipherSuite[] {
   if (list === undefined) return [...(role === 'client' ? DEFAULT_CLIENT_SUITES : DEFAULT_SERVER_SUITES)];
-  const items = typeof list === 'string' ? list.split(/[,:\s]+/).filter(Boolean) : list;
-  const out: CipherSuite[] = [];
-  for (const item of items) {
-    const suite = typeof item === 'number' ? suiteById(item) : suiteByName(item);
-    if (!suite) throw new TLSConfigError(`unknown cipher suite ${JSON.stringify(item)}`);
-    const refusal = profileRefusal(suite);
-    if (refusal) throw new TLSConfigError(refusal);
-    if (suite.nullCipher && !options.allowNullEncryption) {
-      throw new TLSConfigError(`${suite.name}: NULL encryption needs allowNullEncryption: true (TS 33.141 6.2)`);
-    }
-    if (!suite.implemented) throw new TLSConfigError(`${suite.name} (${suiteHex(suite.id)}) is not implemented by ut-tls`);
-    if (!out.includes(suite)) out.push(suite);
+  const out = parseSuiteList(list);
+  const nullSuite = out.find((s) => s.nullCipher);
+  if (nullSuite && !options.allowNullEncryption) {
+    throw new TLSConfigError(`${nullSuite.name}: NULL encryption needs allowNullEncryption: true (TS 33.141 6.2)`);
   }
-  if (out.length === 0) throw new TLSConfigError('cipherSuites is empty');
   if (role === 'client' && !out.some((s) => !s.nullCipher)) {
     throw new TLSConfigError('TS 33.141 6.2: the UE must offer at least one suite with encryption');
   }
@@ -71,13 +95,19 @@ export function selectServerSuite(offered: readonly number[], preference: readon
   const known = offered.map((id) => suiteById(id)).filter((s): s is CipherSuite => s !== undefined);
   if (known.length > 0) {
     if (known.every((s) => s.anonymous)) {
-      throw new TLSAlertError(AlertDescription.handshake_failure, 'TS 33.141 7.2(a): client offered only anonymous suites');
+      throw new TLSAlertError(AlertDescription.handshake_failure, 'TS 33.141 7.2(a): client offered only anonymous suites', {
+        rule: 'TS33.141-7.2(a)-anonymous-only',
+      });
     }
     if (known.every((s) => s.nullMac)) {
-      throw new TLSAlertError(AlertDescription.handshake_failure, 'TS 33.141 7.2(b): no offered suite has integrity protection');
+      throw new TLSAlertError(AlertDescription.handshake_failure, 'TS 33.141 7.2(b): no offered suite has integrity protection', {
+        rule: 'TS33.141-7.2(b)-no-integrity',
+      });
     }
     if (known.every((s) => s.nullCipher)) {
-      throw new TLSAlertError(AlertDescription.handshake_failure, 'TS 33.141 7.2(c): no offered suite has encryption');
+      throw new TLSAlertError(AlertDescription.handshake_failure, 'TS 33.141 7.2(c): no offered suite has encryption', {
+        rule: 'TS33.141-7.2(c)-no-encryption',
+      });
     }
   }
   const offeredSet = new Set(offered);
@@ -88,12 +118,13 @@ export function selectServerSuite(offered: readonly number[], preference: readon
       throw new TLSAlertError(
         AlertDescription.insufficient_security,
         'TS 33.141 7.2(d): operator policy requires encryption and every common suite has less than 128 bits of key',
+        { rule: 'TS33.141-7.2(d)-below-128-bits' },
       );
     }
     common = common.filter((s) => !weak(s));
   }
   if (common.length === 0) {
-    throw new TLSAlertError(AlertDescription.handshake_failure, 'RFC 2246 7.4.1.3: no cipher suite in common');
+    throw new TLSAlertError(AlertDescription.handshake_failure, 'RFC 2246 7.4.1.3: no cipher suite in common', { rule: 'RFC2246-7.4.1.3-no-common-suite' });
   }
   return common[0]!;
 }

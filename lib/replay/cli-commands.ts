@@ -1,14 +1,13 @@
 /**
- * NODE-ONLY (reads files; `record` runs live peers): the `ut-tls replay`, `ut-tls decode` and
- * `ut-tls record` commands. Each returns an exit code and writes to the given streams, so lib/cli.ts
- * only has to route the arguments.
+ * NODE-ONLY (reads files): the `ut-tls replay` and `ut-tls decode` commands. Each returns an exit
+ * code and writes to the given streams, so lib/cli.ts only has to route the arguments. Recording
+ * transcripts against live peers is repository tooling (test/recording, `npm run record`).
  *
  *   ut-tls replay FILE|DIR...                replays transcripts; non-zero on any divergence
  *   ut-tls decode FILE --keylog KEYLOG       prints handshake messages and decrypted records
- *   ut-tls record [--out DIR] [--keys DIR] [NAME...]   records transcripts against live peers
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, delimiter, dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { KeyFiles } from './config.js';
 import { analyzeTranscript, formatAnalysis } from './decoder.js';
 import { parseTranscript, type Transcript } from './format.js';
@@ -137,57 +136,4 @@ export async function decodeCommand(args: string[], io: CommandIO = defaultIO): 
   const analysis = analyzeTranscript(t, keyText);
   io.out(formatAnalysis(t, analysis));
   return analysis.ok ? 0 : 1;
-}
-
-const RECORD_USAGE = `usage: ut-tls record --out DIR [--keys DIR] [--list] [NAME...]
-  Records transcripts against live peers (gnutls-serv/gnutls-cli on PATH, node:tls in process).
-  --out DIR   where to write NAME.json (required: record never writes where it was merely started)
-  --keys DIR  the fixed certificates and keys (default OUT/keys; created when missing)
-  --list      print the transcript names and exit
-`;
-
-/** Whether an executable named `name` is in one of the PATH directories. */
-function onPath(name: string): boolean {
-  return (process.env.PATH ?? '').split(delimiter).some((d) => d !== '' && existsSync(join(d, name)));
-}
-
-/** `ut-tls record ...`: 0 when every requested transcript was recorded, 1 on failure, 2 on usage errors. */
-export async function recordCommand(args: string[], io: CommandIO = defaultIO): Promise<number> {
-  const out = option(args, '--out');
-  const keys = option(out.rest, '--keys');
-  const rest = keys.rest;
-  if (rest.includes('--help') || rest.includes('-h')) {
-    io.out(RECORD_USAGE);
-    return 0;
-  }
-  const bad = badArgs(args, rest, [['--out', out.value], ['--keys', keys.value]]);
-  if (bad !== undefined) return usageError(io, 'record', bad);
-  // Loaded lazily: it pulls in node:tls and child processes, which replay and decode never need.
-  const { recordAll, scenarios, CAPTURE_NAME } = await import('./scenarios.js');
-  const known = [...scenarios().flatMap((s) => s.names), CAPTURE_NAME];
-  if (rest.includes('--list')) {
-    io.out(known.join('\n') + '\n');
-    return 0;
-  }
-  const names = rest.filter((a) => !a.startsWith('-')).map((n) => basename(n, '.json'));
-  const unknown = names.filter((n) => !known.includes(n));
-  if (unknown.length > 0) return usageError(io, 'record', `unknown transcript ${unknown.join(', ')} (ut-tls record --list names them)`);
-  // Issue 16: a bare `ut-tls record` used to write transcripts (with their keys) into the working directory.
-  if (out.value === undefined || out.value === '') {
-    return usageError(io, 'record', '--out DIR is required');
-  }
-  const missing = ['gnutls-serv', 'gnutls-cli'].filter((p) => !onPath(p));
-  if (missing.length > 0) {
-    io.err(`ut-tls record: needs GnuTLS (${missing.join(', ')} not on PATH) and a source checkout; see ut-tls record --help\n`);
-    return 1;
-  }
-  const outDir = resolve(out.value);
-  try {
-    const files = await recordAll({ outDir, keysDir: resolve(keys.value ?? join(outDir, 'keys')), only: names, log: (m) => io.out(m + '\n') });
-    io.out(`recorded ${files.length} transcript(s)\n`);
-    return 0;
-  } catch (err) {
-    io.err(`ut-tls record: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
-    return 1;
-  }
 }

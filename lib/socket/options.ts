@@ -12,11 +12,11 @@ import type { Duplex } from 'node:stream';
 import type { BulkCipherName, CryptoProvider, RsaPrivateKey } from '../crypto/provider.js';
 import { resolveProvider, type CryptoChoice } from '../crypto/select.js';
 import '../crypto/native.js'; // registers node:crypto as the native provider ('auto' uses it)
-import { profileRefusal, resolveSuites } from '../policy/suite-selection.js';
+import { parseSuiteList, resolveSuites } from '../policy/suite-selection.js';
 import { isAllowedLifetime, MAX_SESSION_LIFETIME_SECONDS } from '../policy/session-lifetime.js';
 import type { ClientEngineOptions, CommonEngineOptions, ServerEngineOptions, SessionData, SessionStore } from '../engine/types.js';
 import { TLSConfigError } from '../errors.js';
-import { cipherInfo, suiteByName, suiteById, type CipherSuite } from '../suites.js';
+import { cipherInfo } from '../suites.js';
 import { pemDecode } from '../x509/pem.js';
 import { parsePrivateKey } from '../x509/keys.js';
 import { loadIdentity } from './config-check.js';
@@ -227,27 +227,14 @@ export function parseCipherSuites(
   cipherSuites: CommonSocketOptions['cipherSuites'],
   ciphers?: string,
 ): number[] | undefined {
-  let items: (string | number)[] | undefined;
-  if (cipherSuites !== undefined) {
-    items = typeof cipherSuites === 'string' ? cipherSuites.split(/[,:\s]+/) : [...cipherSuites];
-  } else if (ciphers !== undefined) {
-    items = ciphers.split(/[,:\s]+/).filter((s) => !/^@SECLEVEL=\d+$/i.test(s));
+  // node:tls spelling: `ciphers` may carry @SECLEVEL=n, which means nothing to TLS 1.0 suites.
+  const list = cipherSuites ?? ciphers?.split(/[,:\s]+/).filter((s) => !/^@SECLEVEL=\d+$/i.test(s));
+  if (list === undefined) return undefined;
+  try {
+    return parseSuiteList(list).map((s) => s.id);
+  } catch (err) {
+    throw err instanceof TLSConfigError ? new TLSConfigError(`cipherSuites: ${err.message}`, 'cipherSuites') : err;
   }
-  if (items === undefined) return undefined;
-  const ids: number[] = [];
-  for (const item of items) {
-    if (item === '') continue;
-    let suite: CipherSuite | undefined;
-    if (typeof item === 'number') suite = suiteById(item);
-    else suite = suiteByName(item);
-    if (!suite) throw new TLSConfigError(`cipherSuites: unknown cipher suite ${JSON.stringify(item)}`);
-    const refusal = profileRefusal(suite); // TS 33.141 6.2 / 6.3 before "not implemented"
-    if (refusal) throw new TLSConfigError(`cipherSuites: ${refusal}`);
-    if (!suite.implemented) throw new TLSConfigError(`cipherSuites: ${suite.name} is not implemented by ut-tls`);
-    if (!ids.includes(suite.id)) ids.push(suite.id);
-  }
-  if (ids.length === 0) throw new TLSConfigError('cipherSuites: the list is empty');
-  return ids;
 }
 
 export function handshakeTimeoutOf(opts: CommonSocketOptions): number {

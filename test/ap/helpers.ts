@@ -4,7 +4,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeDemoCerts } from '../../lib/ap/demo.js';
+import { writeDemoCerts } from '../helpers/ap-demo-certs.js';
 
 export interface Teardown {
   teardown(fn: () => void | Promise<void>): void;

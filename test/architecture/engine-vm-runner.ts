@@ -1,5 +1,5 @@
 /**
- * Runs an in-memory TLS_RSA_WITH_3DES_EDE_CBC_SHA handshake between two Connections inside a
+ * Runs the in-memory TLS_RSA_WITH_3DES_EDE_CBC_SHA handshake (in-memory-handshake.ts) inside a
  * node:vm context that has no process, require or Buffer: only the Web globals a browser also has
  * (TextEncoder, TextDecoder, crypto.getRandomValues). The modules are loaded straight from dist/
  * and node_modules through module-graph.ts's resolver (no bundler), so what runs is exactly the graph
@@ -16,40 +16,13 @@ const input = readFileSync(0, 'utf8');
 
 const context = createContext({ TextEncoder, TextDecoder, crypto: { getRandomValues: (a: Uint8Array) => crypto.getRandomValues(a) } });
 
+// The handshake itself is in-memory-handshake.ts (shared with the Chromium test); the driver only
+// hands it the engine module loaded inside the context.
+const HANDSHAKE = fileURLToPath(new URL('./in-memory-handshake.js', import.meta.url));
 const DRIVER = `
-import { Connection, pemDecode, parsePrivateKey, verifyServerChain } from ${JSON.stringify(entry)};
-const input = ${input};
-const ca = pemDecode(input.caPem);
-const chain = pemDecode(input.certPem);
-const privateKey = parsePrivateKey(input.keyPem);
-const log = { globals: { process: typeof process, require: typeof require, Buffer: typeof Buffer }, errors: [], received: '' };
-const queues = { c: [], s: [] };
-const events = (name, q) => ({
-  output: (b) => q.push(b),
-  handshakeComplete: () => { log[name + 'Complete'] = true; },
-  data: (d) => { log.received += new TextDecoder().decode(d); },
-  peerClosed: () => {},
-  error: (e) => { log.errors.push(name + ': ' + e.message); },
-});
-const suite = ['TLS_RSA_WITH_3DES_EDE_CBC_SHA'];
-const server = new Connection({ isServer: true, certificateChain: chain, privateKey, cipherSuites: suite }, events('server', queues.s));
-const client = new Connection({
-  servername: 'localhost', cipherSuites: suite, rejectUnauthorized: true,
-  verifyPeer: (peer) => verifyServerChain(peer, { ca, servername: 'localhost', now: new Date() }),
-}, events('client', queues.c));
-client.start();
-const pump = () => {
-  for (let round = 0; round < 100 && (queues.c.length || queues.s.length); round++) {
-    while (queues.c.length) server.receive(queues.c.shift());
-    while (queues.s.length) client.receive(queues.s.shift());
-  }
-};
-pump();
-client.write(new TextEncoder().encode('hello over 3DES'));
-pump();
-log.suite = client.cipherSuite && client.cipherSuite.name;
-log.verdict = client.peerVerdict;
-globalThis.result = JSON.stringify(log);
+import * as engine from ${JSON.stringify(entry)};
+import { inMemoryHandshake } from ${JSON.stringify(HANDSHAKE)};
+globalThis.result = JSON.stringify(inMemoryHandshake(engine, ${input}));
 `;
 
 const cache = new Map<string, Module>();

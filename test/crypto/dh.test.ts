@@ -1,4 +1,4 @@
-import t, { type Test } from 'tap';
+import t from 'tap';
 import * as nodeCrypto from 'node:crypto';
 import {
   DH_MAX_PRIME_BITS,
@@ -12,8 +12,8 @@ import {
   type DhGroup,
 } from '../../lib/crypto/dh.js';
 import { bigIntToBytes, bigIntToMinimalBytes, bitLength, bytesToBigInt, modPow } from '../../lib/crypto/bigint.js';
-import { TLSAlertError } from '../../lib/errors.js';
 import { concatBytes, fromHex, toHex } from '../../lib/util/bytes.js';
+import { expectAlert } from '../helpers/expect-alert.js';
 
 const nodeRandom = (n: number): Uint8Array => new Uint8Array(nodeCrypto.randomBytes(n));
 
@@ -34,19 +34,6 @@ function stripZeros(b: Uint8Array): Uint8Array {
   let i = 0;
   while (i < b.length && b[i] === 0) i++;
   return b.subarray(i);
-}
-
-function expectAlert(t: Test, fn: () => unknown, alert: number, reason: RegExp, msg: string): void {
-  try {
-    fn();
-    t.fail(`${msg}: did not throw`);
-  } catch (e) {
-    t.ok(e instanceof TLSAlertError, `${msg}: TLSAlertError`);
-    const err = e as TLSAlertError;
-    t.equal(err.alert, alert, `${msg}: alert ${alert}`);
-    t.equal(err.sent, true, `${msg}: an alert we send`);
-    t.match(err.reason, reason, `${msg}: reason names the rule`);
-  }
 }
 
 /** floor(2^bits · π), by Machin's formula in fixed point with 64 guard bits. */

@@ -11,7 +11,7 @@ import { HandshakeType } from '../../lib/messages/types.js';
 import { MemorySessionStore } from '../../lib/session/memory-store.js';
 import { concatBytes } from '../../lib/util/bytes.js';
 import { parseCertificate } from '../../lib/x509/certificate.js';
-import { createTestPki } from '../../lib/x509/testca.js';
+import { createTestPki } from '../helpers/testca.js';
 import { handshake, makePair, sharedPki } from '../helpers/engine-pair.js';
 
 /** Extensions (type -> data) of the first hello found in a plaintext flight. */

@@ -18,7 +18,7 @@ import { pkcs1Encrypt } from '../../lib/crypto/rsa.js';
 import { Connection } from '../../lib/engine/connection.js';
 import { deriveKeys, type ConnectionKeys } from '../../lib/engine/key-schedule.js';
 import type { ServerEngineOptions, SessionData } from '../../lib/engine/types.js';
-import type { TLSAlertError, TLSError } from '../../lib/errors.js';
+import type { TLSAlertError } from '../../lib/errors.js';
 import { decodeCertificate } from '../../lib/messages/certificate.js';
 import { encodeClientHello, type ClientHello } from '../../lib/messages/client-hello.js';
 import { decodeDheServerKeyExchange } from '../../lib/messages/server-key-exchange.js';
@@ -31,7 +31,7 @@ import { RecordProtection } from '../../lib/record/protection.js';
 import { cipherInfo, macInfo, suiteById, type CipherSuite } from '../../lib/suites.js';
 import { ByteWriter, concatBytes } from '../../lib/util/bytes.js';
 import { parseCertificate } from '../../lib/x509/certificate.js';
-import { sharedPki } from './engine-pair.js';
+import { recordingSide, sharedPki, type Side } from './engine-pair.js';
 
 export { AlertDescription, AlertLevel, ContentType, HandshakeType };
 
@@ -52,52 +52,20 @@ export const RENEGO_EXT = { type: EXT.renegotiation_info, data: Uint8Array.of(0)
 
 // ---- the server under test ----------------------------------------------------------------------
 
-export interface ServerUnderTest {
-  conn: Connection;
-  /** Output chunks not yet read by the client. */
-  pending: Uint8Array[];
-  /** Everything the server ever wrote. */
-  wire: Uint8Array[];
-  errors: TLSError[];
-  warnings: number[];
-  data: Uint8Array[];
-  sessions: SessionData[];
-  completed: boolean;
-  peerClosed: boolean;
-}
+/**
+ * The server under test: the shared harness (engine-pair.ts recordingSide), with the names the
+ * conformance tests read: `pending` is the harness's queue (output not yet read by the client) and
+ * `data` its received application data (the same arrays).
+ */
+export type ServerUnderTest = Side & { pending: Uint8Array[]; data: Uint8Array[] };
 
 /** A server Connection alone (native provider for speed), with everything it does recorded. */
 export async function startServer(options: Partial<ServerEngineOptions> = {}): Promise<ServerUnderTest> {
   const pki = await sharedPki();
-  const s = { pending: [], wire: [], errors: [], warnings: [], data: [], sessions: [], completed: false, peerClosed: false } as unknown as ServerUnderTest;
-  s.conn = new Connection(
-    { isServer: true, certificateChain: pki.chain, privateKey: pki.server.key, provider: nativeProvider, ...options },
-    {
-      output: (b) => {
-        s.pending.push(b);
-        s.wire.push(b);
-      },
-      handshakeComplete: () => {
-        s.completed = true;
-      },
-      data: (d) => {
-        s.data.push(d.slice());
-      },
-      peerClosed: () => {
-        s.peerClosed = true;
-      },
-      warning: (w) => {
-        s.warnings.push(w);
-      },
-      error: (e) => {
-        s.errors.push(e);
-      },
-      session: (x) => {
-        s.sessions.push(x);
-      },
-    },
+  const s = recordingSide(
+    (events) => new Connection({ isServer: true, certificateChain: pki.chain, privateKey: pki.server.key, provider: nativeProvider, ...options }, events),
   );
-  return s;
+  return Object.assign(s, { pending: s.queue, data: s.received });
 }
 
 /** The alert the server failed with (what it sent), or undefined. */

@@ -1,11 +1,14 @@
 /**
- * Drives a client and a server Connection against each other in memory (no sockets), with the
- * delivery granularity under test's control: whole flights, one byte at a time, or random splits.
+ * The one event-recording engine harness of the tests: `recordingSide` wraps a Connection and keeps
+ * everything it does (bytes out, data, errors, warnings, sessions, key log lines); `makePair` drives
+ * a client and a server against each other in memory (no sockets), with the delivery granularity
+ * under the test's control: whole flights, one byte at a time, or random splits. The conformance
+ * client (conformance.ts) and the lone server (raw-server.ts) build on recordingSide.
  */
 import { Connection } from '../../lib/engine/connection.js';
 import type { ClientEngineOptions, ServerEngineOptions, SessionData } from '../../lib/engine/types.js';
 import type { TLSError } from '../../lib/errors.js';
-import { createTestPki, type TestPki } from '../../lib/x509/testca.js';
+import { createTestPki, type TestPki } from './testca.js';
 import { concatBytes } from '../../lib/util/bytes.js';
 
 let pkiPromise: Promise<TestPki> | null = null;
@@ -30,7 +33,10 @@ export interface Side {
   peerClosed: boolean;
 }
 
-function side(make: (events: ConstructorParameters<typeof Connection>[1]) => Connection): Side {
+export type ConnectionEvents = ConstructorParameters<typeof Connection>[1];
+
+/** A Connection made by `make` from event handlers that record everything it does. */
+export function recordingSide(make: (events: ConnectionEvents) => Connection): Side {
   const s = {
     queue: [],
     wire: [],
@@ -87,8 +93,8 @@ export async function makePair(
   serverOptions: Partial<ServerEngineOptions> = {},
 ): Promise<Pair> {
   const pki = await sharedPki();
-  const server = side((ev) => new Connection({ isServer: true, certificateChain: pki.chain, privateKey: pki.server.key, ...serverOptions }, ev));
-  const client = side((ev) => new Connection({ servername: 'localhost', ...clientOptions, isServer: false }, ev));
+  const server = recordingSide((ev) => new Connection({ isServer: true, certificateChain: pki.chain, privateKey: pki.server.key, ...serverOptions }, ev));
+  const client = recordingSide((ev) => new Connection({ servername: 'localhost', ...clientOptions, isServer: false }, ev));
   let seed = 12345;
   const rand = (n: number): number => {
     seed = (seed * 1103515245 + 12345) & 0x7fffffff;

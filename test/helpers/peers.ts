@@ -37,13 +37,16 @@ export const GNUTLS_PRIORITY_EXTRA: Record<string, string> = {
 export const GNUTLS_PRIORITY_ALL =
   'NORMAL:-VERS-ALL:+VERS-TLS1.0:-CIPHER-ALL:+3DES-CBC:+ARCFOUR-128:+AES-128-CBC:+AES-256-CBC:-KX-ALL:+RSA:-MAC-ALL:+SHA1:%COMPAT';
 
+/** The only address tests, bench and recording use. */
+export const LOCALHOST = '127.0.0.1';
+
 /** A port nobody listens on right now (the kernel's choice for port 0). */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.unref();
     srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
+    srv.listen(0, LOCALHOST, () => {
       const port = (srv.address() as net.AddressInfo).port;
       srv.close(() => resolve(port));
     });
@@ -59,13 +62,26 @@ export function deadline(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms).unref());
 }
 
-/** Resolves once something accepts TCP connections on 127.0.0.1:port; rejects after timeoutMs. */
+/** The promise's value, or 'timeout' after ms; the timer never outlives the race. */
+export async function within<T>(promise: Promise<T>, ms: number): Promise<T | 'timeout'> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Resolves once something accepts TCP connections on 127.0.0.1:port; rejects after timeoutMs or if `child` exits. */
 export async function waitForPort(port: number, timeoutMs = 10_000, child?: ChildProcess): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
+  const end = Date.now() + timeoutMs;
   for (;;) {
     if (child && child.exitCode !== null) throw new Error(`peer exited with code ${child.exitCode} before listening on ${port}`);
     const ok = await new Promise<boolean>((resolve) => {
-      const s = net.connect({ host: '127.0.0.1', port });
+      const s = net.connect({ host: LOCALHOST, port });
       s.once('connect', () => {
         s.destroy();
         resolve(true);
@@ -73,23 +89,33 @@ export async function waitForPort(port: number, timeoutMs = 10_000, child?: Chil
       s.once('error', () => resolve(false));
     });
     if (ok) return;
-    if (Date.now() > deadline) throw new Error(`nothing listening on 127.0.0.1:${port} after ${timeoutMs} ms`);
+    if (Date.now() > end) throw new Error(`nothing listening on ${LOCALHOST}:${port} after ${timeoutMs} ms`);
     await sleep(50);
   }
 }
 
-export interface SpawnedPeer {
+/** SIGKILL for a child still running; resolves once it has exited (at most 2 s). */
+export async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGKILL');
+  await Promise.race([exited, deadline(2000)]);
+}
+
+/** A spawned peer whose output is collected. */
+export interface PeerProcess {
   child: ChildProcess;
-  port: number;
   stdout(): string;
   stderr(): string;
   /** Resolves with the exit code (or the signal name) when the process ends. */
   exited: Promise<number | string>;
+  /** SIGKILL if still running; resolves once it has exited (at most 2 s). */
+  kill(): Promise<void>;
 }
 
-/** Spawns a process whose output is collected, and registers a kill in t.teardown. */
-export function spawnCollected(t: Teardown, cmd: string, args: string[], port = 0): SpawnedPeer {
-  const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+/** Spawns a process with its stdout and stderr collected (latin1); the caller kills it (or use spawnCollected). */
+export function spawnPeer(cmd: string, args: string[], options: { env?: NodeJS.ProcessEnv } = {}): PeerProcess {
+  const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], env: options.env ?? process.env });
   let out = '';
   let err = '';
   child.stdout!.setEncoding('latin1').on('data', (d: string) => (out += d));
@@ -102,13 +128,18 @@ export function spawnCollected(t: Teardown, cmd: string, args: string[], port = 
       resolve('spawn-error');
     });
   });
-  t.teardown(async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGKILL');
-      await Promise.race([exited, deadline(2000)]);
-    }
-  });
-  return { child, port, stdout: () => out, stderr: () => err, exited };
+  return { child, stdout: () => out, stderr: () => err, exited, kill: () => stopProcess(child) };
+}
+
+export interface SpawnedPeer extends PeerProcess {
+  port: number;
+}
+
+/** spawnPeer, with a kill registered in t.teardown. */
+export function spawnCollected(t: Teardown, cmd: string, args: string[], port = 0): SpawnedPeer {
+  const peer = spawnPeer(cmd, args);
+  t.teardown(() => peer.kill());
+  return { ...peer, port };
 }
 
 /** gnutls-serv --echo on 127.0.0.1 with our test certificate; resolves once it accepts connections. */

@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTestPki } from '../../lib/x509/testca.js';
+import { createTestPki } from './testca.js';
 
 export interface TestPkiFiles {
   dir: string;

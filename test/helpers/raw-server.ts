@@ -4,24 +4,18 @@
 import type { Test } from 'tap';
 import { Connection } from '../../lib/engine/connection.js';
 import type { ServerEngineOptions } from '../../lib/engine/types.js';
-import type { TLSError } from '../../lib/errors.js';
 import { encodeClientHello, type ClientHello } from '../../lib/messages/client-hello.js';
 import { encodeHandshake } from '../../lib/messages/handshake.js';
 import { HandshakeType } from '../../lib/messages/types.js';
 import { encodeRecord } from '../../lib/record/framing.js';
 import { concatBytes } from '../../lib/util/bytes.js';
-import { sharedPki } from './engine-pair.js';
+import { recordingSide, sharedPki } from './engine-pair.js';
 
 /** A server connection alone, with what it writes and the errors it raises. */
 export async function lonelyServer(options: Partial<ServerEngineOptions> = {}) {
   const pki = await sharedPki();
-  const out: Uint8Array[] = [];
-  const errors: TLSError[] = [];
-  const conn = new Connection(
-    { isServer: true, certificateChain: pki.chain, privateKey: pki.server.key, ...options },
-    { output: (b) => out.push(b), handshakeComplete: () => {}, data: () => {}, peerClosed: () => {}, error: (e) => errors.push(e) },
-  );
-  return { conn, out, errors, wire: () => concatBytes(...out) };
+  const s = recordingSide((events) => new Connection({ isServer: true, certificateChain: pki.chain, privateKey: pki.server.key, ...options }, events));
+  return { conn: s.conn, out: s.wire, errors: s.errors, wire: () => concatBytes(...s.wire) };
 }
 
 export function clientHelloRecord(fields: Partial<ClientHello> = {}, recordVersion = 0x0301): Uint8Array {

@@ -11,7 +11,7 @@ import {
   parseCertificate,
   parsedCertificateCacheStats,
 } from '../../lib/x509/certificate.js';
-import { createCertificate, generateRsaKey } from '../../lib/x509/testca.js';
+import { createCertificate, generateRsaKey } from '../helpers/testca.js';
 
 /** DER with the 4 bytes at `at` set to n: a distinct certificate (its signature no longer matches). */
 function variant(der: Uint8Array, at: number, n: number): Uint8Array {

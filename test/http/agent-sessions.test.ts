@@ -6,7 +6,7 @@
 import t, { type Test } from 'tap';
 import { once } from 'node:events';
 import type * as http from 'node:http';
-import { createTestPki } from '../../lib/x509/testca.js';
+import { createTestPki } from '../helpers/testca.js';
 import { Agent, createServer, get, request } from '../../lib/http/index.js';
 import { echoHandler, listen, type Seen } from './helpers.js';
 

@@ -9,7 +9,7 @@ import type * as http from 'node:http';
 import { Agent, createServer, get, globalAgent, request, type RequestOptions } from '../../lib/http/index.js';
 import { loadCertificates, loadPrivateKey } from '../../lib/socket/options.js';
 import type { TLSSocket } from '../../lib/socket/tls-socket.js';
-import { createCertificate, generateRsaKey } from '../../lib/x509/testca.js';
+import { createCertificate, generateRsaKey } from '../helpers/testca.js';
 import { testPki } from '../helpers/pki.js';
 import { echoHandler, listen, type Seen } from './helpers.js';
 

@@ -5,6 +5,7 @@
 import type { Test } from 'tap';
 import { DecodeError, fromHex } from '../../lib/util/bytes.js';
 import { TLSAlertError } from '../../lib/errors.js';
+import { expectAlert as sharedExpectAlert } from '../helpers/expect-alert.js';
 
 export const hex = (s: string): Uint8Array => fromHex(s);
 
@@ -36,21 +37,9 @@ export function expectDecodeError(t: Test, fn: () => unknown, message: string, p
   t.fail(`${message}: did not throw`);
 }
 
-/** fn must throw a TLSAlertError carrying `alert` (one we send), with a reason matching `pattern` if given. */
+/** The shared expectAlert (test/helpers/expect-alert.ts) with the argument order of the message tests. */
 export function expectAlert(t: Test, fn: () => unknown, alert: number, message: string, pattern?: RegExp): void {
-  try {
-    fn();
-  } catch (err) {
-    if (!(err instanceof TLSAlertError)) {
-      t.fail(`${message}: threw ${String(err)} instead of TLSAlertError(${alert})`);
-      return;
-    }
-    t.equal(err.alert, alert, `${message}: alert ${alert}`);
-    t.equal(err.sent, true, `${message}: an alert we send`);
-    if (pattern) t.match(err.reason, pattern, `${message}: reason`);
-    return;
-  }
-  t.fail(`${message}: did not throw`);
+  sharedExpectAlert(t, fn, alert, pattern, message);
 }
 
 /**

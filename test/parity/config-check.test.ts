@@ -9,7 +9,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { connect, createServer, TLSConfigError } from '../../lib/index.js';
 import { pemEncode } from '../../lib/x509/pem.js';
-import { createCertificate, createTestPki } from '../../lib/x509/testca.js';
+import { createCertificate, createTestPki } from '../helpers/testca.js';
 
 const pki = await createTestPki({ intermediate: true, client: true });
 const leafPem = pki.server.pem;

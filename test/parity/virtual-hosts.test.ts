@@ -10,7 +10,7 @@ import * as tls from 'node:tls';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { connect, createSecureContext, createServer, TLSConfigError, type Server, type ServerOptions } from '../../lib/index.js';
-import { createCertificate, createTestPki, type TestCertificate } from '../../lib/x509/testca.js';
+import { createCertificate, createTestPki, type TestCertificate } from '../helpers/testca.js';
 
 const pki = await createTestPki({ client: true });
 const issuer = { cert: pki.root.cert, key: pki.root.key };

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { decodeAlerts, encodeAlert, encodeChangeCipherSpec, isValidChangeCipherSpec } from '../../lib/record/alert-codec.js';
 import { fromHex, toHex } from '../../lib/util/bytes.js';
-import { expectAlert } from './expect-alert.js';
+import { expectAlert } from '../helpers/expect-alert.js';
 
 t.test('encodeAlert', async (t) => {
   t.equal(toHex(encodeAlert(1, 0)), '0100');

@@ -24,7 +24,7 @@ import { TLS_1_0 } from '../../lib/record/constants.js';
 import type { TLSRecord } from '../../lib/record/framing.js';
 import { RecordProtection, macCompressions, type TrafficKeys } from '../../lib/record/protection.js';
 import { cipherInfo, macInfo, suiteByName, type CipherSuite } from '../../lib/suites.js';
-import { expectAlert } from './expect-alert.js';
+import { expectAlert } from '../helpers/expect-alert.js';
 import { pattern } from './pattern.js';
 
 const BAD_MAC = /^RFC 2246 6\.2\.3: bad record MAC or padding$/;

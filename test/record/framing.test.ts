@@ -2,7 +2,7 @@ import t from 'tap';
 import { RecordReader, encodeRecord, type TLSRecord, type SSLv2HelloRecord } from '../../lib/record/framing.js';
 import { ContentType, MAX_CIPHERTEXT, TLS_1_0 } from '../../lib/record/constants.js';
 import { fromHex, toHex } from '../../lib/util/bytes.js';
-import { expectAlert } from './expect-alert.js';
+import { expectAlert } from '../helpers/expect-alert.js';
 
 function bytes(n: number, seed = 1): Uint8Array {
   const b = new Uint8Array(n);

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { HandshakeReassembler, type RawHandshakeMessage } from '../../lib/record/handshake-reassembler.js';
 import { fromHex, toHex } from '../../lib/util/bytes.js';
-import { expectAlert } from './expect-alert.js';
+import { expectAlert } from '../helpers/expect-alert.js';
 
 function message(type: number, bodyLength: number, seed = 0): Uint8Array {
   const m = new Uint8Array(4 + bodyLength);

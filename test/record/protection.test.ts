@@ -12,7 +12,7 @@ import { RecordReader, encodeRecord, type TLSRecord } from '../../lib/record/fra
 import { RecordProtection, type TrafficKeys } from '../../lib/record/protection.js';
 import { CIPHER_SUITES, cipherInfo, macInfo, suiteByName, type CipherSuite } from '../../lib/suites.js';
 import { toHex } from '../../lib/util/bytes.js';
-import { expectAlert } from './expect-alert.js';
+import { expectAlert } from '../helpers/expect-alert.js';
 import { pattern } from './pattern.js';
 
 const BAD_MAC = /^RFC 2246 6\.2\.3: bad record MAC or padding$/;

@@ -6,7 +6,7 @@ import t from 'tap';
 import { analyzeTranscript, decodeTranscript } from '../../lib/replay/decoder.js';
 import { parseTranscript, serializeTranscript } from '../../lib/replay/format.js';
 import { parseKeyLog } from '../../lib/replay/keylog.js';
-import { captureGnutlsSession } from '../../lib/replay/scenarios.js';
+import { captureGnutlsSession } from '../recording/scenarios.js';
 import { vectorPath } from '../helpers/paths.js';
 
 const keysDir = vectorPath('transcripts', 'keys');

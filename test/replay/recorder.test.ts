@@ -9,7 +9,7 @@ import { engineOptionsFor } from '../../lib/replay/config.js';
 import { isRecordEntry, type Transcript, type UtTlsConfig } from '../../lib/replay/format.js';
 import { RecordingSession } from '../../lib/replay/recorder.js';
 import { replayTranscript } from '../../lib/replay/replayer.js';
-import { recordSSLv2HelloSession } from '../../lib/replay/synthetic-client.js';
+import { recordSSLv2HelloSession } from '../recording/synthetic-client.js';
 import { Connection } from '../../lib/engine/connection.js';
 import { utf8 } from '../../lib/util/bytes.js';
 import { vectorPath } from '../helpers/paths.js';

@@ -19,7 +19,7 @@ import { alertName } from '../../lib/alerts.js';
 import { connect, createServer, type Server, type TLSSocket } from '../../lib/index.js';
 import type { ClientSocketOptions, ServerSocketOptions } from '../../lib/socket/options.js';
 import { pemEncode } from '../../lib/x509/pem.js';
-import { createCertificate, generateRsaKey, type CertificateOptions, type TestCertificate } from '../../lib/x509/testca.js';
+import { createCertificate, generateRsaKey, type CertificateOptions, type TestCertificate } from '../helpers/testca.js';
 import { runGnutlsClient, sleep, startGnutlsServer, type SpawnedPeer } from '../helpers/peers.js';
 
 const BOUNDED = { timeout: 30_000 };

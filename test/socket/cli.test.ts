@@ -4,7 +4,7 @@
  */
 import t, { type Test } from 'tap';
 import { join } from 'node:path';
-import { createCertificate, generateRsaKey } from '../../lib/x509/testca.js';
+import { createCertificate, generateRsaKey } from '../helpers/testca.js';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { decodeSession } from '../../lib/session/codec.js';

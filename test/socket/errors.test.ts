@@ -7,7 +7,7 @@ import t, { type Test } from 'tap';
 import * as net from 'node:net';
 import { once } from 'node:events';
 import { connect, createServer, TLSConfigError, type Server, type TLSSocket } from '../../lib/index.js';
-import { createCertificate, generateRsaKey } from '../../lib/x509/testca.js';
+import { createCertificate, generateRsaKey } from '../helpers/testca.js';
 import { testPki } from '../helpers/pki.js';
 
 const pki = await testPki();

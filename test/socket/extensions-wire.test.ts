@@ -16,7 +16,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { connect, createServer, type ConnectOptions, type Server, type ServerOptions, type TLSSocket } from '../../lib/index.js';
 import { loadCertificates, loadPrivateKey } from '../../lib/socket/options.js';
-import { createCertificate, generateRsaKey, type TestCertificate } from '../../lib/x509/testca.js';
+import { createCertificate, generateRsaKey, type TestCertificate } from '../helpers/testca.js';
 import {
   CT,
   GNUTLS_PRIORITY,

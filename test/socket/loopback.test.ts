@@ -3,6 +3,7 @@
  * bulk data both ways, the node:tls-shaped API, resumption, key logging and stream behaviour.
  */
 import t, { type Test } from 'tap';
+import { DEFAULT_CLIENT_SUITES } from '../../lib/policy/suite-selection.js';
 import * as net from 'node:net';
 import { once } from 'node:events';
 import { createHash } from 'node:crypto';
@@ -10,12 +11,8 @@ import { connect, createServer, encodeSession, TLSSocket, type Server } from '..
 import type { SessionData } from '../../lib/engine/types.js';
 import { testPki, type TestPkiFiles } from '../helpers/pki.js';
 
-const SUITES = [
-  ['TLS_RSA_WITH_3DES_EDE_CBC_SHA', 'DES-CBC3-SHA'],
-  ['TLS_RSA_WITH_RC4_128_SHA', 'RC4-SHA'],
-  ['TLS_RSA_WITH_AES_128_CBC_SHA', 'AES128-SHA'],
-  ['TLS_RSA_WITH_AES_256_CBC_SHA', 'AES256-SHA'],
-] as const;
+// The UE's default suites (TS 33.141 6.2), each by its RFC and its OpenSSL name.
+const SUITES = DEFAULT_CLIENT_SUITES.map((s) => [s.name, s.openssl] as const);
 
 const pki: TestPkiFiles = await testPki();
 

@@ -25,7 +25,7 @@ import {
 } from '../../lib/x509/certificate.js';
 import { encodeRsaPublicKeyInfo } from '../../lib/x509/keys.js';
 import { pemDecode } from '../../lib/x509/pem.js';
-import { createCertificate, createTestPki } from '../../lib/x509/testca.js';
+import { createCertificate, createTestPki } from '../helpers/testca.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ut-tls-cert-'));
 t.teardown(() => rmSync(dir, { recursive: true, force: true }));

@@ -8,7 +8,7 @@ import { fromHex, toHex } from '../../lib/util/bytes.js';
 import { parseCertificate } from '../../lib/x509/certificate.js';
 import { parsePrivateKey } from '../../lib/x509/keys.js';
 import { pemDecodeBlocks } from '../../lib/x509/pem.js';
-import { type TestCertificate, createCertificate, createTestPki, generateRsaKey, signPkcs1 } from '../../lib/x509/testca.js';
+import { type TestCertificate, createCertificate, createTestPki, generateRsaKey, signPkcs1 } from '../helpers/testca.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ut-tls-testca-'));
 t.teardown(() => rmSync(dir, { recursive: true, force: true }));

@@ -6,7 +6,7 @@
 import t from 'tap';
 import { AlertDescription as A } from '../../lib/alerts.js';
 import { DEFAULT_MIN_RSA_BITS, checkHostname, checkSignature, peerCertificatePath, verifyClientChain, verifyServerChain } from '../../lib/x509/verify.js';
-import { createCertificate, generateRsaKey, type TestCertificate } from '../../lib/x509/testca.js';
+import { createCertificate, generateRsaKey, type TestCertificate } from '../helpers/testca.js';
 
 // 2048-bit keys: the default minRSABits (smaller keys get their own tests below).
 const [caKey, interKey, leafKey, otherKey] = await Promise.all([1, 2, 3, 4].map(() => generateRsaKey(2048)));

@@ -1,4 +1,4 @@
-/** Shared assertion for the record-layer tests: fn must throw a TLSAlertError with this alert. */
+/** The one expectAlert of the tests: fn must throw a TLSAlertError carrying this alert, one we send, with a reason matching `reason` if given. */
 import type { Test } from 'tap';
 import { TLSAlertError } from '../../lib/errors.js';
 

@@ -1,21 +1,22 @@
 /**
  * NODE-ONLY (spawns gnutls-serv / gnutls-cli, opens sockets, runs node:tls): the catalogue of recorded
  * sessions behind vectors/transcripts/*.json and the code that records each one against a live peer.
- * `node dist/bench/record-transcripts.js` (or `ut-tls record`) runs it.
+ * `npm run record` (bench/record-transcripts.ts -> test/recording/record-command.ts) runs it.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tls from 'node:tls';
-import { MemorySessionStore } from '../session/memory-store.js';
-import { fromHex, toHex, utf8 } from '../util/bytes.js';
-import { createTestPki } from '../x509/testca.js';
-import { suiteIdOf, type KeyFiles } from './config.js';
-import { sessionToJson, serializeTranscript, type PeerInfo, type Transcript, type UtTlsConfig } from './format.js';
-import { RecordingSession, suiteNameOf, type AppScript } from './recorder.js';
-import { freePort, gnutlsVersion, LOCALHOST, recordClient, recordServer, sleep, spawnPeer, startRelay, waitForPort, within, type PeerProcess } from './recorder-node.js';
-import { analyzeTranscript } from './decoder.js';
-import { TRANSCRIPT_FORMAT, TRANSCRIPT_VERSION } from './format.js';
+import { MemorySessionStore } from '../../lib/session/memory-store.js';
+import { fromHex, toHex, utf8 } from '../../lib/util/bytes.js';
+import { createTestPki } from '../helpers/testca.js';
+import { suiteIdOf, type KeyFiles } from '../../lib/replay/config.js';
+import { sessionToJson, serializeTranscript, type PeerInfo, type Transcript, type UtTlsConfig } from '../../lib/replay/format.js';
+import { RecordingSession, suiteNameOf, type AppScript } from '../../lib/replay/recorder.js';
+import { freePort, LOCALHOST, sleep, spawnPeer, waitForPort, within, type PeerProcess } from '../helpers/peers.js';
+import { gnutlsVersion, recordClient, recordServer, startRelay } from './recorder-node.js';
+import { analyzeTranscript } from '../../lib/replay/decoder.js';
+import { TRANSCRIPT_FORMAT, TRANSCRIPT_VERSION } from '../../lib/replay/format.js';
 import { recordSSLv2HelloSession } from './synthetic-client.js';
 
 /** The engine clock of every recording: 2025-01-01T00:00:00Z. Resumptions happen a minute later. */

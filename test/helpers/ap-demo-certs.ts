@@ -1,5 +1,5 @@
 /**
- * `ut-tls ap --demo-certs DIR`: throw-away certificates and a users file for the shipped example
+ * `npm run ap:demo-certs -- DIR` (bench/ap-demo-certs.ts): throw-away certificates and a users file for the shipped example
  * (docs/examples/ap.json) and the tests. NOT for production: the keys are written unprotected.
  *
  * DIR gets: ca.pem (root), as1.pem/as1.key (as1.example.test, localhost, 127.0.0.1),
@@ -8,7 +8,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createCertificate, generateRsaKey } from '../x509/testca.js';
+import { createCertificate, generateRsaKey } from './testca.js';
 
 export const DEMO_USERS = {
   alice: { password: 'alice-secret', identities: ['sip:alice@example.test', 'tel:+15550100'], default: 'sip:alice@example.test' },

@@ -7,25 +7,25 @@
  * fixed in the transcript like any peer's. RSA key exchange only; it checks the server's Finished.
  * Runtime-neutral and in memory: `send` gets its bytes, `receive` takes the server's.
  */
-import { finishedVerifyData, masterSecret } from '../crypto/prf.js';
-import { createPureProvider } from '../crypto/pure.js';
-import { seededRandom } from '../crypto/random.js';
-import type { CryptoProvider, RsaPublicKey } from '../crypto/provider.js';
-import { pkcs1Encrypt } from '../crypto/rsa.js';
-import { deriveKeys } from '../engine/key-schedule.js';
-import { decodeCertificate } from '../messages/certificate.js';
-import { encodeRsaClientKeyExchange } from '../messages/client-key-exchange.js';
-import { encodeHandshake } from '../messages/handshake.js';
-import { decodeServerHello } from '../messages/server-hello.js';
-import { HandshakeReassembler } from '../record/handshake-reassembler.js';
-import { RecordProtection } from '../record/protection.js';
-import { suiteById, type CipherSuite } from '../suites.js';
-import { bytesEqual, concatBytes } from '../util/bytes.js';
-import { parseCertificate } from '../x509/certificate.js';
-import type { KeyFiles } from './config.js';
-import type { UtTlsConfig } from './format.js';
-import { RecordingSession } from './recorder.js';
-import { RecordSplitter } from './records.js';
+import { finishedVerifyData, masterSecret } from '../../lib/crypto/prf.js';
+import { createPureProvider } from '../../lib/crypto/pure.js';
+import { seededRandom } from '../../lib/crypto/random.js';
+import type { CryptoProvider, RsaPublicKey } from '../../lib/crypto/provider.js';
+import { pkcs1Encrypt } from '../../lib/crypto/rsa.js';
+import { deriveKeys } from '../../lib/engine/key-schedule.js';
+import { decodeCertificate } from '../../lib/messages/certificate.js';
+import { encodeRsaClientKeyExchange } from '../../lib/messages/client-key-exchange.js';
+import { encodeHandshake } from '../../lib/messages/handshake.js';
+import { decodeServerHello } from '../../lib/messages/server-hello.js';
+import { HandshakeReassembler } from '../../lib/record/handshake-reassembler.js';
+import { RecordProtection } from '../../lib/record/protection.js';
+import { suiteById, type CipherSuite } from '../../lib/suites.js';
+import { bytesEqual, concatBytes } from '../../lib/util/bytes.js';
+import { parseCertificate } from '../../lib/x509/certificate.js';
+import type { KeyFiles } from '../../lib/replay/config.js';
+import type { UtTlsConfig } from '../../lib/replay/format.js';
+import { RecordingSession } from '../../lib/replay/recorder.js';
+import { RecordSplitter } from '../../lib/replay/records.js';
 
 /** SSL_CK_RC4_128_WITH_MD5: an SSLv2-only cipher kind, listed first as old clients did; a TLS server ignores it. */
 const SSL2_CK_RC4_128_WITH_MD5 = [0x01, 0x00, 0x80];

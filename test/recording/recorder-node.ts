@@ -3,104 +3,15 @@
  * peers, and captures third-party sessions through a relay. Only 127.0.0.1, ports chosen by the
  * kernel, every wait bounded, every spawned process killed.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import * as net from 'node:net';
-import type { SessionStore } from '../engine/types.js';
-import { toHex } from '../util/bytes.js';
-import type { KeyFiles } from './config.js';
-import { summarizeRecord } from './fields.js';
-import type { RecordEntry, UtTlsConfig } from './format.js';
-import { RecordingSession, type AppScript } from './recorder.js';
-import { RecordSplitter, recordTypeName } from './records.js';
-
-export const LOCALHOST = '127.0.0.1';
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
-/** The promise's value, or 'timeout' after ms; the timer never outlives the race. */
-export async function within<T>(promise: Promise<T>, ms: number): Promise<T | 'timeout'> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** A port nobody listens on right now (the kernel's choice for port 0). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, LOCALHOST, () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-export interface PeerProcess {
-  child: ChildProcess;
-  stdout(): string;
-  stderr(): string;
-  /** Exit code or signal name. */
-  exited: Promise<number | string>;
-  /** SIGKILL if still running; resolves once it has exited (at most 2 s). */
-  kill(): Promise<void>;
-}
-
-export function spawnPeer(cmd: string, args: string[], options: { env?: NodeJS.ProcessEnv } = {}): PeerProcess {
-  const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], env: options.env ?? process.env });
-  let out = '';
-  let err = '';
-  child.stdout!.setEncoding('latin1').on('data', (d: string) => (out += d));
-  child.stderr!.setEncoding('latin1').on('data', (d: string) => (err += d));
-  child.stdin!.on('error', () => undefined); // the peer may exit before reading its input
-  const exited = new Promise<number | string>((resolve) => {
-    child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown'));
-    child.once('error', (e) => {
-      err += String(e);
-      resolve('spawn-error');
-    });
-  });
-  return {
-    child,
-    stdout: () => out,
-    stderr: () => err,
-    exited,
-    async kill() {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGKILL');
-        await within(exited, 2000);
-      }
-    },
-  };
-}
-
-/** Resolves once 127.0.0.1:port accepts connections; rejects after timeoutMs or if `child` exits. */
-export async function waitForPort(port: number, timeoutMs: number, child?: ChildProcess): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (child && child.exitCode !== null) throw new Error(`peer exited with code ${child.exitCode} before listening on ${port}`);
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = net.connect({ host: LOCALHOST, port });
-      s.once('connect', () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.once('error', () => resolve(false));
-    });
-    if (ok) return;
-    if (Date.now() > deadline) throw new Error(`nothing listening on ${LOCALHOST}:${port} after ${timeoutMs} ms`);
-    await sleep(50);
-  }
-}
+import type { SessionStore } from '../../lib/engine/types.js';
+import { toHex } from '../../lib/util/bytes.js';
+import type { KeyFiles } from '../../lib/replay/config.js';
+import { summarizeRecord } from '../../lib/replay/fields.js';
+import type { RecordEntry, UtTlsConfig } from '../../lib/replay/format.js';
+import { RecordingSession, type AppScript } from '../../lib/replay/recorder.js';
+import { RecordSplitter, recordTypeName } from '../../lib/replay/records.js';
+import { LOCALHOST, sleep, spawnPeer, within, type PeerProcess } from '../helpers/peers.js';
 
 /**
  * Runs one RecordingSession over a socket until the engine has closed or failed and the socket is

@@ -10,12 +10,12 @@
  */
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import type { RsaPrivateKey, RsaPublicKey } from '../crypto/provider.js';
-import { TLSConfigError } from '../errors.js';
-import { bytesToBigInt } from '../crypto/bigint.js';
-import { pureProvider } from '../crypto/pure.js';
-import { type DigestInfoHash, signPkcs1DigestInfo } from '../crypto/rsa.js';
-import { fromHex, utf8 } from '../util/bytes.js';
+import type { RsaPrivateKey, RsaPublicKey } from '../../lib/crypto/provider.js';
+import { TLSConfigError } from '../../lib/errors.js';
+import { bytesToBigInt } from '../../lib/crypto/bigint.js';
+import { pureProvider } from '../../lib/crypto/pure.js';
+import { type DigestInfoHash, signPkcs1DigestInfo } from '../../lib/crypto/rsa.js';
+import { fromHex, utf8 } from '../../lib/util/bytes.js';
 import {
   type KeyUsageName,
   type X509Certificate,
@@ -27,9 +27,9 @@ import {
   parseCertificate,
   parseIp,
   rsaSignatureAlgorithmOid,
-} from './certificate.js';
-import { encodeRsaPrivateKeyPkcs8, encodeRsaPublicKeyInfo, parsePrivateKey, rsaPublicKeyOf } from './keys.js';
-import { pemEncode } from './pem.js';
+} from '../../lib/x509/certificate.js';
+import { encodeRsaPrivateKeyPkcs8, encodeRsaPublicKeyInfo, parsePrivateKey, rsaPublicKeyOf } from '../../lib/x509/keys.js';
+import { pemEncode } from '../../lib/x509/pem.js';
 
 export type TestSignatureHash = 'MD5' | 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512';
 
