@@ -248,16 +248,29 @@ const HMAC_BLOCK = 64;
  * freed buffers do.
  */
 let innerInput = new Uint8Array(HMAC_BLOCK + 13 + 16384 + 64);
+/** The outer hash's working state per hash, cloned from a Mac's keyed state per call (shared the same way). */
+const outerScratch: { md5?: OuterState; sha1?: OuterState } = {};
+type OuterState = ReturnType<typeof nobleSha1.create>;
 
 /**
- * HMAC with a fixed key (RFC 2104) and no node Hmac object per call. A record costs the
- * per-record MAC at most two crossings into node:crypto otherwise (Hmac constructor, two update()s,
- * digest(): 6% of the socket profile plus the garbage of one native object per record). Here the
- * inner hash is one call of crypto.hash() (one-shot, no object) over ipad || parts, assembled in
- * `innerInput`; the outer hash is 20 (or 16) bytes after the opad block, one compression, which
- * noble's SHA-1/MD5 runs in JavaScript from a state keyed once (cloned into a reused scratch state).
- * Measured on the 2-core machine (CPU time, 1 KiB record MAC): ~3.3 us -> ~2.8 us; Hash.copy() of
- * keyed ipad/opad states was no faster than a fresh Hmac (it is an object per call as well).
+ * Where Mac.compress() runs, one per hash for the whole process: a hash never finalised that only
+ * absorbs whole 64-byte zero blocks, so each block is one compression call inside OpenSSL, in a
+ * single update() whatever the count. Its input is constant, so sharing it reveals nothing, and an
+ * idle connection keeps no node Hash object of its own.
+ */
+const compressSinks: Partial<Record<HashName, ReturnType<typeof createHash>>> = {};
+
+/**
+ * HMAC with a fixed key (RFC 2104) and no node:crypto object per call or per key. A node Hmac per
+ * record cost the Hmac constructor, two update()s and digest() (6% of the socket profile, plus one
+ * native object of garbage per record). Here the inner hash is one call of crypto.hash() (one-shot,
+ * no object) over ipad || parts assembled in `innerInput`; the outer hash is the 20 (or 16) digest
+ * bytes after the opad block, one compression, which noble's SHA-1/MD5 runs in JavaScript from a
+ * state keyed once per Mac. What a Mac keeps: its ipad block and that keyed state.
+ * Measured on the 2-core machine (CPU time per 1 KiB record MAC): ~3.3 us -> ~2.8 us. Hash.copy()
+ * of keyed ipad/opad states was no faster than a fresh Hmac (it makes an object per call as well);
+ * crypto.hash() for the outer hash too (a Mac keeping only its pads, ~450 B less) made a 1 KiB
+ * record's seal+open ~9% slower.
  */
 function nativeMac(name: HashName, key: Uint8Array): Mac {
   // RFC 2104: keys longer than a block are hashed first (TLS MAC keys are 16 or 20 bytes; PRF halves may be long).
@@ -268,12 +281,9 @@ function nativeMac(name: HashName, key: Uint8Array): Mac {
     ipad[i]! ^= k[i]!;
     opad[i]! ^= k[i]!;
   }
-  const outerKeyed = (name === 'md5' ? nobleMd5 : nobleSha1).create().update(opad);
+  // Both noble classes have the same shape; the cast only joins their types.
+  const outerKeyed = (name === 'md5' ? nobleMd5 : nobleSha1).create().update(opad) as OuterState;
   opad.fill(0);
-  let outer: ReturnType<typeof nobleSha1.create> | ReturnType<typeof nobleMd5.create> | undefined;
-  // Where compress() runs: a hash never finalised that only absorbs whole 64-byte zero blocks, so
-  // each block is one compression call inside OpenSSL, in a single update() whatever the count.
-  const sink = createHash(name);
   return {
     outputLength: name === 'md5' ? 16 : 20,
     mac(...parts: Uint8Array[]): Uint8Array {
@@ -288,13 +298,12 @@ function nativeMac(name: HashName, key: Uint8Array): Mac {
         offset += p.length;
       }
       const inner = oneShotHash(name, input.subarray(0, offset), 'buffer');
-      // Both noble states have the same shape; the cast only joins their types.
-      const o = (outerKeyed as typeof outer & object)._cloneInto(outer as never);
-      outer = o;
-      o.update(inner);
-      return o.digest();
+      const outer = (outerScratch[name] = outerKeyed._cloneInto(outerScratch[name]));
+      outer.update(inner);
+      return outer.digest();
     },
     compress(blocks: number): void {
+      const sink = (compressSinks[name] ??= createHash(name));
       const bytes = blocks * 64;
       // One update() even for 0 blocks: the call's own cost must not depend on the count either.
       let done = 0;
