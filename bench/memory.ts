@@ -174,9 +174,12 @@ async function waitUntil(cond: () => boolean, timeoutMs: number, what: string): 
 async function socketHeap(peer: SocketPeer, pki: BenchPki, n: number): Promise<{ perConnection: number; rssPerConnection: number; client: ClientGrowth }> {
   const server = await peer.listen(HANDSHAKE_SUITE);
   try {
-    // Warm-up: a few connections through every code path, then gone.
-    const warm = await startClients(pki, server.port, 4, HANDSHAKE_SUITE);
-    await waitUntil(() => server.established() >= 4, 60_000, 'warm-up connections not established');
+    // Warm-up: connections through every code path, then gone. Enough of them (a tenth of n, at
+    // least 4) that V8 has grown its young generation to the size this load gives it (up to 16 MiB
+    // at 1000 connections, otherwise counted as per-connection memory), for every implementation alike.
+    const warmCount = Math.max(4, Math.ceil(n / 10));
+    const warm = await startClients(pki, server.port, warmCount, HANDSHAKE_SUITE);
+    await waitUntil(() => server.established() >= warmCount, 120_000, 'warm-up connections not established');
     await warm.stop();
     await waitUntil(() => server.established() === 0, 30_000, 'warm-up connections not closed');
     const base = heapBytes();
