@@ -144,15 +144,9 @@ export class Connection implements FlowHost {
     }
     if (data.length === 0) return;
     const split = this.splitRecords && this.writeProtection.blockSize > 0;
-    // All records of one write are sealed straight into one array: no per-record arrays to join.
-    const wp = this.writeProtection;
+    // All records of one write are sealed into one array, with one cipher call (record/protection.ts sealRecords).
     const pieces = splitApplicationData(data, this.maxFragment, split);
-    let total = 0;
-    for (const piece of pieces) total += wp.sealedLength(piece.length);
-    const out = new Uint8Array(total);
-    let offset = 0;
-    for (const piece of pieces) offset += wp.sealInto(out, offset, ContentType.application_data, TLS_1_0, piece);
-    this.outQueue.push(out);
+    this.outQueue.push(this.writeProtection.sealRecords(ContentType.application_data, TLS_1_0, pieces));
     this.flushOutput();
   }
 

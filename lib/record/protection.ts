@@ -33,6 +33,12 @@ export const TRUNCATED_MAC_LENGTH = 10;
 const MAC_HEADER_LENGTH = 13;
 const TWO_32 = 0x1_0000_0000;
 const MAX_SEQUENCE = (1n << 64n) - 1n;
+/**
+ * seq_num, type, version, length of the record being MACed. One for the process, not one per
+ * state: computeMac fills it and the Mac consumes it in the same synchronous call (an idle
+ * connection then keeps two typed arrays fewer, ~400 B).
+ */
+const MAC_HEADER = new Uint8Array(MAC_HEADER_LENGTH);
 
 /** One error, one message, one code path for bad padding and bad MAC (no padding oracle). */
 function badRecordMac(): TLSAlertError {
@@ -57,8 +63,6 @@ export class RecordProtection {
   private readonly direction: ProtectionDirection | 'both';
   private readonly cipher: BulkCipher | null;
   private readonly mac: Mac | null;
-  /** Reused for every record: seq_num, type, version, length. */
-  private readonly macHeader = new Uint8Array(MAC_HEADER_LENGTH);
   private seqHi = 0;
   private seqLo = 0;
   /** Set once sequence number 2^64-1 has been used: the next record would wrap. */
@@ -173,6 +177,21 @@ export class RecordProtection {
 
   /** Writes the record at out[offset..]; the caller has checked the state, the input and the room. */
   private write(out: Uint8Array, offset: number, type: number, version: number, plaintext: Uint8Array): void {
+    const body = offset + RECORD_HEADER_LENGTH;
+    const fragmentLength = this.writeFragment(out, body, type, version, plaintext);
+    writeHeader(out, type, version, fragmentLength, offset);
+    // The BulkCipher interface returns a new array, so the fragment is encrypted as a whole and the
+    // result copied back. Encrypting the caller's plaintext directly and only the short tail (content
+    // remainder, MAC, padding) assembled was measured slower: the second update() costs more than
+    // the copy it saves (native AES128-SHA seal: -6% at 16 KiB, -16% at 1 KiB).
+    if (this.cipher !== null) out.set(this.cipher.update(out.subarray(body, body + fragmentLength)), body);
+  }
+
+  /**
+   * Writes TLSCompressed.fragment + MAC + padding (the cipher's input, 6.2.3) at buf[at..] and moves
+   * to the next sequence number; returns the fragment's length. Nothing is encrypted here.
+   */
+  private writeFragment(buf: Uint8Array, at: number, type: number, version: number, plaintext: Uint8Array): number {
     const plen = plaintext.length;
     const macLength = this.macLength;
     const bs = this.blockSize;
@@ -183,22 +202,73 @@ export class RecordProtection {
       padLength = (bs - ((fragmentLength + 1) % bs)) % bs;
       fragmentLength += padLength + 1;
     }
-
-    writeHeader(out, type, version, fragmentLength, offset);
-    const body = offset + RECORD_HEADER_LENGTH;
-    out.set(plaintext, body);
+    buf.set(plaintext, at);
     if (this.mac !== null) {
       const tag = this.computeMac(type, version, plaintext);
-      out.set(macLength === tag.length ? tag : tag.subarray(0, macLength), body + plen);
+      buf.set(macLength === tag.length ? tag : tag.subarray(0, macLength), at + plen);
     }
     // padding bytes and padding_length all carry the value padding_length (6.2.3.2).
-    if (bs > 0) out.fill(padLength, body + plen + macLength, body + fragmentLength);
-    // The BulkCipher interface returns a new array, so the fragment is encrypted as a whole and the
-    // result copied back. Encrypting the caller's plaintext directly and only the short tail (content
-    // remainder, MAC, padding) assembled was measured slower: the second update() costs more than
-    // the copy it saves (native AES128-SHA seal: -6% at 16 KiB, -16% at 1 KiB).
-    if (this.cipher !== null) out.set(this.cipher.update(out.subarray(body, body + fragmentLength)), body);
+    if (bs > 0) buf.fill(padLength, at + plen + macLength, at + fragmentLength);
     this.advance();
+    return fragmentLength;
+  }
+
+  /**
+   * Seals consecutive fragments of one content type (what one application write becomes: with 1/n-1
+   * splitting at least two records) into one array of records, with one cipher call for all of them.
+   * TLS 1.0 chains CBC across records (the last ciphertext block of a record is the next one's IV,
+   * RFC 2246 6.2.3.2) and RC4 runs one keystream, so encrypting the fragments back to back in one
+   * update() gives the same bytes as one update() per record; the headers are then put between.
+   * Saves a node:crypto call and an allocation per extra record (the 1-byte record of 1/n-1
+   * splitting cost ~20% of a 16 KiB write's sealing). Same result and checks as seal() per fragment.
+   */
+  sealRecords(type: number, version: number, fragments: readonly Uint8Array[]): Uint8Array {
+    let total = 0;
+    for (const f of fragments) {
+      this.checkSeal(f);
+      total += this.sealedLength(f.length);
+    }
+    const out = new Uint8Array(total);
+    const cipher = this.cipher;
+    // One record, no cipher, or sequence numbers near 2^64 (checkSeal then runs before every record): one at a time.
+    if (cipher === null || fragments.length === 1 || this.seqHi === TWO_32 - 1) {
+      let offset = 0;
+      for (const f of fragments) {
+        this.checkSequence();
+        this.write(out, offset, type, version, f);
+        offset += this.sealedLength(f.length);
+      }
+      return out;
+    }
+    let offset = 0;
+    let i = 0;
+    while (i < fragments.length) {
+      // One group: the fragments that fit SEAL_GROUP_LIMIT bytes of cipher input (at least one).
+      const first = i;
+      const firstOffset = offset;
+      let fill = 0;
+      do {
+        const f = fragments[i]!;
+        const fragmentLength = this.sealedLength(f.length) - RECORD_HEADER_LENGTH;
+        if (fill > 0 && fill + fragmentLength > SEAL_GROUP_LIMIT) break;
+        if (sealInput.length < fill + fragmentLength) sealInput = growCopy(sealInput, fill, fill + fragmentLength);
+        this.writeFragment(sealInput, fill, type, version, f);
+        writeHeader(out, type, version, fragmentLength, offset);
+        offset += RECORD_HEADER_LENGTH + fragmentLength;
+        fill += fragmentLength;
+        i++;
+      } while (i < fragments.length);
+      const ciphertext = cipher.update(sealInput.subarray(0, fill));
+      let at = firstOffset;
+      let from = 0;
+      for (let j = first; j < i; j++) {
+        const fragmentLength = this.sealedLength(fragments[j]!.length) - RECORD_HEADER_LENGTH;
+        out.set(ciphertext.subarray(from, from + fragmentLength), at + RECORD_HEADER_LENGTH);
+        from += fragmentLength;
+        at += RECORD_HEADER_LENGTH + fragmentLength;
+      }
+    }
+    return out;
   }
 
   /**
@@ -306,7 +376,7 @@ export class RecordProtection {
 
   /** HMAC(mac_secret, seq_num + type + version + length + fragment), RFC 2246 6.2.3.1. */
   private computeMac(type: number, version: number, content: Uint8Array): Uint8Array {
-    const h = this.macHeader;
+    const h = MAC_HEADER;
     const hi = this.seqHi;
     const lo = this.seqLo;
     h[0] = hi >>> 24;
@@ -339,6 +409,21 @@ export class RecordProtection {
       if (this.seqHi === TWO_32) this.exhausted = true;
     }
   }
+}
+
+/**
+ * Cipher input of sealRecords: the fragments of one group back to back. One for the process (the
+ * call is synchronous); it grows to SEAL_GROUP_LIMIT plus one record at most and keeps the last
+ * group's plaintext, as the MAC's input buffer does.
+ */
+let sealInput: Uint8Array = new Uint8Array(0);
+/** Cipher input per sealRecords group: four full records (a larger write takes several calls). */
+const SEAL_GROUP_LIMIT = 4 * (MAX_PLAINTEXT + 2048);
+
+function growCopy(buf: Uint8Array, keep: number, need: number): Uint8Array {
+  const next = new Uint8Array(Math.max(need, 2 * buf.length, 1024));
+  next.set(buf.subarray(0, keep));
+  return next;
 }
 
 /** MD5 and SHA-1 compress 64-byte blocks and end with 0x80 and an 8-byte length (RFC 1321, FIPS 180). */
