@@ -371,7 +371,8 @@ export class Connection implements FlowHost {
             this.busy = false;
             this.flushOutput();
             this.pump();
-            if (!this.busy) this.events.inputResumed?.();
+            // A connection that failed on the queued input is dead: no event after its error (fuzz finding).
+            if (!this.busy && this.phase !== 'failed') this.events.inputResumed?.();
           },
           (err: unknown) => {
             this.busy = false;

@@ -16,6 +16,7 @@ import { TLSConfigError } from '../errors.js';
 import { DecodeError, bytesEqual, toHex } from '../util/bytes.js';
 import { OID_RSA_ENCRYPTION, keyAlgorithmName, parseRsaPublicKey, parseSubjectPublicKeyInfo } from './keys.js';
 import { looksLikePem, pemDecode } from './pem.js';
+import { checkStrictDer } from './der-strict.js';
 
 // ---------------------------------------------------------------------------------------------
 // Types
@@ -366,6 +367,9 @@ function fail(message: string): never {
 
 /** DER → asn1js tree, refusing trailing bytes and the BER-only forms DER forbids. */
 function parseDer(der: Uint8Array, what: string): asn1js.AsnType {
+  // asn1js is lenient about lengths (children may run past a lowered parent length): check the
+  // structure strictly first, so one certificate has one encoding (issue 21 item 7, der-strict.ts).
+  checkStrictDer(der, what);
   const parsed = asn1js.fromBER(der, { parseEmbedded: false, maxDepth: 64, maxNodes: 20000 });
   if (parsed.offset === -1) fail(`${what}: malformed DER (${parsed.result.error || 'parse error'})`);
   if (parsed.offset !== der.length) fail(`${what}: ${der.length - parsed.offset} trailing bytes`);

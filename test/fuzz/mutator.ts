@@ -136,3 +136,54 @@ export function mutate(records: FlightRecord[], rand: () => number): Mutation {
   const input = concatBytes(...records.slice(0, ri).map((r) => r.bytes), ...bytes, ...records.slice(ri + 1).map((r) => r.bytes));
   return { kind, record: ri, offset, messageType, input };
 }
+
+/** Values that sit on length and type boundaries. */
+const INTERESTING = [0x00, 0x01, 0x7f, 0x80, 0x81, 0xff, 0x20, 0x40, 0x3f, 0x10];
+
+/**
+ * 1..4 stacked byte-level mutations of any byte string (for the parser targets, and on top of a
+ * record mutation in long runs): flips, interesting values, inserted / deleted / duplicated runs,
+ * and a 16-bit big-endian field nudged by a small amount.
+ */
+export function mutateBytes(input: Uint8Array, rand: () => number): Uint8Array {
+  const pick = (n: number): number => Math.floor(rand() * n);
+  let b: Uint8Array = input.slice();
+  const rounds = 1 + pick(4);
+  for (let r = 0; r < rounds; r++) {
+    if (b.length === 0) b = new Uint8Array([pick(256)]);
+    const at = pick(b.length);
+    switch (pick(7)) {
+      case 0:
+        b[at]! ^= 1 << pick(8);
+        break;
+      case 1:
+        b[at] = INTERESTING[pick(INTERESTING.length)]!;
+        break;
+      case 2: {
+        const v = ((b[at]! << 8) | (b[at + 1] ?? 0)) + (pick(9) - 4);
+        b[at] = (v >> 8) & 0xff;
+        if (at + 1 < b.length) b[at + 1] = v & 0xff;
+        break;
+      }
+      case 3: {
+        const n = 1 + pick(Math.min(16, b.length - at));
+        b = concatBytes(b.subarray(0, at), b.subarray(at + n));
+        break;
+      }
+      case 4: {
+        const n = 1 + pick(8);
+        const extra = new Uint8Array(n).map(() => pick(256));
+        b = concatBytes(b.subarray(0, at), extra, b.subarray(at));
+        break;
+      }
+      case 5: {
+        const n = 1 + pick(Math.min(64, b.length - at));
+        b = concatBytes(b.subarray(0, at + n), b.subarray(at, at + n), b.subarray(at + n));
+        break;
+      }
+      default:
+        b = b.subarray(0, at);
+    }
+  }
+  return b;
+}
