@@ -23,7 +23,7 @@ import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { once } from 'node:events';
 import { createServer as createUtServer } from '../lib/index.js';
-import { createTestPki } from '../lib/x509/testca.js';
+import { createTestPki } from '../test/helpers/testca.js';
 
 type Impl = 'ut-tls' | 'node:tls';
 interface Row {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fromHex, toHex } from '../../lib/util/bytes.js';
 import { parsePrivateKey } from '../../lib/x509/keys.js';
-import { createTestPki } from '../../lib/x509/testca.js';
+import { createTestPki } from '../helpers/testca.js';
 import type { RsaPrivateKey } from '../../lib/crypto/provider.js';
 import { repoRoot } from '../helpers/paths.js';
 
