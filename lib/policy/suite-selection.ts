@@ -23,9 +23,13 @@ export const DEFAULT_SERVER_SUITES: readonly CipherSuite[] = [
   'TLS_RSA_WITH_RC4_128_SHA',
 ].map(byName);
 
-/** The DHE_RSA twin of each default AP suite that has one, in the same order (`ut-tls server --dhe`). */
+/**
+ * The DHE_RSA twin of each default AP suite that has one, in the same order (`ut-tls server --dhe`).
+ * Picked by the suite row's facts, not its name (key exchange names are compared only in suites.ts and
+ * engine/key-exchange/): an implemented suite whose server signs (digitalSignature) is the ephemeral one.
+ */
 export const DHE_SERVER_SUITES: readonly CipherSuite[] = DEFAULT_SERVER_SUITES.flatMap((rsa) =>
-  CIPHER_SUITES.filter((s) => s.implemented && s.keyExchange === 'DHE_RSA' && s.cipher === rsa.cipher && s.mac === rsa.mac),
+  CIPHER_SUITES.filter((s) => s.implemented && s.serverKeyUsage === 'digitalSignature' && s.cipher === rsa.cipher && s.mac === rsa.mac),
 );
 
 /** The NULL-encryption (integrity only) suites ut-tls implements, the longer MAC first. */
