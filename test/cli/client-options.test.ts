@@ -107,18 +107,20 @@ t.test('--keylog-file: the line openssl s_server -keylogfile writes, one per con
 });
 
 t.test('--connect-timeout: a SYN nobody answers is given up on, exit 1, ETIMEDOUT named', BOUNDED, async (t) => {
-  // A listener that never accepts, backlog 0: once its queue holds one connection, SYNs are dropped.
-  const py = spawn('/usr/bin/python3', ['-c', [
-    'import socket, sys',
-    's = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(0)',
-    'print(s.getsockname()[1], flush=True)',
-    'sys.stdin.read()',
-  ].join('\n')], { stdio: ['pipe', 'pipe', 'inherit'] });
+  // A listener that never accepts: a node process that listens with backlog 1 (0 would mean node's
+  // default, 511), prints its port, then blocks its event loop (Atomics.wait: no CPU) so that libuv
+  // never calls accept(). Once the kernel's queue is full, further SYNs are dropped.
+  const listener = spawn(process.execPath, ['-e', [
+    "const s = require('net').createServer();",
+    "s.listen({ port: 0, host: '127.0.0.1', backlog: 1 }, () => {",
+    "  process.stdout.write(s.address().port + '\\n', () => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 120000));",
+    '});',
+  ].join('\n')], { stdio: ['ignore', 'pipe', 'inherit'] });
   t.teardown(() => {
-    py.kill('SIGKILL');
+    listener.kill('SIGKILL');
   });
   let out = '';
-  py.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
+  listener.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
   const port = Number((await waitForOutput(() => out, /^(\d+)\n/, 15_000))[1]);
   const fillers: net.Socket[] = [];
   t.teardown(() => fillers.forEach((s) => s.destroy()));
