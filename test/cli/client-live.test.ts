@@ -54,6 +54,8 @@ t.test('--show-certs --trace --reconnect 2 with SSLKEYLOGFILE against gnutls-ser
   );
   t.match(r.stderr, /^trace record \d+ sent client -> server/m, 'records of the client direction');
   t.match(r.stderr, /^trace record \d+ received server -> client/m, 'records of the server direction');
+  t.match(r.stderr, /^trace {5}alert: warning close_notify/m, 'alerts');
+  t.match(r.stderr, /^trace {5}application data: /m, 'application data records');
 
   // SSLKEYLOGFILE: one NSS CLIENT_RANDOM line per connection; the secret is never printed.
   const keyLines = readFileSync(keylog, 'utf8').trim().split('\n');
