@@ -17,6 +17,7 @@ import { runClient } from './cli/client.js';
 import { runServer } from './cli/server.js';
 import { runAp } from './cli/ap.js';
 import { versionText } from './cli/version.js';
+import { transcriptArgs } from './cli/transcript-args.js';
 
 const USAGE = `usage: ut-tls <command> [options]      (ut-tls <command> --help for its options)
 
@@ -35,8 +36,14 @@ commands:
 docs/cli.md describes every option, the output scripts may parse, and the exit codes.
 `;
 
-/** The transcript tools live in lib/replay; loaded only when asked for. */
-function runTranscriptCommand(cmd: 'replay' | 'decode', args: string[]): void {
+/** The transcript tools live in lib/replay; loaded only when asked for, after their arguments are checked. */
+function runTranscriptCommand(cmd: 'replay' | 'decode', argv: string[]): void {
+  const parsed = transcriptArgs(cmd, argv);
+  if ('help' in parsed) {
+    process.stdout.write(parsed.help);
+    return;
+  }
+  const { args } = parsed;
   import('./replay/cli-commands.js')
     .then((m) => (cmd === 'replay' ? m.replayCommand(args) : m.decodeCommand(args)))
     .then(

@@ -196,27 +196,42 @@ export function runServer(argv: string[]): void {
     const addr = server.address() as AddressInfo;
     process.stdout.write(`listening on ${host}:${addr.port}\n`);
   });
-  // Every accepted TCP connection, handshaken or not, so that a stop can wait for them.
+  // Every accepted TCP connection, handshaken or not, so that a stop can wait for them; the handshaken
+  // ones also as TLS sockets, so that what is left after the grace ends with close_notify.
   const open = new Set<Socket>();
+  const secure = new Set<TLSSocket>();
   server.on('connection', (raw: Socket) => {
     open.add(raw);
     raw.once('close', () => open.delete(raw));
   });
+  server.on('secureConnection', (socket: TLSSocket) => {
+    secure.add(socket);
+    socket.once('close', () => secure.delete(socket));
+  });
   onStopSignals(log, (signal, leave) => {
     log(`stopping signal=${signal} open=${open.size} grace=${grace}ms`);
     server.close();
-    if (open.size === 0) return leave('open=0');
-    const timer = setTimeout(() => {
-      const left = open.size;
-      for (const raw of open) raw.destroy();
-      leave(`open=0 closed-after-grace=${left}`);
-    }, grace);
+    let how = 'open=0';
+    let done = false;
     const check = () => {
-      if (open.size > 0) return;
+      if (open.size > 0 || done) return;
+      done = true;
       clearTimeout(timer);
-      leave('open=0');
+      leave(how);
     };
+    const timer = setTimeout(() => {
+      how = `open=0 closed-after-grace=${open.size}`;
+      // close_notify (RFC 2246 7.2.1) on each handshaken connection, a plain close on the others;
+      // a peer that does not close its side within a second is cut off.
+      const handshaken = new Set([...secure].map(peerOf));
+      for (const s of secure) s.end();
+      for (const raw of open) if (!handshaken.has(peerOf(raw))) raw.destroy();
+      setTimeout(() => {
+        for (const raw of open) raw.destroy();
+      }, 1000).unref();
+    }, grace);
     for (const raw of open) raw.once('close', () => setImmediate(check));
+    check();
   });
 }
 

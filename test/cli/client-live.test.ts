@@ -35,6 +35,7 @@ t.test('--show-certs --trace --reconnect 2 with SSLKEYLOGFILE against gnutls-ser
   // --show-certs: the chain gnutls-serv presents, and the verify result.
   t.match(r.stderr, /certificate 0: subject O=ut-tls test, CN=localhost\n/, 'the leaf subject');
   t.match(r.stderr, /\n {2}issuer: O=ut-tls test, CN=ut-tls test root CA\n/, 'the leaf issuer');
+  t.match(r.stderr, /\n {2}validity: \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ to \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\n/, 'the validity');
   t.match(r.stderr, /\n {2}subjectAltName: DNS:localhost/, 'the SANs');
   t.match(r.stderr, /\n {2}sha256: ([0-9A-F]{2}:){31}[0-9A-F]{2}\n/, 'a SHA-256 fingerprint');
   t.match(r.stderr, /\nverify: ok\n/, 'the verify result');
@@ -53,6 +54,8 @@ t.test('--show-certs --trace --reconnect 2 with SSLKEYLOGFILE against gnutls-ser
   );
   t.match(r.stderr, /^trace record \d+ sent client -> server/m, 'records of the client direction');
   t.match(r.stderr, /^trace record \d+ received server -> client/m, 'records of the server direction');
+  t.match(r.stderr, /^trace {5}alert: warning close_notify/m, 'alerts');
+  t.match(r.stderr, /^trace {5}application data: /m, 'application data records');
 
   // SSLKEYLOGFILE: one NSS CLIENT_RANDOM line per connection; the secret is never printed.
   const keyLines = readFileSync(keylog, 'utf8').trim().split('\n');

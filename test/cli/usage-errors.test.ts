@@ -1,6 +1,6 @@
 /**
- * Usage errors of every subcommand `ut-tls --help` lists (bench aside: it hands its arguments to the
- * benchmark runner): an unknown option, an option missing its value, a bad number, a bad suite name,
+ * Usage errors of every subcommand `ut-tls --help` lists (bench's are in version-and-bench.test.ts: each
+ * of its starts loads the benchmark suite): an unknown option, an option missing its value, a bad number, a bad suite name,
  * a missing required argument. Each one is exactly one stderr line "ut-tls <sub>: ...; see ut-tls <sub> --help",
  * exit 2, nothing on stdout, and no file read or socket opened first (--key k names no file).
  */
@@ -34,6 +34,9 @@ const CASES: Array<[string, string[], RegExp]> = [
   ['decode', ['--bogus', 'x.json', '--keylog', 'k'], /unknown option --bogus/],
   ['decode', ['x.json', '--keylog'], /--keylog needs a value/],
   ['decode', ['x.json'], /--keylog KEYLOG is required/],
+  ['decode', ['a.json', 'b.json', '--keylog', 'k'], /exactly one FILE required/],
+  ['replay', ['x.json', '--keys=d', '--keys', 'e'], /--keys given more than once/],
+  ['replay', ['--', '-x.json'], /"-x\.json": a FILE\|DIR may not start with '-'/],
 ];
 
 t.test('every subcommand the overview lists is covered here', (t) => {
