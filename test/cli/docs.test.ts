@@ -11,7 +11,7 @@ import { AP_SPEC } from '../../lib/cli/ap.js';
 import { formatHelp, type CommandSpec } from '../../lib/cli/args.js';
 import { CLIENT_SPEC } from '../../lib/cli/client.js';
 import { SERVER_SPEC } from '../../lib/cli/server.js';
-import { DECODE_SPEC, RECORD_SPEC, REPLAY_SPEC } from '../../lib/cli/transcript-args.js';
+import { DECODE_SPEC, REPLAY_SPEC } from '../../lib/cli/transcript-args.js';
 import { BENCH_SPEC } from '../../bench/run.js';
 import { repoRoot } from '../helpers/paths.js';
 
@@ -23,7 +23,7 @@ function section(name: string): string {
   return m?.[1] ?? '';
 }
 
-const SPECS: CommandSpec[] = [CLIENT_SPEC, SERVER_SPEC, REPLAY_SPEC, DECODE_SPEC, RECORD_SPEC, BENCH_SPEC];
+const SPECS: CommandSpec[] = [CLIENT_SPEC, SERVER_SPEC, REPLAY_SPEC, DECODE_SPEC, BENCH_SPEC];
 const apDoc = readFileSync(join(repoRoot, 'docs', 'ap.md'), 'utf8');
 
 for (const spec of SPECS) {

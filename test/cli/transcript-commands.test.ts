@@ -5,9 +5,7 @@
  */
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { CLI, tempDir } from '../helpers/peers.js';
+import { CLI } from '../helpers/peers.js';
 
 function run(args: string[], opts: { env?: NodeJS.ProcessEnv; node?: string[] } = {}) {
   const r = spawnSync(process.execPath, [...(opts.node ?? []), CLI, ...args], { encoding: 'utf8', timeout: 30_000, input: '', env: opts.env ?? process.env });

@@ -32,7 +32,7 @@ t.test('--version and -V print the package version on stdout, exit 0', async (t)
 t.test('the overview (--help) lists the commands on stdout, exit 0; no command at all is the same text on stderr, exit 2', async (t) => {
   const help = run(CLI, ['--help']);
   t.equal(help.code, 0);
-  for (const c of ['server', 'client', 'ap', 'replay', 'decode', 'record', 'bench']) t.match(help.stdout, new RegExp(`^ {2}${c} `, 'm'), `lists ${c}`);
+  for (const c of ['server', 'client', 'ap', 'replay', 'decode', 'bench']) t.match(help.stdout, new RegExp(`^ {2}${c} `, 'm'), `lists ${c}`);
   const none = run(CLI, []);
   t.equal(none.code, 2);
   t.equal(none.stderr, help.stdout, 'the same overview, on stderr');
