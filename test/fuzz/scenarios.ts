@@ -36,6 +36,9 @@ export interface Scenario {
 /** A fixed clock: the capture and every replay see the same time (certificates valid, sessions fresh). */
 const NOW = fuzzPki().now;
 
+/** For certificate signatures: node:crypto's RSA (the pure default's BigInt modPow dominated a client input). */
+const VERIFY_OPS = resolveProvider('auto');
+
 function provider(seed: string) {
   return resolveProvider('auto', { random: seededRandom(seed) });
 }
@@ -106,7 +109,7 @@ function clientOptions(pki: Pki, seed: string, extra: Partial<ClientEngineOption
     provider: provider(`${seed}/client`),
     now: () => NOW,
     // Real verification, so the fuzzed certificates go through path building and signatures too.
-    verifyPeer: (chain) => verifyServerChain(chain, { ca: [pki.root.der], servername: 'localhost', now: new Date(NOW), minRSABits: 1024 }),
+    verifyPeer: (chain) => verifyServerChain(chain, { ca: [pki.root.der], servername: 'localhost', now: new Date(NOW), minRSABits: 1024, provider: VERIFY_OPS }),
     ...extra,
   };
 }
@@ -166,7 +169,7 @@ async function build(): Promise<Scenario[]> {
       server: {
         requestCert: true,
         rejectUnauthorized: true,
-        verifyPeer: (chain) => verifyClientChain(chain, { ca: [p.root.der], now: new Date(NOW), minRSABits: 1024 }),
+        verifyPeer: (chain) => verifyClientChain(chain, { ca: [p.root.der], now: new Date(NOW), minRSABits: 1024, provider: VERIFY_OPS }),
       },
     }))),
   );

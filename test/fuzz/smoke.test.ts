@@ -23,7 +23,7 @@ import type { Reproducer } from './run.js';
 import { runTarget, targets } from './targets.js';
 
 const SEED = 0x7e571a5;
-/** Inputs per connection target (DHE's 2048-bit group is ten times slower: a quarter of that). */
+/** Inputs per connection target (a DHE input costs several times an RSA one: a quarter of that). */
 const PER_CONNECTION_TARGET = 60;
 const PER_PARSER_TARGET = 300;
 
