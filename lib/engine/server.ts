@@ -42,9 +42,10 @@ import { parseCertificate } from '../x509/certificate.js';
 import type { Connection } from './connection.js';
 import { fetchCertificateChain } from './certificate-url.js';
 import { HandshakeFlow } from './flow.js';
+import { PeerVerifier } from './peer-verification.js';
 import { contextForAuthorities, contextForName, type ServerContext } from './server-context.js';
 import { FFDHE2048_ID, readClientRequests, type ClientRequests } from './server-extensions.js';
-import type { RenegotiationContext, ServerEngineOptions, SessionData, SessionStore } from './types.js';
+import type { CertificateVerdict, RenegotiationContext, ServerEngineOptions, SessionData, SessionPeerVerification, SessionStore } from './types.js';
 import { isAllowedLifetime, MAX_SESSION_LIFETIME_SECONDS, withinLifetime } from '../policy/session-lifetime.js';
 
 type ServerState =
@@ -78,6 +79,9 @@ export class ServerFlow extends HandshakeFlow {
   private readonly acked = new Set<number>();
   private maxFragmentLength: number | undefined;
   private truncatedHmac = false;
+  private readonly verifier: PeerVerifier;
+  private peerRecord: SessionPeerVerification | null = null;
+  private resumedVerdict: CertificateVerdict | null = null;
   private clientPublicKey: RsaPublicKey | null = null;
   private dh: { group: DhGroup; privateKey: bigint } | null = null;
   /** The session resumed by this connection, or stored at its end: removed again on a fatal alert. */
@@ -97,6 +101,7 @@ export class ServerFlow extends HandshakeFlow {
       throw new TLSConfigError(`sessionTimeout ${timeout}: TS 33.141 7.1 allows at most ${MAX_SESSION_LIFETIME_SECONDS} seconds`);
     }
     this.sessionTimeout = timeout;
+    this.verifier = PeerVerifier.forServer(options);
     let store = options.sessionStore ?? defaultStores.get(options);
     if (!store) {
       store = new MemorySessionStore({ now: this.host.now });
@@ -286,7 +291,18 @@ export class ServerFlow extends HandshakeFlow {
   private resumable(s: SessionData): boolean {
     if (!withinLifetime(s.createdAt, s.lifetime, this.host.now(), this.sessionTimeout)) return false;
     if (!this.suites.some((x) => x.id === s.cipherSuite)) return false;
-    return (s.servername ?? null) === this.servername;
+    if ((s.servername ?? null) !== this.servername) return false;
+    if (!this.options.requestCert) return true;
+    // The client's stored verification, judged again today (peer-verification.ts): with
+    // rejectUnauthorized an expired or unverified client is sent through a full handshake.
+    const verdict = this.verifier.recheck(s, { now: this.host.now(), ...this.contextAnchors() });
+    if (!verdict.authorized && this.verifier.rejecting) return false;
+    this.resumedVerdict = verdict;
+    return true;
+  }
+
+  private contextAnchors(): { anchors?: readonly Uint8Array[] } {
+    return this.context.trustAnchors ? { anchors: this.context.trustAnchors } : {};
   }
 
   /** RFC 3546 3.2, 3.3, 3.5, 3.6: what this server agrees to, for a full handshake. */
@@ -335,6 +351,7 @@ export class ServerFlow extends HandshakeFlow {
     this.session = session;
     this.storedSessionId = session.id;
     this.peerCertificates = session.peerCertificates;
+    this.peerVerdict = this.resumedVerdict;
     // RFC 3546 3.2 / 3.5: negotiated once per session, kept across resumptions.
     this.maxFragmentLength = session.maxFragmentLength;
     this.truncatedHmac = session.truncatedHmac === true;
@@ -449,10 +466,9 @@ export class ServerFlow extends HandshakeFlow {
     }
     this.clientPublicKey = leaf.publicKey.rsa;
     this.peerCertificates = chain;
-    const verdict = this.options.verifyPeer
-      ? this.options.verifyPeer(chain)
-      : { authorized: false, code: 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', message: 'no ca configured for client certificates', alert: AlertDescription.unknown_ca };
+    const { verdict, record } = this.verifier.verify(chain, { now: this.host.now(), provider: this.host.provider, ...this.contextAnchors() });
     this.peerVerdict = verdict;
+    this.peerRecord = record;
     if (!verdict.authorized && this.options.rejectUnauthorized) {
       throw new TLSAlertError(verdict.alert ?? AlertDescription.bad_certificate, `${verdict.code ?? 'client certificate rejected'}: ${verdict.message ?? ''}`.trim());
     }
@@ -474,7 +490,7 @@ export class ServerFlow extends HandshakeFlow {
     }
     const master = masterSecret(preMaster, this.clientRandom, this.serverRandom, this.host.provider);
     this.installKeys(master, { truncatedMac: this.truncatedHmac });
-    this.session = { ...this.session!, masterSecret: master, peerCertificates: this.peerCertificates };
+    this.session = { ...this.session!, masterSecret: master, ...this.verifier.sessionFields(this.peerCertificates, this.peerRecord) };
     this.state = this.clientPublicKey ? 'WAIT_CERTIFICATE_VERIFY' : 'WAIT_CHANGE_CIPHER_SPEC';
   }
 

@@ -58,7 +58,7 @@ async function feed(role: Role, suite: string, input: Uint8Array, rand: () => nu
   const conn =
     role === 'server'
       ? new Connection({ isServer: true, certificateChain: pki.chain, privateKey: pki.server.key }, events)
-      : new Connection({ isServer: false, servername: 'localhost', cipherSuites: [suite] }, events);
+      : new Connection({ isServer: false, servername: 'localhost', cipherSuites: [suite], trustAnchors: [pki.root.der] }, events);
   try {
     conn.start();
     if (!chunked) conn.receive(input);
