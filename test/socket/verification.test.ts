@@ -29,7 +29,15 @@ function nodeServer(): tls.Server {
   return tls.createServer({ key: pki.keyPem, cert: pki.certPem, ...NODE_TLS1 }, (s) => s.end('x'));
 }
 
-async function settle(socket: tls.TLSSocket | TLSSocket): Promise<{ authorized: boolean; authorizationError: string | null | undefined; error?: string; reused: boolean }> {
+interface Outcome {
+  authorized: boolean;
+  authorizationError: string | null | undefined;
+  error?: string;
+  reused: boolean;
+  fingerprint256: string | undefined;
+}
+
+async function settle(socket: tls.TLSSocket | TLSSocket): Promise<Outcome> {
   const result = await new Promise<{ error?: string }>((resolve) => {
     socket.once('secureConnect', () => resolve({}));
     socket.once('error', (e: NodeJS.ErrnoException) => resolve({ error: e.code ?? e.message }));
@@ -39,6 +47,7 @@ async function settle(socket: tls.TLSSocket | TLSSocket): Promise<{ authorized: 
     authorizationError: socket.authorizationError === undefined ? undefined : String(socket.authorizationError ?? '') || null,
     ...result,
     reused: socket.isSessionReused(),
+    fingerprint256: (socket.getPeerCertificate() as { fingerprint256?: string } | null)?.fingerprint256,
   };
   socket.destroy();
   return out;
@@ -111,6 +120,14 @@ t.test('checkServerIdentity and resumption keep node:tls semantics', BOUNDED, as
   const b = await settle(connect({ host: '127.0.0.1', port, servername: 'localhost', ca: other.caPem, rejectUnauthorized: false, session: session as never }));
   t.equal(b.reused, true, 'resumed');
   t.equal(b.authorizationError, 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'the stored verdict is reported');
+  t.ok(b.fingerprint256 && b.fingerprint256 === a.fingerprint256, 'getPeerCertificate() after resumption: the stored leaf');
+  const verified = connect({ host: '127.0.0.1', port, servername: 'localhost', ca: pki.caPem });
+  const good: Buffer[] = [];
+  verified.on('session', (s: Buffer) => good.push(s));
+  const g1 = await settle(verified);
+  const g2 = await settle(connect({ host: '127.0.0.1', port, servername: 'localhost', ca: pki.caPem, session: (good[0] ?? verified.getSession()) as never }));
+  t.same([g1.authorized, g2.authorized, g2.reused], [true, true, true], 'a verified session resumes authorized');
+  t.equal(g2.fingerprint256, g1.fingerprint256, 'with the leaf for getPeerCertificate()');
   // A verifying client does not resume the unverified session: a full handshake, refused.
   const c = await settle(connect({ host: '127.0.0.1', port, servername: 'localhost', ca: other.caPem, session: session as never }));
   t.equal(c.reused, false);
