@@ -46,8 +46,7 @@ import { parseCertificate } from '../x509/certificate.js';
 import type { Connection } from './connection.js';
 import { HandshakeFlow } from './flow.js';
 import { PeerVerifier } from './peer-verification.js';
-import type { SessionPeerVerification } from './types.js';
-import type { CertificateVerdict, ClientEngineOptions, RenegotiationContext, SessionData } from './types.js';
+import type { CertificateVerdict, ClientEngineOptions, RenegotiationContext, SessionData, SessionPeerVerification } from './types.js';
 import { MAX_SESSION_LIFETIME_SECONDS, withinLifetime } from '../policy/session-lifetime.js';
 
 type ClientState =

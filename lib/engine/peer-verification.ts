@@ -246,6 +246,11 @@ export class PeerVerifier {
     return { authorized: true };
   }
 
+  /** The record of a verdict reached without a chain (the server's "client sent no certificate"). */
+  failedRecord(verdict: CertificateVerdict): SessionPeerVerification {
+    return recordOf(verdict, { validFrom: 0, validUntil: 0 });
+  }
+
   /** What a session keeps of the peer's chain and its verification (issue 21 item 4). */
   sessionFields(chain: readonly Uint8Array[], record: SessionPeerVerification | null): Pick<SessionData, 'peerCertificates' | 'peerChainDigest' | 'peerVerification'> {
     const limit = this.options.maxSessionLeafSize ?? DEFAULT_MAX_SESSION_LEAF_SIZE;

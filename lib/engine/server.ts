@@ -449,6 +449,7 @@ export class ServerFlow extends HandshakeFlow {
     if (chain.length === 0) {
       // TS 33.141 6.1.4: a UE without a certificate sends an empty Certificate; operator policy decides.
       this.peerVerdict = { authorized: false, code: 'ERR_TLS_CLIENT_CERTIFICATE_ABSENT', message: 'client sent no certificate' };
+      this.peerRecord = this.verifier.failedRecord(this.peerVerdict);
       if (this.options.rejectUnauthorized) {
         throw new TLSAlertError(AlertDescription.handshake_failure, 'TS 33.141 6.1.4: client sent no certificate and the AP requires one');
       }

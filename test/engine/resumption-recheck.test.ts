@@ -114,4 +114,15 @@ t.test('server: requestCert + rejectUnauthorized does not resume an expired or u
   const lenient = await handshake({ ...client, session: noCert }, { ...server, rejectUnauthorized: false, sessionStore: shared });
   t.ok(lenient.server.conn.resumed, 'without rejectUnauthorized it is resumed');
   t.equal(lenient.server.conn.peerVerdict?.code, 'ERR_TLS_SESSION_UNVERIFIED', 'and reported as unverified');
+
+  // A UE without a certificate (TS 33.141 6.1.4) on a lenient AP: the resumption says so again.
+  const open = new MemorySessionStore({ now });
+  const anonymous = { now, trustAnchors: [pki.root.der] };
+  const noCertFirst = await handshake(anonymous, { ...server, rejectUnauthorized: false, sessionStore: open });
+  t.equal(noCertFirst.server.conn.peerVerdict?.code, 'ERR_TLS_CLIENT_CERTIFICATE_ABSENT');
+  const noCertAgain = await handshake({ ...anonymous, session: noCertFirst.client.sessions[0]! }, { ...server, rejectUnauthorized: false, sessionStore: open });
+  t.ok(noCertAgain.server.conn.resumed);
+  t.equal(noCertAgain.server.conn.peerVerdict?.code, 'ERR_TLS_CLIENT_CERTIFICATE_ABSENT', 'resumed: still no client certificate');
+  const noCertStrict = await handshake({ ...anonymous, session: noCertFirst.client.sessions[0]! }, { ...server, sessionStore: open });
+  t.notOk(noCertStrict.server.conn.resumed, 'a strict AP does not resume it');
 });
