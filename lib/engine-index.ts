@@ -19,6 +19,9 @@ export type {
   ClientEngineOptions,
   ServerEngineOptions,
   CommonEngineOptions,
+  PeerVerificationOptions,
+  SessionPeerVerification,
+  TrustAnchor,
 } from './engine/types.js';
 export { TLSError, TLSAlertError, TLSConfigError } from './errors.js';
 export { AlertDescription, AlertLevel, alertName } from './alerts.js';

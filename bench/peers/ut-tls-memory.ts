@@ -9,7 +9,6 @@ import { Connection } from '../../lib/engine/connection.js';
 import type { SessionData } from '../../lib/engine/types.js';
 import type { TLSError } from '../../lib/errors.js';
 import { MemorySessionStore } from '../../lib/session/memory-store.js';
-import { verifyServerChain } from '../../lib/x509/verify.js';
 import type { BenchPki } from './pki.js';
 import { NO_SESSIONS, providerFor, type UtTlsImpl } from './ut-tls.js';
 import { SUITES, type MemoryConnection, type MemoryPeer, type PeerOptions, type SuiteName } from './types.js';
@@ -59,7 +58,7 @@ export function utTlsMemoryPeer(impl: UtTlsImpl, pki: BenchPki, options: PeerOpt
           cipherSuites: [suite],
           provider,
           ...(session ? { session: session as SessionData } : {}),
-          verifyPeer: (chain) => verifyServerChain(chain, { ca: anchors, servername: 'localhost', now: new Date() }),
+          trustAnchors: anchors, // the engine verifies the chain itself (engine/peer-verification.ts)
         },
         {
           output: (b) => void toServer.push(b),

@@ -44,7 +44,8 @@ import { bytesEqual, concatBytes, constantTimeEqual, DecodeError } from '../util
 import { parseCertificate } from '../x509/certificate.js';
 import type { FlowHost } from './flow-host.js';
 import { HandshakeFlow } from './flow.js';
-import type { ClientEngineOptions, RenegotiationContext, SessionData } from './types.js';
+import { PeerVerifier } from './peer-verification.js';
+import type { CertificateVerdict, ClientEngineOptions, RenegotiationContext, SessionData, SessionPeerVerification } from './types.js';
 import { MAX_SESSION_LIFETIME_SECONDS, withinLifetime } from '../policy/session-lifetime.js';
 
 /** What a full handshake has agreed from the ServerHello on: the suite and the session being built. */
@@ -83,6 +84,9 @@ export class ClientFlow extends HandshakeFlow {
   private truncatedHmac = false;
   private maxFragmentLength: number | undefined;
   private readonly requested: Extension[];
+  private resumedVerdict: CertificateVerdict | null = null;
+  private readonly verifier: PeerVerifier;
+  private peerRecord: SessionPeerVerification | null = null;
 
   constructor(
     host: FlowHost,
@@ -93,6 +97,7 @@ export class ClientFlow extends HandshakeFlow {
     this.suites = resolveSuites(options.cipherSuites, 'client', { allowNullEncryption: options.allowNullEncryption });
     // Checked here so a bad option is a TLSConfigError at construction, not at start().
     this.requested = requestedExtensions(options);
+    this.verifier = PeerVerifier.forClient(options); // TLSConfigError without trust anchors or an explicit skip
     if ((options.certificateChain?.length ?? 0) > 0 && !options.privateKey) {
       throw new TypeError('a client certificate needs its privateKey');
     }
@@ -143,6 +148,11 @@ export class ClientFlow extends HandshakeFlow {
     if (!withinLifetime(s.createdAt, s.lifetime, this.host.now(), MAX_SESSION_LIFETIME_SECONDS)) return null;
     if (!this.suites.some((x) => x.id === s.cipherSuite)) return null;
     if ((s.servername ?? null) !== (this.options.servername ?? null) && s.servername !== undefined) return null;
+    // The stored verification, judged again today (peer-verification.ts): a session whose chain has
+    // expired, or that was stored unverified, is not offered by a verifying client.
+    const verdict = this.verifier.recheck(s, { now: this.host.now() });
+    if (!verdict.authorized && this.verifier.rejecting) return null;
+    this.resumedVerdict = verdict;
     return s;
   }
 
@@ -222,6 +232,7 @@ export class ClientFlow extends HandshakeFlow {
       this.resumed = true;
       this.session = offered;
       this.peerCertificates = offered.peerCertificates;
+      this.peerVerdict = this.resumedVerdict;
       // RFC 3546 3.2 / 3.5: the session's values hold for its resumptions.
       this.maxFragmentLength = offered.maxFragmentLength;
       this.truncatedHmac = offered.truncatedHmac === true;
@@ -298,9 +309,10 @@ export class ClientFlow extends HandshakeFlow {
     }
     this.serverPublicKey = leaf.publicKey.rsa;
     this.peerCertificates = chain;
-    const verdict = this.options.verifyPeer ? this.options.verifyPeer(chain) : { authorized: false, code: 'NO_VERIFIER' };
+    const { verdict, record } = this.verifier.verify(chain, { now: this.host.now(), provider: this.host.provider, keyExchange: agreed.suite.keyExchange });
     this.peerVerdict = verdict;
-    if (!verdict.authorized && this.options.rejectUnauthorized !== false && this.options.verifyPeer) {
+    this.peerRecord = record;
+    if (!verdict.authorized && this.verifier.rejecting) {
       throw new TLSAlertError(verdict.alert ?? AlertDescription.bad_certificate, `${verdict.code ?? 'certificate rejected'}: ${verdict.message ?? ''}`.trim());
     }
     this.state = this.acked.has(ExtensionType.status_request) ? { name: 'WAIT_CERTIFICATE_STATUS', agreed } : this.afterCertificateState(agreed);
@@ -364,7 +376,7 @@ export class ClientFlow extends HandshakeFlow {
     }
     const master = masterSecret(preMaster, this.clientRandom, this.serverRandom, this.host.provider);
     this.installKeys(agreed.suite, master, { truncatedMac: this.truncatedHmac });
-    this.session = { ...agreed.session, masterSecret: master, peerCertificates: this.peerCertificates };
+    this.session = { ...agreed.session, masterSecret: master, ...this.verifier.sessionFields(this.peerCertificates, this.peerRecord) };
     this.sendFinished(master);
     this.state = { name: 'WAIT_CHANGE_CIPHER_SPEC', master };
   }

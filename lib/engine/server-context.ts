@@ -17,7 +17,7 @@ export interface ServerContext {
   readonly names?: readonly string[];
   /** A DER OCSPResponse stapled in CertificateStatus when the client asks (RFC 3546 3.6). */
   readonly ocspResponse?: Uint8Array;
-  /** DER trust anchors for client certificates of this virtual host (read by the verifier, not the engine). */
+  /** DER trust anchors for client certificates of this virtual host; win over the options' trustAnchors. */
   readonly trustAnchors?: readonly Uint8Array[];
 }
 

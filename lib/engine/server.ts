@@ -43,9 +43,10 @@ import { parseCertificate } from '../x509/certificate.js';
 import type { FlowHost } from './flow-host.js';
 import { fetchCertificateChain } from './certificate-url.js';
 import { HandshakeFlow } from './flow.js';
+import { PeerVerifier } from './peer-verification.js';
 import { contextForAuthorities, contextForName, type ServerContext } from './server-context.js';
 import { readClientRequests, type ClientRequests } from './server-extensions.js';
-import type { RenegotiationContext, ServerEngineOptions, SessionData, SessionStore } from './types.js';
+import type { CertificateVerdict, RenegotiationContext, ServerEngineOptions, SessionData, SessionPeerVerification, SessionStore } from './types.js';
 import { isAllowedLifetime, MAX_SESSION_LIFETIME_SECONDS, withinLifetime } from '../policy/session-lifetime.js';
 
 /** What a full handshake has agreed once the ServerHello is out: suite, session being built, key exchange half. */
@@ -91,6 +92,9 @@ export class ServerFlow extends HandshakeFlow {
   private readonly acked = new Set<number>();
   private maxFragmentLength: number | undefined;
   private truncatedHmac = false;
+  private readonly verifier: PeerVerifier;
+  private peerRecord: SessionPeerVerification | null = null;
+  private resumedVerdict: CertificateVerdict | null = null;
   /** The session resumed by this connection, or stored at its end: removed again on a fatal alert. */
   private storedSessionId: Uint8Array | null = null;
 
@@ -108,6 +112,7 @@ export class ServerFlow extends HandshakeFlow {
       throw new TLSConfigError(`sessionTimeout ${timeout}: TS 33.141 7.1 allows at most ${MAX_SESSION_LIFETIME_SECONDS} seconds`);
     }
     this.sessionTimeout = timeout;
+    this.verifier = PeerVerifier.forServer(options);
     let store = options.sessionStore ?? defaultStores.get(options);
     if (!store) {
       store = new MemorySessionStore({ now: this.host.now });
@@ -304,7 +309,18 @@ export class ServerFlow extends HandshakeFlow {
   private resumable(s: SessionData): boolean {
     if (!withinLifetime(s.createdAt, s.lifetime, this.host.now(), this.sessionTimeout)) return false;
     if (!this.suites.some((x) => x.id === s.cipherSuite)) return false;
-    return (s.servername ?? null) === this.servername;
+    if ((s.servername ?? null) !== this.servername) return false;
+    if (!this.options.requestCert) return true;
+    // The client's stored verification, judged again today (peer-verification.ts): with
+    // rejectUnauthorized an expired or unverified client is sent through a full handshake.
+    const verdict = this.verifier.recheck(s, { now: this.host.now(), ...this.contextAnchors() });
+    if (!verdict.authorized && this.verifier.rejecting) return false;
+    this.resumedVerdict = verdict;
+    return true;
+  }
+
+  private contextAnchors(): { anchors?: readonly Uint8Array[] } {
+    return this.context.trustAnchors ? { anchors: this.context.trustAnchors } : {};
   }
 
   /** RFC 3546 3.2, 3.3, 3.5, 3.6: what this server agrees to, for a full handshake. */
@@ -353,6 +369,7 @@ export class ServerFlow extends HandshakeFlow {
     this.session = session;
     this.storedSessionId = session.id;
     this.peerCertificates = session.peerCertificates;
+    this.peerVerdict = this.resumedVerdict;
     // RFC 3546 3.2 / 3.5: negotiated once per session, kept across resumptions.
     this.maxFragmentLength = session.maxFragmentLength;
     this.truncatedHmac = session.truncatedHmac === true;
@@ -449,6 +466,7 @@ export class ServerFlow extends HandshakeFlow {
     if (chain.length === 0) {
       // TS 33.141 6.1.4: a UE without a certificate sends an empty Certificate; operator policy decides.
       this.peerVerdict = { authorized: false, code: 'ERR_TLS_CLIENT_CERTIFICATE_ABSENT', message: 'client sent no certificate' };
+      this.peerRecord = this.verifier.failedRecord(this.peerVerdict);
       if (this.options.rejectUnauthorized) {
         throw new TLSAlertError(AlertDescription.handshake_failure, 'TS 33.141 6.1.4: client sent no certificate and the AP requires one');
       }
@@ -466,10 +484,9 @@ export class ServerFlow extends HandshakeFlow {
     }
     const clientPublicKey = leaf.publicKey.rsa;
     this.peerCertificates = chain;
-    const verdict = this.options.verifyPeer
-      ? this.options.verifyPeer(chain)
-      : { authorized: false, code: 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', message: 'no ca configured for client certificates', alert: AlertDescription.unknown_ca };
+    const { verdict, record } = this.verifier.verify(chain, { now: this.host.now(), provider: this.host.provider, ...this.contextAnchors() });
     this.peerVerdict = verdict;
+    this.peerRecord = record;
     if (!verdict.authorized && this.options.rejectUnauthorized) {
       throw new TLSAlertError(verdict.alert ?? AlertDescription.bad_certificate, `${verdict.code ?? 'client certificate rejected'}: ${verdict.message ?? ''}`.trim());
     }
@@ -484,7 +501,7 @@ export class ServerFlow extends HandshakeFlow {
   private onPremaster(preMaster: Uint8Array, agreed: Agreed, clientPublicKey: RsaPublicKey | null): void {
     const master = masterSecret(preMaster, this.clientRandom, this.serverRandom, this.host.provider);
     this.installKeys(agreed.suite, master, { truncatedMac: this.truncatedHmac });
-    this.session = { ...agreed.session, masterSecret: master, peerCertificates: this.peerCertificates };
+    this.session = { ...agreed.session, masterSecret: master, ...this.verifier.sessionFields(this.peerCertificates, this.peerRecord) };
     this.state = clientPublicKey ? { name: 'WAIT_CERTIFICATE_VERIFY', master, clientPublicKey } : { name: 'WAIT_CHANGE_CIPHER_SPEC', master };
   }
 

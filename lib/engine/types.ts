@@ -11,10 +11,40 @@ import type { CertificateUrlFetcher } from './certificate-url.js';
 export type { ServerContext, TrustedAuthority, CertificateUrl, CertificateUrlFetcher };
 import type { CryptoProvider, RsaPrivateKey } from '../crypto/provider.js';
 import type { TLSError } from '../errors.js';
-import type { SessionData, SessionStore } from '../session/types.js';
+import type { SessionData, SessionPeerVerification, SessionStore } from '../session/types.js';
 import type { CertificateVerdict } from '../x509/types.js';
+import type { X509Certificate } from '../x509/certificate.js';
 // Defined in their own layer (session/, x509/ import nothing from engine/); re-exported for callers.
-export type { SessionData, SessionStore, CertificateVerdict };
+export type { SessionData, SessionPeerVerification, SessionStore, CertificateVerdict };
+
+/** A trust anchor: DER bytes, or a certificate parsed with parseCertificate. */
+export type TrustAnchor = Uint8Array | X509Certificate;
+
+/**
+ * How the engine verifies the peer's chain itself (lib/engine/peer-verification.ts, docs/verification.md):
+ * the WAP-211 path rules of x509/verify.ts from these trust anchors, at the engine's clock.
+ */
+export interface PeerVerificationOptions {
+  /**
+   * Trust anchors for the peer's chain. Client: required unless insecureSkipVerify or verifyPeer
+   * (a client Connection without any of them is a TLSConfigError). Server: for client certificates
+   * (requestCert); a context's own trustAnchors win.
+   */
+  trustAnchors?: readonly TrustAnchor[];
+  /** Smallest RSA modulus in the path, in bits (default 2048; WAP-211 6.2.5 allows 1024). */
+  minRSABits?: number;
+  /** Accept sha1WithRSAEncryption certificate signatures (default true, WAP-211 6.2.2). */
+  allowSHA1Signatures?: boolean;
+  /** Most certificates in a path, leaf and anchor included (default 10). */
+  maxChainDepth?: number;
+  /** Largest peer leaf certificate a session keeps, in bytes (default 16384; docs/bounds.md). */
+  maxSessionLeafSize?: number;
+  /**
+   * Replaces the engine's chain verification (leaf first in, verdict out). An explicit choice: the
+   * application owns the outcome. Resumption re-checks the verdict it gave (validity window only).
+   */
+  verifyPeer?: (chain: readonly Uint8Array[]) => CertificateVerdict;
+}
 
 /** RFC 5746 3.5: the Finished values of the handshake being renegotiated. */
 export interface RenegotiationContext {
@@ -47,7 +77,7 @@ export interface EngineEvents {
   inputResumed?(): void;
 }
 
-export interface CommonEngineOptions {
+export interface CommonEngineOptions extends PeerVerificationOptions {
   provider?: CryptoProvider;
   /** Ordered list of suite names (RFC or OpenSSL) or ids; defaults per role (see policy). */
   cipherSuites?: readonly (string | number)[];
@@ -85,9 +115,29 @@ export interface ClientEngineOptions extends CommonEngineOptions {
   session?: SessionData;
   /** 1/n-1 record splitting of CBC application data (BEAST). Default true for the client. */
   splitRecords?: boolean;
-  /** Called with the server's chain (leaf first); the engine sends verdict.alert when not authorized and rejectUnauthorized. */
-  verifyPeer?: (chain: readonly Uint8Array[]) => CertificateVerdict;
+  /**
+   * Default true: a server chain that does not verify ends the handshake with the verdict's alert.
+   * false: the handshake completes and peerVerdict says why it is not authorized (node:tls's
+   * rejectUnauthorized: false). Needs trustAnchors (or verifyPeer) all the same.
+   */
   rejectUnauthorized?: boolean;
+  /**
+   * Do not verify the server's certificate at all: the handshake completes with any certificate and
+   * peerVerdict is { authorized: false, code: 'ERR_TLS_VERIFICATION_SKIPPED' }. Go crypto/tls's name
+   * (Config.InsecureSkipVerify): it reads as what it is in a code review. Only for test peers and
+   * transcript replay; it cannot be combined with trustAnchors.
+   */
+  insecureSkipVerify?: boolean;
+  /**
+   * The name the server's certificate must match (RFC 2818 3.1). Default: servername. The socket layer
+   * sets the host here when it is an IP literal (never sent as server_name, still checked).
+   */
+  serverIdentity?: string;
+  /**
+   * Replaces the RFC 2818 name check (node:tls's checkServerIdentity, given the DER chain): return an
+   * Error to refuse (certificate_unknown), undefined to accept.
+   */
+  checkServerIdentity?: (name: string, chain: readonly Uint8Array[]) => Error | undefined;
   /** The UE's own certificate, if it has one (TS 33.141 6.1.4: usually it has none). */
   certificateChain?: readonly Uint8Array[];
   privateKey?: RsaPrivateKey;
@@ -118,9 +168,11 @@ export interface ServerEngineOptions extends CommonEngineOptions {
   splitRecords?: boolean;
   /** Ask the client for a certificate (TS 33.141 6.1.4). */
   requestCert?: boolean;
-  /** With requestCert: refuse a client without a (valid) certificate with handshake_failure. */
+  /**
+   * With requestCert: refuse a client without a (valid) certificate with handshake_failure, and do
+   * not resume a session whose stored verification no longer holds.
+   */
   rejectUnauthorized?: boolean;
-  verifyPeer?: (chain: readonly Uint8Array[]) => CertificateVerdict;
   /** Session lifetime in seconds; at most 86400 (TS 33.141 7.1). */
   sessionTimeout?: number;
   sessionStore?: SessionStore;

@@ -15,7 +15,7 @@ const COMMON = [
   'allowSHA1Signatures', 'crypto', 'provider', 'splitRecords', 'now', 'maxHandshakeMessageLength', 'strictIdentity',
   'secureContext', 'minVersion', 'maxVersion', 'secureProtocol', 'renegotiation', 'allowNullEncryption', 'truncatedHmac',
   // read by the key log (SSLKEYLOGFILE) and the hostile-peer limits
-  'keylogFile', 'enableTrace', 'maxPendingHandshakes', 'pendingInputLimit',
+  'keylogFile', 'enableTrace', 'maxPendingHandshakes', 'pendingInputLimit', 'maxSessionLeafSize',
 ] as const;
 
 const CLIENT = [

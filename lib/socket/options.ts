@@ -102,6 +102,7 @@ export const CLIENT_PASSTHROUGH = [
   'certificateUrl',
   'renegotiation',
   'allowNullEncryption',
+  'maxSessionLeafSize',
 ] as const satisfies readonly (keyof ClientEngineOptions)[];
 
 /** Engine options a server passes through unchanged (see engine/types.ts for each). */
@@ -116,6 +117,7 @@ export const SERVER_PASSTHROUGH = [
   'reauthenticateResumed',
   'certificateAuthorities',
   'renegotiation',
+  'maxSessionLeafSize',
 ] as const satisfies readonly (keyof ServerEngineOptions)[];
 
 export interface ClientSocketOptions extends CommonSocketOptions, Pick<ClientEngineOptions, (typeof CLIENT_PASSTHROUGH)[number]> {

@@ -20,7 +20,7 @@ import { alertName } from '../alerts.js';
 import { decodeSession } from '../session/codec.js';
 import type { CipherSuite } from '../suites.js';
 import { certificateToNodeShape, parseCertificate, type NodePeerCertificate } from '../x509/certificate.js';
-import { peerCertificatePath, verifyClientChain, verifyServerChain } from '../x509/verify.js';
+import { peerCertificatePath } from '../x509/verify.js';
 import {
   defaultServername,
   resolveClientContext,
@@ -81,12 +81,6 @@ const COALESCE_BELOW = 8192;
 /** TLS plaintext record size (RFC 2246 6.2.1). */
 const MAX_PLAINTEXT = 16384;
 
-/** Positive verdicts for resumed sessions' stored chains (the chain array object is the session's). */
-const resumedVerdicts = new WeakMap<
-  readonly Uint8Array[],
-  { anchors: readonly Uint8Array[]; name: string | undefined; verdict: CertificateVerdict; from: number; until: number }
->();
-
 type PendingWrite = { chunk: Uint8Array; callback: (err?: Error | null) => void };
 
 export class TLSSocket extends Duplex {
@@ -105,7 +99,6 @@ export class TLSSocket extends Duplex {
   private readonly identityName: string | undefined;
   private readonly sniName: string | undefined;
   private readonly checkIdentity: ClientSocketOptions['checkServerIdentity'];
-  private verdict: CertificateVerdict | null = null;
   private timer: NodeJS.Timeout | undefined;
   private pendingWrite: PendingWrite | null = null;
   private pendingFinal: ((err?: Error | null) => void) | null = null;
@@ -191,7 +184,9 @@ export class TLSSocket extends Duplex {
         // The answer to the peer's close_notify goes out when this stream's writable side ends
         // (allowHalfOpen is false), after whatever the application wrote in reply.
         deferCloseNotify: true,
-        verifyPeer: ctx.requestCert ? (chain) => this.verifyClient(chain) : undefined,
+        // The engine verifies client certificates itself (engine/peer-verification.ts); Node's root
+        // store is the default anchors when there is no `ca`, as node:tls.
+        ...(ctx.requestCert ? { trustAnchors: ctx.trustAnchors(), ...ctx.verifyPolicy } : {}),
       };
     }
     let session: SessionData | undefined;
@@ -209,7 +204,12 @@ export class TLSSocket extends Duplex {
       deferCloseNotify: true,
       ...(this.sniName !== undefined ? { servername: this.sniName } : {}),
       ...(session ? { session } : {}),
-      verifyPeer: (chain) => this.verifyServer(chain),
+      // The engine verifies the server's chain (engine/peer-verification.ts) from `ca` or Node's
+      // root store; rejectUnauthorized: false (in ctx.engine) still verifies, then only reports.
+      trustAnchors: ctx.trustAnchors(),
+      ...ctx.verifyPolicy,
+      ...(this.identityName !== undefined ? { serverIdentity: this.identityName } : {}),
+      ...(this.checkIdentity ? { checkServerIdentity: (name: string, chain: readonly Uint8Array[]) => this.checkIdentity!(name, this.nodeShape(chain, true)) } : {}),
     };
   }
 
@@ -245,68 +245,6 @@ export class TLSSocket extends Duplex {
 
   // ------------------------------------------------------------------ certificate checks
 
-  private verifyServer(chain: readonly Uint8Array[]): CertificateVerdict {
-    const anchors = this.context.trustAnchors();
-    const now = new Date(this.context.now());
-    let verdict = verifyServerChain(chain, {
-      ...this.context.verifyPolicy,
-      ...(this.context.engine.provider ? { provider: this.context.engine.provider } : {}),
-      ca: anchors,
-      servername: this.checkIdentity ? undefined : this.identityName,
-      now,
-      // RFC 2246 7.4.2 keyUsage by key exchange; only known for the handshake in progress (a
-      // renegotiation or a resumed session's stored chain is judged with either bit).
-      ...(!this.engine.handshakeComplete && this.engine.cipherSuite ? { keyExchange: this.engine.cipherSuite.keyExchange } : {}),
-    });
-    if (verdict.authorized && this.checkIdentity && chain[0]) {
-      const err = this.checkIdentity(this.identityName ?? '', this.nodeShape(chain, true));
-      if (err) {
-        verdict = {
-          authorized: false,
-          code: (err as { code?: string }).code ?? 'ERR_TLS_CERT_ALTNAME_INVALID',
-          message: err.message,
-          alert: 46, // certificate_unknown (see docs/api.md)
-        };
-      }
-    }
-    this.verdict = verdict;
-    return verdict;
-  }
-
-  /** verifyServer for a resumed session's stored chain, remembering positive verdicts per chain object. */
-  private resumedServerVerdict(chain: readonly Uint8Array[]): CertificateVerdict {
-    const now = this.context.now();
-    const anchors = this.context.trustAnchors();
-    const hit = resumedVerdicts.get(chain);
-    if (hit && hit.anchors === anchors && hit.name === this.identityName && !this.checkIdentity && now >= hit.from && now <= hit.until) {
-      this.verdict = hit.verdict;
-      return hit.verdict;
-    }
-    const verdict = this.verifyServer(chain);
-    if (verdict.authorized) {
-      let until = Infinity;
-      let from = -Infinity;
-      for (const der of chain) {
-        const c = parseCertificate(der);
-        until = Math.min(until, c.notAfter.getTime());
-        from = Math.max(from, c.notBefore.getTime());
-      }
-      resumedVerdicts.set(chain, { anchors, name: this.identityName, verdict, from, until });
-    }
-    return verdict;
-  }
-
-  private verifyClient(chain: readonly Uint8Array[]): CertificateVerdict {
-    const verdict = verifyClientChain(chain, {
-      ...this.context.verifyPolicy,
-      ...(this.context.engine.provider ? { provider: this.context.engine.provider } : {}),
-      ca: this.engine.serverContext?.trustAnchors ?? this.context.trustAnchors(),
-      now: new Date(this.context.now()),
-    });
-    this.verdict = verdict;
-    return verdict;
-  }
-
   /**
    * node:tls's getPeerCertificate() shape of chain[0]; when detailed, issuerCertificate links in
    * issuer order through what the peer sent and on to the trust anchor, as node:tls does.
@@ -322,21 +260,10 @@ export class TLSSocket extends Duplex {
 
   private onHandshakeComplete(): void {
     this.clearTimer();
-    let verdict = this.engine.peerVerdict ?? this.verdict;
-    const chain = this.engine.peerCertificates;
-    const wantsVerdict = !this.context.isServer || this.context.requestCert;
-    if (!verdict && this.engine.resumed && chain.length > 0 && wantsVerdict) {
-      // A resumed session skips the Certificate message: judge the chain stored with the session today
-      // (a positive verdict for the same chain, anchors and name is reused while the chain is in date).
-      verdict = this.engine.isServer ? this.verifyClient(chain) : this.resumedServerVerdict(chain);
-    }
+    // The engine's verdict, for a resumed session too (it re-checked the stored verification).
+    const verdict = this.engine.peerVerdict;
     this.authorized = verdict?.authorized === true;
     this.authorizationError = this.authorized ? null : (verdict?.code ?? null);
-    if (!this.engine.isServer && !this.authorized && this.context.rejectUnauthorized) {
-      // Only reachable on resumption (a full handshake was already refused by the engine).
-      this.destroy(new TLSCertificateError(verdict ?? { authorized: false, code: 'ERR_TLS_CERT_UNTRUSTED' }));
-      return;
-    }
     this.emit('secure');
     if (!this.engine.isServer) this.emit('secureConnect');
     const pending = this.pendingWrite;
@@ -362,10 +289,10 @@ export class TLSSocket extends Duplex {
   private onEngineError(err: TLSError): void {
     this.engineFailed = true;
     let reported: Error = err;
-    const v = this.verdict;
-    // Our own verifier refused the peer: report Node's code (e.g. UNABLE_TO_VERIFY_LEAF_SIGNATURE),
+    const v = this.engine.peerVerdict;
+    // The engine's verifier refused the peer: report Node's code (e.g. UNABLE_TO_VERIFY_LEAF_SIGNATURE),
     // keeping the engine's alert error as the cause.
-    if (v && !v.authorized && err instanceof TLSAlertError && err.sent && !this.engine.handshakeComplete) {
+    if (v && !v.authorized && err instanceof TLSAlertError && err.sent && err.alert === v.alert && !this.engine.handshakeComplete) {
       reported = new TLSCertificateError(v, err);
     }
     this.destroy(reported);

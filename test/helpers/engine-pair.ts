@@ -94,7 +94,11 @@ export async function makePair(
 ): Promise<Pair> {
   const pki = await sharedPki();
   const server = recordingSide((ev) => new Connection({ isServer: true, certificateChain: pki.chain, privateKey: pki.server.key, ...serverOptions }, ev));
-  const client = recordingSide((ev) => new Connection({ servername: 'localhost', ...clientOptions, isServer: false }, ev));
+  // The engine verifies the server (secure by default): the shared root is the trust anchor unless
+  // the test chose its own anchors, insecureSkipVerify or a verifyPeer callback.
+  const explicit = 'trustAnchors' in clientOptions || 'insecureSkipVerify' in clientOptions || 'verifyPeer' in clientOptions;
+  const verification = explicit ? {} : { trustAnchors: [pki.root.der] };
+  const client = recordingSide((ev) => new Connection({ servername: 'localhost', ...verification, ...clientOptions, isServer: false }, ev));
   let seed = 12345;
   const rand = (n: number): number => {
     seed = (seed * 1103515245 + 12345) & 0x7fffffff;
