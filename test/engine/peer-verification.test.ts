@@ -10,7 +10,7 @@ import { Connection } from '../../lib/engine/connection.js';
 import { TLSAlertError, TLSConfigError } from '../../lib/errors.js';
 import { concatBytes } from '../../lib/util/bytes.js';
 import { parseCertificate } from '../../lib/x509/certificate.js';
-import { createTestPki } from '../../lib/x509/testca.js';
+import { createTestPki } from '../helpers/testca.js';
 import { handshake, sharedPki } from '../helpers/engine-pair.js';
 
 const noEvents = { output() {}, handshakeComplete() {}, data() {}, peerClosed() {}, error() {} };

@@ -8,7 +8,7 @@ import { AlertDescription } from '../../lib/alerts.js';
 import type { TLSAlertError } from '../../lib/errors.js';
 import { MemorySessionStore } from '../../lib/session/memory-store.js';
 import { decodeSession, encodeSession } from '../../lib/session/codec.js';
-import { createTestPki } from '../../lib/x509/testca.js';
+import { createTestPki } from '../helpers/testca.js';
 import { handshake, sharedPki } from '../helpers/engine-pair.js';
 
 const HOUR = 3_600_000;

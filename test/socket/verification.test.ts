@@ -9,7 +9,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { connect, createServer } from '../../lib/index.js';
 import type { TLSSocket } from '../../lib/socket/tls-socket.js';
-import { createTestPki } from '../../lib/x509/testca.js';
+import { createTestPki } from '../helpers/testca.js';
 import { testPki } from '../helpers/pki.js';
 
 const BOUNDED = { timeout: 30_000 };
