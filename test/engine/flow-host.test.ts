@@ -27,12 +27,17 @@ import { repoRoot } from '../helpers/paths.js';
 type Sent = { kind: 'handshake'; type: number; body: Uint8Array; raw: Uint8Array } | { kind: 'ccs' };
 
 /** Records what the flow asks of its host; nothing more. */
+/** The instant every fake host reports: taken once, so a run is repeatable within itself. */
+const STARTED = Date.now();
+
 class FakeHost implements FlowHost {
   readonly transcript = new Transcript();
   readonly keylog: string[] = [];
   readonly sessions: SessionData[] = [];
   readonly events = { keylog: (line: string) => void this.keylog.push(line), session: (s: SessionData) => void this.sessions.push(s) };
-  readonly now = (): number => 1_800_000_000_000;
+  // One fixed instant inside the shared test PKI's validity (its certificates are made for 30 days from
+  // today), so the resumed session's stored verification is re-checked against an unexpired chain.
+  readonly now = (): number => STARTED;
   readonly outbox: Sent[] = [];
   readonly warnings: number[] = [];
   pending: PendingStates | null = null;
