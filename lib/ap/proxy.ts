@@ -2,14 +2,15 @@
  * The AP's request path (TS 33.141 5.1.4 NOTE 2: a reverse proxy): pick the virtual host by
  * server_name (RFC 3546) or Host, the route by longest path prefix, authenticate the UE, apply the
  * TS 24.109 7.2 identity rules, and stream the request to the AS over a keep-alive node:http Agent.
- * First cut: the default host's certificate serves every name (a multi-identity certificate, Annex A
- * option 2); per-name certificates, re-authentication on resumption (6.1.4) and the access log are not done yet.
+ * Each host's certificate is served for its names (Annex A option 1), the default host's for the rest.
  */
 import * as http from 'node:http';
 import { createServer, type Server } from '../http/index.js';
 import type { ApConfig, HostConfig, RouteConfig } from './config.js';
 import { clientCertificateAuthenticator, staticAuthenticator, type Authenticator, type TlsFacts } from './authenticators.js';
 import { applyIdentityHeaders, decideIdentity } from './identity.js';
+import { serverOptionsOf, withConfigErrors } from './tls-options.js';
+import type { TLSSocket } from '../socket/tls-socket.js';
 
 /** RFC 2616 13.5.1 hop-by-hop headers: never forwarded. */
 const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade'];
@@ -32,6 +33,16 @@ function findRoute(host: HostConfig, path: string): RouteConfig | undefined {
   return best;
 }
 
+/** What the authenticators may know of the connection (the chain is the session's on a resumption). */
+function tlsFactsOf(sock: TLSSocket): TlsFacts {
+  return {
+    servername: sock.servername ?? null,
+    authorized: sock.authorized === true,
+    peerCertificates: sock.getSession()?.peerCertificates ?? [],
+    resumed: sock.isSessionReused(),
+  };
+}
+
 function makeAuthenticator(config: ApConfig): Authenticator {
   return config.authenticator.type === 'static' ? staticAuthenticator(config.authenticator.file) : clientCertificateAuthenticator();
 }
@@ -41,17 +52,22 @@ function reply(res: http.ServerResponse, status: number, text: string, headers: 
   res.end(`${text}\n`);
 }
 
-export function createProxy(config: ApConfig): Server {
+/** The AP's HTTPS server (an http.Server over ut-tls). */
+export type AuthenticationProxy = Server;
+
+export function createProxy(config: ApConfig): AuthenticationProxy {
   const authenticator = makeAuthenticator(config);
   const agent = new http.Agent({ keepAlive: true });
-  const server = createServer({ key: config.defaultHost.keyPem, cert: config.defaultHost.certPem, ...(config.tls.ciphers ? { ciphers: config.tls.ciphers } : {}) }, (req, res) => {
-    void handle(req, res).catch(() => { if (!res.headersSent) reply(res, 500, 'internal error'); else res.destroy(); });
-  });
+  const server = withConfigErrors(config, () =>
+    createServer(serverOptionsOf(config), (req, res) => {
+      void handle(req, res).catch(() => { if (!res.headersSent) reply(res, 500, 'internal error'); else res.destroy(); });
+    }),
+  );
   server.on('close', () => agent.destroy());
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const sock = req.socket as unknown as { servername?: string | null; isSessionReused?: () => boolean; remoteAddress?: string };
-    const tls: TlsFacts = { servername: sock.servername ?? null, authorized: false, peerCertificates: [], resumed: sock.isSessionReused?.() ?? false };
+    const sock = req.socket as unknown as TLSSocket;
+    const tls = tlsFactsOf(sock);
     const host = findHost(config, tls.servername, req.headers.host);
     const route = findRoute(host, req.url ?? '/');
     if (!route) return reply(res, 404, 'no route');
