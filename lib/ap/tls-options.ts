@@ -28,6 +28,8 @@ export function serverOptionsOf(config: ApConfig, sessionStore?: SessionStore): 
     // client certificate: the authenticator decides (clientCertificateAuthenticator needs `authorized`).
     ...(tls.requestCert ? { requestCert: true, rejectUnauthorized: false } : {}),
     ...(tls.ca !== undefined ? { ca: tls.ca } : {}),
+    // TS 33.141 6.1.4, see session-auth.ts: only 'authenticate' distrusts every resumed record.
+    reauthenticateResumed: config.reauthentication === 'authenticate',
     ...(sessionStore ? { sessionStore } : {}),
   };
 }
