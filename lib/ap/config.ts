@@ -207,7 +207,8 @@ export function parseApConfig(json: unknown, file: string): ApConfig {
     } catch {
       c.fail('sessionStore.url', `not a URL: ${JSON.stringify(url)}`);
     }
-    if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') c.fail('sessionStore.url', 'expected a redis:// or rediss:// URL');
+    if (parsed.protocol !== 'redis:') c.fail('sessionStore.url', `expected a redis://[:password@]host[:port][/db] URL${parsed.protocol === 'rediss:' ? ' (rediss:// is not supported: keep Redis on a trusted network or a local tunnel)' : ''}`);
+    if (parsed.pathname.length > 1 && !/^\/\d{1,5}$/.test(parsed.pathname)) c.fail('sessionStore.url', `the path of ${url} is not a database number`);
     sessionStore = {
       type: storeType,
       url,

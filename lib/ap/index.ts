@@ -15,3 +15,6 @@ export { clientCertificateAuthenticator, staticAuthenticator, encodeAuthRecord, 
 export type { Authenticator, TlsFacts } from './authenticators.js';
 export { ASSERTED_IDENTITY, INTENDED_IDENTITY, applyIdentityHeaders, decideIdentity, formatQuotedIdentity, isValidIdentity, parseQuotedIdentity } from './identity.js';
 export type { AuthenticatedUser, IdentityDecision } from './identity.js';
+export { RedisSessionStore } from './redis-store.js';
+export type { RedisSessionStoreOptions } from './redis-store.js';
+export { RedisError, RespClient } from './resp.js';

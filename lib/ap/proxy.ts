@@ -17,6 +17,7 @@ import { applyIdentityHeaders, decideIdentity } from './identity.js';
 import { serverOptionsOf, withConfigErrors } from './tls-options.js';
 import { MemoryReauthMarks, type ReauthMarks } from './reauth-marks.js';
 import { whoIsOn, type SessionAuthContext } from './session-auth.js';
+import { RedisSessionStore } from './redis-store.js';
 import { openAccessLog, type AccessEntry, type AccessLog } from './access-log.js';
 
 /** RFC 2616 13.5.1 hop-by-hop headers: never forwarded. */
@@ -92,8 +93,11 @@ export function createProxy(config: ApConfig, options: ProxyOptions = {}): Authe
   const authenticator = options.authenticator ?? makeAuthenticator(config);
   const log = options.log ?? ((line: string) => process.stderr.write(`ut-tls ap: ${line}\n`));
   const now = options.now ?? Date.now;
-  const store = options.sessionStore ?? new MemorySessionStore({ now });
-  const marks = options.marks ?? new MemoryReauthMarks(now);
+  const redis = !options.sessionStore && config.sessionStore.type === 'redis'
+    ? new RedisSessionStore({ url: config.sessionStore.url, prefix: config.sessionStore.prefix, timeoutMs: config.sessionStore.timeoutMs, log, now })
+    : undefined;
+  const store = options.sessionStore ?? redis ?? new MemorySessionStore({ now });
+  const marks = options.marks ?? redis?.marks ?? new MemoryReauthMarks(now);
   const auth: SessionAuthContext = { authenticator, mode: config.reauthentication, marks, store, now, log };
   const httpAgent = new http.Agent({ keepAlive: true });
   const httpsAgents = new Map<string | undefined, https.Agent>();
@@ -121,6 +125,7 @@ export function createProxy(config: ApConfig, options: ProxyOptions = {}): Authe
     httpAgent.destroy();
     for (const a of httpsAgents.values()) a.destroy();
     void accessLog.close();
+    redis?.close();
   });
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse, entry: AccessEntry): Promise<void> {
