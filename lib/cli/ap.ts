@@ -11,10 +11,11 @@ import { ApConfigError, loadApConfig, type ApConfig } from '../ap/config.js';
 import { createProxy } from '../ap/proxy.js';
 import { formatHelp, intOption, parseCommand, UsageError, type CommandSpec } from './args.js';
 import { onStopSignals } from './common.js';
+import { isApWorker, runApPrimary } from './ap-workers.js';
 
 export const AP_SPEC: CommandSpec = {
   name: 'ap',
-  synopsis: 'ut-tls ap --config FILE [--grace MS]\n       ut-tls ap --demo-certs DIR',
+  synopsis: 'ut-tls ap --config FILE [--workers N] [--grace MS]\n       ut-tls ap --demo-certs DIR',
   description: `Runs the Authentication Proxy (TS 33.141 5.1.4, Annex A): a TLS 1.0 reverse proxy that
 authenticates the UE and forwards its HTTP requests to the ASs named in the JSON configuration.
 Prints "listening on HOST:PORT" on stdout once accepting.`,
@@ -22,6 +23,7 @@ Prints "listening on HOST:PORT" on stdout once accepting.`,
   options: [
     { name: 'config', kind: 'value', metavar: 'FILE', help: 'the JSON configuration (docs/ap.md); relative paths in it are\nrelative to FILE' },
     { name: 'demo-certs', kind: 'value', metavar: 'DIR', help: 'write throw-away certificates, keys and users.json for\ndocs/examples/ap.json into DIR and exit (labs and tests only: keys unprotected)' },
+    { name: 'workers', kind: 'value', metavar: 'N', help: 'run N processes (node:cluster) sharing the port; overrides ap.json\n"workers"; share sessions with "sessionStore": {"type": "redis", ...}' },
     { name: 'grace', kind: 'value', metavar: 'MS', help: 'on SIGINT/SIGTERM: stop accepting, let open requests finish for up to\nMS (default 5000), then close every connection and exit 0' },
   ],
   footer: `example: ut-tls ap --config docs/examples/ap.json`,
@@ -63,7 +65,14 @@ export function runAp(argv: string[]): void {
   const file = p.value('config');
   if (!file) throw new UsageError('ap needs --config FILE', 'ap');
   const grace = intOption(p, 'grace', 0, 3_600_000, 'ap') ?? 5000;
+  const workers = intOption(p, 'workers', 1, 64, 'ap');
   const { config, server } = loadProxy(file);
+  const n = workers ?? config.workers;
+  if (n > 1 && !isApWorker()) {
+    // The primary only checked the configuration (above, so mistakes stop here with one line); workers serve.
+    server.close();
+    return runApPrimary(n, config.listen.host);
+  }
   server.on('error', (err) => {
     process.stderr.write(`ut-tls ap: ${(err as Error).message}\n`);
     process.exit(1);
@@ -71,7 +80,8 @@ export function runAp(argv: string[]): void {
   const { host, port } = config.listen;
   server.listen(port, host, () => {
     const addr = server.address() as AddressInfo;
-    process.stdout.write(`listening on ${host}:${addr.port}\n`);
+    // In a worker the primary prints the one line, once every worker listens.
+    if (!isApWorker()) process.stdout.write(`listening on ${host}:${addr.port}\n`);
   });
   onStopSignals(log, (signal, leave) => {
     log(`stopping signal=${signal} grace=${grace}ms`);
