@@ -14,6 +14,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as http from 'node:http';
 import * as https from 'node:https';
+import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -40,7 +41,8 @@ async function startAs(): Promise<{ server: http.Server; url: string }> {
 }
 
 async function startProcess(args: string[]): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  // stderr ignored: the proxies' stop lines would mix with the table.
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'ignore'] });
   let out = '';
   child.stdout!.setEncoding('utf8').on('data', (c: string) => (out += c));
   for (let i = 0; i < 1000; i++) {
@@ -99,6 +101,30 @@ async function load(port: number, ca: string, keepAlive: boolean): Promise<Figur
   return { perSecond: requests / elapsed, requests, errors, ...(keepAlive ? {} : { resumedShare: requests ? resumed / requests : 0 }) };
 }
 
+async function startRedis(): Promise<{ child: ChildProcess; port: number } | undefined> {
+  const port = await new Promise<number>((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const p = (s.address() as AddressInfo).port;
+      s.close(() => resolve(p));
+    });
+  });
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const ok = await new Promise<boolean>((resolve) => {
+    child.once('error', () => resolve(false));
+    const tryConnect = (left: number) => {
+      const c = net.connect({ host: '127.0.0.1', port });
+      c.once('connect', () => (c.destroy(), resolve(true)));
+      c.once('error', () => (left > 0 ? setTimeout(() => tryConnect(left - 1), 50) : resolve(false)));
+    };
+    tryConnect(100);
+  });
+  if (!ok) {
+    child.kill('SIGKILL');
+    return undefined;
+  }
+  return { child, port };
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'ut-tls-bench-ap-'));
   try {
@@ -114,22 +140,32 @@ async function main(): Promise<void> {
     }));
     const ca = readFileSync(join(dir, 'ca.pem'), 'utf8');
     const rows: Array<[string, Figures, Figures]> = [];
-    for (const [name, args] of [
+    // 2 workers with a shared session store: a redis-server of our own on a free port, if installed.
+    const redis = await startRedis();
+    const redisConfig = join(dir, 'ap-redis.json');
+    if (redis) {
+      const c = JSON.parse(readFileSync(config, 'utf8')) as Record<string, unknown>;
+      writeFileSync(redisConfig, JSON.stringify({ ...c, sessionStore: { type: 'redis', url: `redis://127.0.0.1:${redis.port}` } }));
+    }
+    const runs: Array<[string, string[]]> = [
       ['node:https proxy', [NODE_PROXY, config]],
       ['ut-tls ap, 1 worker', [CLI, 'ap', '--config', config, '--workers', '1']],
       ['ut-tls ap, 2 workers', [CLI, 'ap', '--config', config, '--workers', '2']],
-    ] as const) {
+    ];
+    if (redis) runs.push(['ut-tls ap, 2 w + redis', [CLI, 'ap', '--config', redisConfig, '--workers', '2']]);
+    for (const [name, args] of runs) {
       const { child, port } = await startProcess([...args]);
       try {
         const ka = await load(port, ca, true);
         const nc = await load(port, ca, false);
         rows.push([name, ka, nc]);
-        process.stderr.write(`${name}: done\n`);
+
       } finally {
         child.kill('SIGTERM');
         await new Promise((r) => child.once('exit', r));
       }
     }
+    redis?.child.kill('SIGTERM');
     as.server.close();
     as.server.closeAllConnections();
     const pad = (s: string, n: number) => s.padEnd(n);
@@ -139,6 +175,7 @@ async function main(): Promise<void> {
       console.log(`${pad(name, 24)}${pad(ka.perSecond.toFixed(0), 20)}${pad(nc.perSecond.toFixed(0), 30)}${pad(((nc.resumedShare ?? 0) * 100).toFixed(0) + '%', 9)}${ka.errors + nc.errors}`);
     }
     const [node, one, two] = rows;
+    console.log('(2 workers without a shared store: a UE resumes only when it lands on the worker that has its session)');
     if (node && one && two) {
       console.log(`ratios: ut-tls 1 worker / node:https = ${(one[1].perSecond / node[1].perSecond).toFixed(2)}x keep-alive, ${(one[2].perSecond / node[2].perSecond).toFixed(2)}x new conn; 2 workers / 1 worker = ${(two[1].perSecond / one[1].perSecond).toFixed(2)}x keep-alive, ${(two[2].perSecond / one[2].perSecond).toFixed(2)}x new conn`);
     }
