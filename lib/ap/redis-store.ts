@@ -68,6 +68,9 @@ export class RedisSessionStore implements SessionStore {
         }
       },
     });
+    // Connect now, so the first handshake does not pay for it (a failure here is silent: the first
+    // operation that fails reports it).
+    void this.client.command(['PING']).catch(() => undefined);
     this.marks = {
       mark: async (identity, at) => {
         await this.run(['SET', `${this.prefix}m:${identity}`, String(at), 'PX', MARK_LIFETIME_MS]);

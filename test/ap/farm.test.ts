@@ -5,6 +5,8 @@
  * hang), each says so once; Redis back on the same port: resumption across nodes returns by itself.
  * In-process: a session older than its lifetime resumes on neither node, and a failed
  * re-authentication marked on A is honoured on B (TS 33.141 6.1.4, 7.1).
+ * timeoutMs 2000 (not the 50 ms default): the test machine may be loaded, and a missed deadline would be
+ * a correct full handshake but a failed assertion here.
  */
 import t from 'tap';
 import { readFileSync } from 'node:fs';
@@ -37,7 +39,7 @@ t.test('two ut-tls ap processes on one Redis: resume across nodes; Redis down: f
   const as1 = await startBackend(t, 'as1');
   const redisPort = await freePort();
   let redis = await startRedis(t, redisPort);
-  const cfg = twoHostConfig(as1.url, as1.url, { reauthentication: 'trust', sessionStore: { type: 'redis', url: redis.url, prefix: 'farm-test:' } });
+  const cfg = twoHostConfig(as1.url, as1.url, { reauthentication: 'trust', sessionStore: { type: 'redis', url: redis.url, prefix: 'farm-test:', timeoutMs: 2000 } });
   const file = writeConfig(dir, cfg);
   const [a, b] = await Promise.all([startNode(t, file), startNode(t, file)]);
   const ca = readFileSync(join(dir, 'ca.pem'), 'utf8');
@@ -83,7 +85,7 @@ t.test('in-process nodes on one Redis: an expired session resumes nowhere; a fai
   const redis = await startRedis(t, await freePort());
   t.teardown(() => redis.stop());
   const ca = readFileSync(join(dir, 'ca.pem'), 'utf8');
-  const store = { type: 'redis', url: redis.url, prefix: 'farm-inproc:' };
+  const store = { type: 'redis', url: redis.url, prefix: 'farm-inproc:', timeoutMs: 2000 };
 
   const short = writeConfig(dir, twoHostConfig(as1.url, as1.url, { tls: { sessionTimeout: 1 }, sessionStore: store }), 'short.json');
   const [sa, sb] = await Promise.all([startProxy(t, short), startProxy(t, short)]);
