@@ -28,6 +28,8 @@ export interface UeConnection {
   socket: TLSSocket;
   /** One request on this connection (keep-alive), answered within 10 s. */
   get(path: string, headers?: Record<string, string>): Promise<UeAnswer>;
+  /** Any method; the body is written in the given pieces (streamed). */
+  send(method: string, path: string, headers: Record<string, string>, body: readonly Uint8Array[]): Promise<UeAnswer>;
   close(): void;
 }
 
@@ -51,16 +53,20 @@ export async function ueConnect(o: UeOptions): Promise<UeConnection> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   (agent as unknown as { createConnection: () => TLSSocket }).createConnection = () => socket;
   const host = o.servername ?? 'localhost';
-  return {
+  const conn: UeConnection = {
     socket,
     get(path, headers = {}) {
+      return conn.send('GET', path, headers, []);
+    },
+    send(method, path, headers, body) {
       return new Promise<UeAnswer>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`GET ${path}: no answer in 10 s`)), 10_000);
-        const req = http.request({ agent, host: '127.0.0.1', path, headers: { host, ...headers } }, (res) => {
+        const timer = setTimeout(() => reject(new Error(`${method} ${path}: no answer in 10 s`)), 10_000);
+        const req = http.request({ agent, method, host: '127.0.0.1', path, headers: { host, ...headers } }, (res) => {
           let body = '';
           res.setEncoding('utf8').on('data', (c: string) => (body += c)).on('end', () => { clearTimeout(timer); resolve({ status: res.statusCode!, headers: res.headers, body }); });
         });
         req.on('error', (err) => { clearTimeout(timer); reject(err); });
+        for (const piece of body) req.write(piece);
         req.end();
       });
     },
@@ -69,6 +75,7 @@ export async function ueConnect(o: UeOptions): Promise<UeConnection> {
       socket.destroy();
     },
   };
+  return conn;
 }
 
 /** One connection, one request, closed: the answer plus what the handshake did. */
