@@ -9,12 +9,16 @@
  * a correct full handshake but a failed assertion here.
  */
 import t from 'tap';
+import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
+import * as net from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, sleep, spawnCollected, type SpawnedPeer } from '../helpers/peers.js';
 import { demoDir, startBackend, startProxy, twoHostConfig, writeConfig, type Teardown } from './helpers.js';
 import { startRedis } from './redis.js';
+import { RespClient } from '../../lib/ap/resp.js';
+import { connect } from '../../lib/socket/connect.js';
 import { basic, ueGet, type UeOptions } from './ue.js';
 
 const CLI = fileURLToPath(new URL('../../lib/cli.js', import.meta.url));
@@ -107,4 +111,26 @@ t.test('in-process nodes on one Redis: an expired session resumes nowhere; a fai
   t.equal(refused.status, 401, 'node B knows the re-authentication failed on A');
   const ok = await ueGet({ port: tb.port, ca, servername: SN, session: s.session! }, '/', ALICE);
   t.equal(ok.status, 200, 're-authenticated on B');
+
+  // RFC 2246 7.2: a fatal alert voids the session, for the whole farm. A record with a bad MAC on a
+  // connection that resumed it on A: A sends bad_record_mac and deletes the session from Redis.
+  const key = `farm-inproc:s:${Buffer.from(s.session!.id).toString('hex')}`;
+  const rc = new RespClient({ host: '127.0.0.1', port: redis.port, timeoutMs: 2000 });
+  t.teardown(() => rc.close());
+  t.type(await rc.command(['GET', key]), Buffer, 'the session is in Redis');
+  const raw = net.connect({ host: '127.0.0.1', port: ta.port });
+  const sock = connect({ socket: raw, ca, servername: SN, session: s.session! });
+  await once(sock, 'secureConnect');
+  t.equal(sock.isSessionReused(), true);
+  sock.on('error', () => undefined);
+  const closed = once(raw, 'close');
+  raw.write(Buffer.concat([Buffer.from([23, 3, 1, 0, 48]), Buffer.alloc(48, 7)])); // application_data with a bad MAC
+  await closed;
+  let gone = false;
+  for (let i = 0; i < 40 && !gone; i++) {
+    gone = (await rc.command(['GET', key])) === null;
+    if (!gone) await sleep(50);
+  }
+  t.ok(gone, 'the fatal alert removed the session from Redis');
+  t.equal((await ueGet({ port: tb.port, ca, servername: SN, session: s.session! }, '/', ALICE)).resumed, false, 'so node B does not resume it either');
 });
