@@ -100,17 +100,27 @@ export function staticAuthenticator(file: string): Authenticator {
   };
 }
 
-/** Record kept with the TLS session (setAuthRecord): the authenticated user as JSON. */
-export function encodeAuthRecord(user: AuthenticatedUser): Uint8Array {
-  return new TextEncoder().encode(JSON.stringify({ v: 1, identities: user.identities, default: user.default }));
+/**
+ * Record kept with the TLS session (setAuthRecord, TS 33.141 6.1.4): the authenticated user and when
+ * the authentication happened (`at`, ms), so a later failed network-initiated re-authentication of one
+ * of its identities (lib/ap/reauth-marks.ts) can tell an older record from a newer one.
+ */
+export function encodeAuthRecord(user: AuthenticatedUser, at: number = Date.now()): Uint8Array {
+  return new TextEncoder().encode(JSON.stringify({ v: 1, identities: user.identities, default: user.default, at }));
 }
 
-export function decodeAuthRecord(data: Uint8Array): AuthenticatedUser | null {
+/** The user and time of a record; null for bytes this module did not write. A record without `at` dates from 0. */
+export function readAuthRecord(data: Uint8Array): { user: AuthenticatedUser; at: number } | null {
   try {
-    const o = JSON.parse(new TextDecoder().decode(data)) as { v?: unknown; identities?: unknown; default?: unknown };
+    const o = JSON.parse(new TextDecoder().decode(data)) as { v?: unknown; identities?: unknown; default?: unknown; at?: unknown };
     if (o.v !== 1 || !Array.isArray(o.identities) || typeof o.default !== 'string') return null;
-    return userFrom(o.identities.filter((x): x is string => typeof x === 'string'), o.default);
+    const user = userFrom(o.identities.filter((x): x is string => typeof x === 'string'), o.default);
+    return user ? { user, at: typeof o.at === 'number' && Number.isFinite(o.at) ? o.at : 0 } : null;
   } catch {
     return null;
   }
+}
+
+export function decodeAuthRecord(data: Uint8Array): AuthenticatedUser | null {
+  return readAuthRecord(data)?.user ?? null;
 }

@@ -12,7 +12,7 @@
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { MAX_SESSION_LIFETIME_SECONDS } from '../policy/session-lifetime.js';
+import { isAllowedLifetime, MAX_SESSION_LIFETIME_SECONDS } from '../policy/session-lifetime.js';
 
 export class ApConfigError extends Error {
   constructor(message: string) {
@@ -173,8 +173,7 @@ export function parseApConfig(json: unknown, file: string): ApConfig {
   const tlsJson = c.object(top.tls ?? {}, 'tls', ['ciphers', 'sessionTimeout', 'requestCert', 'ca']);
   const tls = {
     ciphers: c.optString(tlsJson.ciphers, 'tls.ciphers'),
-    // TS 33.141 7.1: a session lives at most 24 hours.
-    sessionTimeout: tlsJson.sessionTimeout === undefined ? undefined : c.int(tlsJson.sessionTimeout, 'tls.sessionTimeout', 0, MAX_SESSION_LIFETIME_SECONDS, 0),
+    sessionTimeout: sessionTimeoutOf(c, tlsJson.sessionTimeout),
     requestCert: c.bool(tlsJson.requestCert, 'tls.requestCert', false),
     ca: tlsJson.ca === undefined ? undefined : c.read(tlsJson.ca, 'tls.ca').text,
   };
@@ -208,7 +207,8 @@ export function parseApConfig(json: unknown, file: string): ApConfig {
     } catch {
       c.fail('sessionStore.url', `not a URL: ${JSON.stringify(url)}`);
     }
-    if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') c.fail('sessionStore.url', 'expected a redis:// or rediss:// URL');
+    if (parsed.protocol !== 'redis:') c.fail('sessionStore.url', `expected a redis://[:password@]host[:port][/db] URL${parsed.protocol === 'rediss:' ? ' (rediss:// is not supported: keep Redis on a trusted network or a local tunnel)' : ''}`);
+    if (parsed.pathname.length > 1 && !/^\/\d{1,5}$/.test(parsed.pathname)) c.fail('sessionStore.url', `the path of ${url} is not a database number`);
     sessionStore = {
       type: storeType,
       url,
@@ -233,6 +233,15 @@ export function parseApConfig(json: unknown, file: string): ApConfig {
     upstreamTimeoutMs: c.int(top.upstreamTimeoutMs, 'upstreamTimeoutMs', 1, 3_600_000, 30_000),
     accessLog: c.optString(top.accessLog, 'accessLog') ?? 'stderr',
   };
+}
+
+/** Seconds a session may be resumed for; TS 33.141 7.1 (lib/policy/session-lifetime.ts): 0 to 24 hours. */
+function sessionTimeoutOf(c: Checker, v: unknown): number | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'number' || !Number.isInteger(v) || !isAllowedLifetime(v)) {
+    c.fail('tls.sessionTimeout', `expected whole seconds from 0 to ${MAX_SESSION_LIFETIME_SECONDS} (TS 33.141 7.1: a session lives at most 24 hours), got ${JSON.stringify(v)}`);
+  }
+  return v;
 }
 
 function parseHost(c: Checker, v: unknown, key: string): HostConfig {

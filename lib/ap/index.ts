@@ -5,8 +5,16 @@
  */
 export { ApConfigError, loadApConfig, parseApConfig } from './config.js';
 export type { ApConfig, HostConfig, RouteConfig, AuthenticatorConfig, SessionStoreConfig } from './config.js';
-export { createProxy, stripHopByHop } from './proxy.js';
-export { clientCertificateAuthenticator, staticAuthenticator, encodeAuthRecord, decodeAuthRecord } from './authenticators.js';
+export { AuthenticationProxy, createProxy, stripHopByHop } from './proxy.js';
+export type { ProxyOptions } from './proxy.js';
+export { MemoryReauthMarks } from './reauth-marks.js';
+export type { ReauthMarks } from './reauth-marks.js';
+export { formatAccessLine, openAccessLog } from './access-log.js';
+export type { AccessEntry, AccessLog } from './access-log.js';
+export { clientCertificateAuthenticator, staticAuthenticator, encodeAuthRecord, decodeAuthRecord, readAuthRecord } from './authenticators.js';
 export type { Authenticator, TlsFacts } from './authenticators.js';
 export { ASSERTED_IDENTITY, INTENDED_IDENTITY, applyIdentityHeaders, decideIdentity, formatQuotedIdentity, isValidIdentity, parseQuotedIdentity } from './identity.js';
 export type { AuthenticatedUser, IdentityDecision } from './identity.js';
+export { RedisSessionStore } from './redis-store.js';
+export type { RedisSessionStoreOptions } from './redis-store.js';
+export { RedisError, RespClient } from './resp.js';

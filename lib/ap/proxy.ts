@@ -1,15 +1,24 @@
 /**
  * The AP's request path (TS 33.141 5.1.4 NOTE 2: a reverse proxy): pick the virtual host by
- * server_name (RFC 3546) or Host, the route by longest path prefix, authenticate the UE, apply the
- * TS 24.109 7.2 identity rules, and stream the request to the AS over a keep-alive node:http Agent.
- * First cut: the default host's certificate serves every name (a multi-identity certificate, Annex A
- * option 2); per-name certificates, re-authentication on resumption (6.1.4) and the access log are not done yet.
+ * server_name (RFC 3546) or Host, the route by longest path prefix, establish who the UE is (the
+ * session's authentication record or the authenticator, TS 33.141 6.1.4: session-auth.ts), apply the
+ * TS 24.109 7.2 identity rules, and stream the request to the AS over a keep-alive node:http(s) Agent.
+ * Each host's certificate is served for its names (Annex A option 1), the default host's for the rest.
  */
 import * as http from 'node:http';
-import { createServer, type Server } from '../http/index.js';
+import * as https from 'node:https';
+import { Server } from '../http/index.js';
+import type { SessionStore } from '../engine/types.js';
+import { MemorySessionStore } from '../session/memory-store.js';
+import type { TLSSocket } from '../socket/tls-socket.js';
 import type { ApConfig, HostConfig, RouteConfig } from './config.js';
 import { clientCertificateAuthenticator, staticAuthenticator, type Authenticator, type TlsFacts } from './authenticators.js';
 import { applyIdentityHeaders, decideIdentity } from './identity.js';
+import { serverOptionsOf, withConfigErrors } from './tls-options.js';
+import { MemoryReauthMarks, type ReauthMarks } from './reauth-marks.js';
+import { whoIsOn, type SessionAuthContext } from './session-auth.js';
+import { RedisSessionStore } from './redis-store.js';
+import { openAccessLog, type AccessEntry, type AccessLog } from './access-log.js';
 
 /** RFC 2616 13.5.1 hop-by-hop headers: never forwarded. */
 const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade'];
@@ -32,6 +41,16 @@ function findRoute(host: HostConfig, path: string): RouteConfig | undefined {
   return best;
 }
 
+/** What the authenticators may know of the connection (the chain is the session's on a resumption). */
+function tlsFactsOf(sock: TLSSocket): TlsFacts {
+  return {
+    servername: sock.servername ?? null,
+    authorized: sock.authorized === true,
+    peerCertificates: sock.getSession()?.peerCertificates ?? [],
+    resumed: sock.isSessionReused(),
+  };
+}
+
 function makeAuthenticator(config: ApConfig): Authenticator {
   return config.authenticator.type === 'static' ? staticAuthenticator(config.authenticator.file) : clientCertificateAuthenticator();
 }
@@ -41,24 +60,93 @@ function reply(res: http.ServerResponse, status: number, text: string, headers: 
   res.end(`${text}\n`);
 }
 
-export function createProxy(config: ApConfig): Server {
-  const authenticator = makeAuthenticator(config);
-  const agent = new http.Agent({ keepAlive: true });
-  const server = createServer({ key: config.defaultHost.keyPem, cert: config.defaultHost.certPem, ...(config.tls.ciphers ? { ciphers: config.tls.ciphers } : {}) }, (req, res) => {
-    void handle(req, res).catch(() => { if (!res.headersSent) reply(res, 500, 'internal error'); else res.destroy(); });
-  });
-  server.on('close', () => agent.destroy());
+export interface ProxyOptions {
+  /** Where TLS sessions (and their authentication records) live; default an in-memory store. */
+  sessionStore?: SessionStore;
+  /** Failed network-initiated re-authentications (TS 33.141 6.1.4); default in memory. */
+  marks?: ReauthMarks;
+  /** Authenticator instead of the one ap.json names (an application's own, e.g. a GBA one). */
+  authenticator?: Authenticator;
+  /** Operational problems (upstream errors, store trouble); default stderr. */
+  log?: (line: string) => void;
+  now?: () => number;
+}
 
-  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const sock = req.socket as unknown as { servername?: string | null; isSessionReused?: () => boolean; remoteAddress?: string };
-    const tls: TlsFacts = { servername: sock.servername ?? null, authorized: false, peerCertificates: [], resumed: sock.isSessionReused?.() ?? false };
+/** The AP's HTTPS server (an http.Server over ut-tls) plus the operator's re-authentication hook. */
+export class AuthenticationProxy extends Server {
+  /** Set by createProxy. */
+  marks!: ReauthMarks;
+  now: () => number = Date.now;
+  accessLog: AccessLog | undefined;
+
+  /**
+   * TS 33.141 6.1.4: a network-initiated re-authentication of `identity` got no answer. Its sessions
+   * stay resumable, but no authentication record made before now grants access any more: the UE is
+   * authenticated again (or, with reauthentication 'refuse', sent back to a full handshake).
+   */
+  markReauthenticationFailed(identity: string): Promise<void> {
+    return this.marks.mark(identity, this.now());
+  }
+}
+
+export function createProxy(config: ApConfig, options: ProxyOptions = {}): AuthenticationProxy {
+  const authenticator = options.authenticator ?? makeAuthenticator(config);
+  const log = options.log ?? ((line: string) => process.stderr.write(`ut-tls ap: ${line}\n`));
+  const now = options.now ?? Date.now;
+  const redis = !options.sessionStore && config.sessionStore.type === 'redis'
+    ? new RedisSessionStore({ url: config.sessionStore.url, prefix: config.sessionStore.prefix, timeoutMs: config.sessionStore.timeoutMs, log, now })
+    : undefined;
+  const store = options.sessionStore ?? redis ?? new MemorySessionStore({ now });
+  const marks = options.marks ?? redis?.marks ?? new MemoryReauthMarks(now);
+  const auth: SessionAuthContext = { authenticator, mode: config.reauthentication, marks, store, now, log };
+  const httpAgent = new http.Agent({ keepAlive: true });
+  const httpsAgents = new Map<string | undefined, https.Agent>();
+  const agentFor = (route: RouteConfig): http.Agent => {
+    if (route.upstream.protocol === 'http:') return httpAgent;
+    let a = httpsAgents.get(route.ca);
+    if (!a) httpsAgents.set(route.ca, (a = new https.Agent({ keepAlive: true, ...(route.ca ? { ca: route.ca } : {}) })));
+    return a;
+  };
+  const server = withConfigErrors(config, () =>
+    new AuthenticationProxy(serverOptionsOf(config, store), (req, res) => {
+      const entry = accessLog.begin(req, res);
+      void handle(req, res, entry).catch((err: Error) => {
+        entry.error = err.message;
+        if (!res.headersSent) reply(res, 500, 'internal error');
+        else res.destroy();
+      });
+    }),
+  );
+  const accessLog = openAccessLog(config.accessLog);
+  server.marks = marks;
+  server.now = now;
+  server.accessLog = accessLog;
+  server.on('close', () => {
+    httpAgent.destroy();
+    for (const a of httpsAgents.values()) a.destroy();
+    void accessLog.close();
+    redis?.close();
+  });
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse, entry: AccessEntry): Promise<void> {
+    const sock = req.socket as unknown as TLSSocket;
+    const tls = tlsFactsOf(sock);
     const host = findHost(config, tls.servername, req.headers.host);
+    Object.assign(entry, { peer: sock.remoteAddress, sni: tls.servername, host: host.names[0], suite: sock.getCipher()?.standardName, resumed: tls.resumed });
     const route = findRoute(host, req.url ?? '/');
     if (!route) return reply(res, 404, 'no route');
-    const user = await authenticator.authenticate(req, tls);
-    if (!user) return reply(res, authenticator.challenge ? 401 : 403, 'not authenticated', authenticator.challenge ? { 'www-authenticate': authenticator.challenge } : {});
-    const decision = decideIdentity(req.headers, user);
+    entry.route = route.path;
+    const who = await whoIsOn(req, sock, tls, auth);
+    if (!who.ok) {
+      entry.auth = 'refused';
+      reply(res, who.status, who.reason, who.headers);
+      return;
+    }
+    entry.auth = who.via;
+    const decision = decideIdentity(req.headers, who.user);
     if (!decision.ok) return reply(res, decision.status, decision.reason);
+    entry.identity = decision.asserted;
+    entry.asserted = route.trustDomain;
     const headers = stripHopByHop(req.headers);
     applyIdentityHeaders(headers, decision.asserted, route.trustDomain);
     const via = `1.1 ut-tls-ap`;
@@ -67,13 +155,23 @@ export function createProxy(config: ApConfig): Server {
     headers['x-forwarded-for'] = xff ? `${xff}, ${sock.remoteAddress}` : sock.remoteAddress;
     headers.host = route.upstream.host;
     const base = route.upstream.pathname.replace(/\/$/, '');
-    const upstream = http.request({ agent, hostname: route.upstream.hostname, port: route.upstream.port || 80, method: req.method, path: base + (req.url ?? '/'), headers });
+    const secure = route.upstream.protocol === 'https:';
+    const upstream = (secure ? https : http).request({
+      agent: agentFor(route),
+      hostname: route.upstream.hostname,
+      port: route.upstream.port || (secure ? 443 : 80),
+      method: req.method,
+      path: base + (req.url ?? '/'),
+      headers,
+    });
     upstream.setTimeout(config.upstreamTimeoutMs, () => upstream.destroy(Object.assign(new Error('upstream timeout'), { code: 'ETIMEDOUT' })));
     upstream.on('response', (up) => {
       res.writeHead(up.statusCode ?? 502, stripHopByHop(up.headers));
       up.pipe(res);
     });
     upstream.on('error', (err: NodeJS.ErrnoException) => {
+      entry.error = `upstream ${route.upstream.origin}: ${err.code ?? err.message}`;
+      log(`${entry.error} (${req.method} ${req.url})`);
       if (res.headersSent) return void res.destroy();
       reply(res, err.code === 'ETIMEDOUT' ? 504 : 502, 'upstream error');
     });

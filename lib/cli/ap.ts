@@ -11,16 +11,18 @@ import { ApConfigError, loadApConfig, type ApConfig } from '../ap/config.js';
 import { createProxy } from '../ap/proxy.js';
 import { formatHelp, intOption, parseCommand, UsageError, type CommandSpec } from './args.js';
 import { onStopSignals } from './common.js';
+import { isApWorker, runApPrimary } from './ap-workers.js';
 
 export const AP_SPEC: CommandSpec = {
   name: 'ap',
-  synopsis: 'ut-tls ap --config FILE [--grace MS]',
+  synopsis: 'ut-tls ap --config FILE [--workers N] [--grace MS]',
   description: `Runs the Authentication Proxy (TS 33.141 5.1.4, Annex A): a TLS 1.0 reverse proxy that
 authenticates the UE and forwards its HTTP requests to the ASs named in the JSON configuration.
 Prints "listening on HOST:PORT" on stdout once accepting.`,
   positionals: { min: 0, max: 0, name: 'argument' },
   options: [
     { name: 'config', kind: 'value', metavar: 'FILE', help: 'the JSON configuration (docs/ap.md); relative paths in it are\nrelative to FILE' },
+    { name: 'workers', kind: 'value', metavar: 'N', help: 'run N processes (node:cluster) sharing the port; overrides ap.json\n"workers"; share sessions with "sessionStore": {"type": "redis", ...}' },
     { name: 'grace', kind: 'value', metavar: 'MS', help: 'on SIGINT/SIGTERM: stop accepting, let open requests finish for up to\nMS (default 5000), then close every connection and exit 0' },
   ],
   footer: `example: ut-tls ap --config docs/examples/ap.json`,
@@ -47,7 +49,14 @@ export function runAp(argv: string[]): void {
   const file = p.value('config');
   if (!file) throw new UsageError('ap needs --config FILE', 'ap');
   const grace = intOption(p, 'grace', 0, 3_600_000, 'ap') ?? 5000;
+  const workers = intOption(p, 'workers', 1, 64, 'ap');
   const { config, server } = loadProxy(file);
+  const n = workers ?? config.workers;
+  if (n > 1 && !isApWorker()) {
+    // The primary only checked the configuration (above, so mistakes stop here with one line); workers serve.
+    server.close();
+    return runApPrimary(n, config.listen.host);
+  }
   server.on('error', (err) => {
     process.stderr.write(`ut-tls ap: ${(err as Error).message}\n`);
     process.exit(1);
@@ -55,7 +64,8 @@ export function runAp(argv: string[]): void {
   const { host, port } = config.listen;
   server.listen(port, host, () => {
     const addr = server.address() as AddressInfo;
-    process.stdout.write(`listening on ${host}:${addr.port}\n`);
+    // In a worker the primary prints the one line, once every worker listens.
+    if (!isApWorker()) process.stdout.write(`listening on ${host}:${addr.port}\n`);
   });
   onStopSignals(log, (signal, leave) => {
     log(`stopping signal=${signal} grace=${grace}ms`);

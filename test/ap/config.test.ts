@@ -69,7 +69,7 @@ t.test('bad configurations: one line naming the file and the key', async (t) => 
   (garbage.hosts as any)[0].cert = 'garbage.pem';
   await expectError(t, dir, garbage, /: hosts\[0\]\.cert: .*garbage\.pem holds no readable PEM certificate/);
 
-  await expectError(t, dir, { ...good(), tls: { sessionTimeout: 86401 } }, /: tls\.sessionTimeout: expected a whole number from 0 to 86400$/);
+  await expectError(t, dir, { ...good(), tls: { sessionTimeout: 86401 } }, /: tls\.sessionTimeout: expected whole seconds from 0 to 86400 \(TS 33\.141 7\.1: a session lives at most 24 hours\), got 86401$/);
   await expectError(t, dir, { ...good(), sessionStore: { type: 'redis', url: 'http://x' } }, /: sessionStore\.url: expected a redis:\/\//);
   await expectError(t, dir, { ...good(), authenticator: { type: 'client-certificate' } }, /: authenticator\.type: client-certificate needs/);
   const twoDefaults = good();

@@ -71,3 +71,13 @@ export function twoHostConfig(as1: string, as2: string, extra: Record<string, un
     ...extra,
   };
 }
+
+/** createProxy(loadApConfig(file)) listening on 127.0.0.1:0, closed at teardown. */
+export async function startProxy(t: Teardown, file: string): Promise<{ proxy: import('../../lib/ap/proxy.js').AuthenticationProxy; port: number }> {
+  const { loadApConfig } = await import('../../lib/ap/config.js');
+  const { createProxy } = await import('../../lib/ap/proxy.js');
+  const proxy = createProxy(loadApConfig(file));
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', () => resolve()));
+  t.teardown(() => new Promise<void>((resolve) => { proxy.closeAllConnections(); proxy.close(() => resolve()); }));
+  return { proxy, port: (proxy.address() as AddressInfo).port };
+}

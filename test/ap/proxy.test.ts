@@ -13,7 +13,7 @@ t.test('routes by server_name, asserts identity only to the trusted AS, strips s
   const dir = await demoDir(t);
   const as1 = await startBackend(t, 'as1');
   const as2 = await startBackend(t, 'as2');
-  // One multi-identity certificate for both names (TS 33.141 Annex A option 2): per-name certificates are not done yet.
+  // One multi-identity certificate for both names (TS 33.141 Annex A option 2); test/ap/tls.test.ts has per-name ones.
   const cfg = twoHostConfig(as1.url, as2.url) as { hosts: Array<Record<string, unknown>> };
   for (const h of cfg.hosts) Object.assign(h, { cert: 'multi.pem', key: 'multi.key' });
   const config = loadApConfig(writeConfig(dir, cfg));
