@@ -388,6 +388,9 @@ export class TLSSocket extends Duplex {
     if (this.readEnded) return;
     this.readEnded = true;
     this.push(null);
+    // As net.Socket at EOF: read(0) lets 'end' (then 'close') happen even when nobody reads, e.g. a
+    // client that only called end(); buffered data still waits for its reader.
+    this.read(0);
   }
 
   private onTransportEnd(): void {
