@@ -388,9 +388,17 @@ export class TLSSocket extends Duplex {
     if (this.readEnded) return;
     this.readEnded = true;
     this.push(null);
-    // As net.Socket at EOF: read(0) lets 'end' (then 'close') happen even when nobody reads, e.g. a
-    // client that only called end(); buffered data still waits for its reader.
-    this.read(0);
+    this.endIfDoneWriting();
+  }
+
+  /**
+   * Once both sides are over (the application called end() and the peer's EOF is in), let 'end' and
+   * 'close' happen even if nobody reads, as net.Socket's EOF read(0) does; a client that only
+   * called end() would otherwise wait forever. Buffered data still waits for its reader, and a
+   * stream still being written keeps its 'end' until it is read (listeners may come late).
+   */
+  private endIfDoneWriting(): void {
+    if (this.readEnded && this.writableEnded && !this.readableEnded) this.read(0);
   }
 
   private onTransportEnd(): void {
@@ -525,6 +533,7 @@ export class TLSSocket extends Duplex {
     }
     if (!this.transport.destroyed && !this.transport.writableEnded) this.transport.end();
     callback();
+    this.endIfDoneWriting();
   }
 
   override _destroy(err: Error | null, callback: (err?: Error | null) => void): void {
