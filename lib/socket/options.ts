@@ -97,6 +97,7 @@ export const CLIENT_PASSTHROUGH = [
   'maxFragmentLength',
   'truncatedHmac',
   'requestOCSP',
+  'sessionTickets',
   'verifyOCSP',
   'trustedCaKeys',
   'certificateUrl',

@@ -7,7 +7,7 @@ import t, { type Test } from 'tap';
 import * as tls from 'node:tls';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { connect, type TLSSocket } from '../../lib/index.js';
+import { connect, createServer, decodeSession, encodeSession, type SessionData, type TLSSocket } from '../../lib/index.js';
 import { testPki } from '../helpers/pki.js';
 
 const pki = await testPki();
@@ -59,7 +59,7 @@ t.test('end() with unread data buffered keeps it for a later reader', BOUNDED, a
   t.equal(Buffer.concat(chunks).toString(), 'bye');
 });
 
-async function resumes(t: Test, from: 'event' | 'getSession', extra: tls.TlsOptions, hooks: boolean): Promise<boolean> {
+async function resumes(t: Test, from: 'event' | 'getSession', extra: tls.TlsOptions, hooks: boolean, client: { sessionTickets?: boolean } = {}): Promise<boolean> {
   const { server, port } = await nodeServer(
     t,
     (s) => {
@@ -76,15 +76,16 @@ async function resumes(t: Test, from: 'event' | 'getSession', extra: tls.TlsOpti
     });
     server.on('resumeSession', (id: Buffer, cb: (err: Error | null, data: Buffer | null) => void) => cb(null, store.get(id.toString('hex')) ?? null));
   }
-  const one = connect({ host: 'localhost', port, ca: pki.caPem });
+  const one = connect({ host: 'localhost', port, ca: pki.caPem, ...client });
+  const closed = first(one, 'close', 30_000);
   let fromEvent: unknown;
   one.on('session', (s) => (fromEvent = s));
   one.resume();
   await once(one, 'secureConnect');
-  await first(one, 'close', 30_000);
+  await closed;
   const session = from === 'event' ? fromEvent : one.getSession();
   t.ok(session, `a session from ${from}`);
-  const two = connect({ host: 'localhost', port, ca: pki.caPem, session: session as never });
+  const two = connect({ host: 'localhost', port, ca: pki.caPem, ...client, session: session as never });
   two.resume();
   await once(two, 'secureConnect');
   const reused = two.isSessionReused();
@@ -97,3 +98,53 @@ t.test('resumes with a node:tls server that caches by session ID (newSession/res
   t.equal(await resumes(t, 'event', {}, true), true);
 });
 
+
+// A node:tls server keeps no session-ID cache of its own (SSL_SESS_CACHE_NO_INTERNAL): without the
+// hooks above it resumes only from RFC 5077 tickets, which the client asks for with sessionTickets.
+for (const from of ['event', 'getSession'] as const) {
+  t.test(`sessionTickets: resumes with a default node:tls server, session from ${from}`, BOUNDED, async (t) => {
+    t.equal(await resumes(t, from, {}, false, { sessionTickets: true }), true);
+  });
+}
+
+t.test('sessionTickets: the ticket survives encodeSession / decodeSession', BOUNDED, async (t) => {
+  const { port } = await nodeServer(t, (s) => {
+    s.resume();
+    s.end();
+  });
+  const one = connect({ host: 'localhost', port, ca: pki.caPem, sessionTickets: true });
+  const closed = first(one, 'close', 30_000);
+  const [session] = (await once(one, 'session')) as [SessionData];
+  one.resume();
+  await closed;
+  t.ok(session.ticket && session.ticket.length > 0, 'the session carries the ticket');
+  const bytes = encodeSession(session);
+  t.same(decodeSession(bytes).ticket, session.ticket);
+  const two = connect({ host: 'localhost', port, ca: pki.caPem, sessionTickets: true, session: Buffer.from(bytes) });
+  two.resume();
+  await once(two, 'secureConnect');
+  t.equal(two.isSessionReused(), true);
+  two.destroy();
+});
+
+t.test('sessionTickets against a ut-tls server: ignored there, resumption by session ID as before', BOUNDED, async (t) => {
+  const server = createServer({ key: pki.keyPem, cert: pki.certPem }, (s) => {
+    s.resume();
+    s.end();
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  t.teardown(() => new Promise<void>((r) => server.close(() => r())));
+  const port = (server.address() as AddressInfo).port;
+  const one = connect({ host: 'localhost', port, ca: pki.caPem, sessionTickets: true });
+  const closed = first(one, 'close', 30_000);
+  const [session] = (await once(one, 'session')) as [SessionData];
+  one.resume();
+  await closed;
+  t.equal(session.ticket, undefined, 'no ticket from a ut-tls server');
+  const two = connect({ host: 'localhost', port, ca: pki.caPem, sessionTickets: true, session });
+  two.resume();
+  await once(two, 'secureConnect');
+  t.equal(two.isSessionReused(), true);
+  two.destroy();
+});
