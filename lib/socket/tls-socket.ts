@@ -27,11 +27,11 @@ import {
   resolveServerContext,
   type ClientContext,
   type ClientSocketOptions,
-  type PeerCertificateShape,
   type ServerContext,
   type ServerSocketOptions,
 } from './options.js';
 import type { SecureContext } from './secure-context.js';
+import type { DetailedPeerCertificate, PeerCertificate } from './peer-certificate.js';
 import { attachKeylogFile } from './keylog-file.js';
 import { LiveTrace } from '../replay/live-trace.js';
 import { checkKnownOptions } from './known-options.js';
@@ -311,7 +311,7 @@ export class TLSSocket extends Duplex {
    * node:tls's getPeerCertificate() shape of chain[0]; when detailed, issuerCertificate links in
    * issuer order through what the peer sent and on to the trust anchor, as node:tls does.
    */
-  private nodeShape(chain: readonly Uint8Array[], detailed: boolean): PeerCertificateShape {
+  private nodeShape(chain: readonly Uint8Array[], detailed: boolean): PeerCertificate | DetailedPeerCertificate {
     if (!detailed) return withBuffers(certificateToNodeShape(parseCertificate(chain[0]!)));
     const [leaf, ...rest] = peerCertificatePath(chain, this.context.trustAnchors());
     if (!leaf) throw new TLSError('CERT_DECODE_ERROR', 'the peer certificate does not parse');
@@ -610,14 +610,18 @@ export class TLSSocket extends Duplex {
     };
   }
 
-  /** The peer's leaf certificate in node:tls's shape; with detailed, issuerCertificate links the chain. {} when none. */
-  getPeerCertificate(detailed = false): PeerCertificateShape {
+  /** The peer's leaf certificate in node:tls's shape and type; with detailed, issuerCertificate links the chain. {} when none. */
+  getPeerCertificate(detailed: true): DetailedPeerCertificate;
+  getPeerCertificate(detailed?: false): PeerCertificate;
+  getPeerCertificate(detailed?: boolean): PeerCertificate | DetailedPeerCertificate;
+  getPeerCertificate(detailed = false): PeerCertificate | DetailedPeerCertificate {
     const chain = this.engine.peerCertificates;
-    if (chain.length === 0) return {};
+    const none = {} as PeerCertificate; // node:tls's value (and type) when there is none
+    if (chain.length === 0) return none;
     try {
       return this.nodeShape(chain, detailed);
     } catch {
-      return {}; // only reachable with rejectUnauthorized false and a chain whose tail does not parse
+      return none; // only reachable with rejectUnauthorized false and a chain whose tail does not parse
     }
   }
 
@@ -806,14 +810,14 @@ export class TLSSocket extends Duplex {
 }
 
 /** raw and pubkey as Buffers, as node:tls gives them (the x509 layer uses Uint8Array). */
-function withBuffers(shape: NodePeerCertificate): PeerCertificateShape {
-  const seen = new Map<NodePeerCertificate, PeerCertificateShape>();
-  const convert = (s: NodePeerCertificate): PeerCertificateShape => {
+function withBuffers(shape: NodePeerCertificate): DetailedPeerCertificate {
+  const seen = new Map<NodePeerCertificate, DetailedPeerCertificate>();
+  const convert = (s: NodePeerCertificate): DetailedPeerCertificate => {
     const done = seen.get(s);
     if (done) return done;
-    const out: PeerCertificateShape = { ...s, raw: Buffer.from(s.raw), pubkey: Buffer.from(s.pubkey) };
+    const out = { ...s, raw: Buffer.from(s.raw), pubkey: Buffer.from(s.pubkey) } as unknown as DetailedPeerCertificate;
     seen.set(s, out);
-    if (s.issuerCertificate) out['issuerCertificate'] = convert(s.issuerCertificate);
+    if (s.issuerCertificate) out.issuerCertificate = convert(s.issuerCertificate);
     return out;
   };
   return convert(shape);
