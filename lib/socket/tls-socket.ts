@@ -160,7 +160,8 @@ export class TLSSocket extends Duplex {
     // node:tls checks the identity against servername, or the host when there is none (an IP literal).
     this.identityName = isServer ? undefined : (this.sniName ?? options.host ?? 'localhost');
     this.checkIdentity = options.checkServerIdentity;
-    this.engine = new Connection(this.engineOptions(options), {
+    this.engineOpts = this.engineOptions(options);
+    this.engine = new Connection(this.engineOpts, {
       output: (bytes) => this.sendToTransport(bytes),
       handshakeComplete: () => this.onHandshakeComplete(),
       data: (bytes) => this.onEngineData(bytes),
@@ -178,8 +179,22 @@ export class TLSSocket extends Duplex {
     if (trace) this.enableTrace(typeof trace === 'function' ? (line) => trace(line, this) : undefined);
     const timeout = this.context.handshakeTimeout;
     if (timeout > 0) this.timer = setTimeout(() => this.onHandshakeTimeout(), timeout);
-    if (!isServer) this.engine.start();
+    if (!isServer) {
+      // While TCP connects (connect() without `socket`) the ClientHello waits, so setSession() can
+      // still choose the session to offer, as with node:tls.
+      if ((this.transport as Partial<Socket>).connecting) this.transport.once('connect', () => this.startClient());
+      else this.startClient();
+    }
   }
+
+  private startClient(): void {
+    if (this.clientStarted || this.destroyed) return;
+    this.clientStarted = true;
+    this.engine.start();
+  }
+  private clientStarted = false;
+  /** The options the engine was made with; setSession() sets `session` there before the ClientHello. */
+  private readonly engineOpts: EngineOptions;
 
   // ------------------------------------------------------------------ wiring
 
@@ -194,16 +209,7 @@ export class TLSSocket extends Duplex {
         verifyPeer: ctx.requestCert ? (chain) => this.verifyClient(chain) : undefined,
       };
     }
-    let session: SessionData | undefined;
-    if (options.session instanceof Uint8Array) {
-      try {
-        session = decodeSession(options.session); // bytes from encodeSession (session/codec.ts)
-      } catch (err) {
-        throw new TLSConfigError(`session: ${(err as Error).message}`);
-      }
-    } else if (options.session) {
-      session = options.session;
-    }
+    const session = toSessionData(options.session);
     return {
       ...ctx.engine,
       deferCloseNotify: true,
@@ -689,6 +695,31 @@ export class TLSSocket extends Duplex {
     this.engine.renegotiate();
   }
 
+  /**
+   * node:tls setSession(): the session to offer (SessionData or encodeSession() bytes, e.g. from
+   * 'session'). Only before the ClientHello goes out: after connect() while TCP connects; later it is
+   * ERR_TLS_INVALID_STATE (node:tls silently does a full handshake then).
+   */
+  setSession(session: SessionData | Uint8Array): void {
+    if (this.engine.isServer) throw new TLSError('ERR_TLS_INVALID_STATE', 'setSession() is for clients');
+    if (this.clientStarted) throw new TLSError('ERR_TLS_INVALID_STATE', 'setSession(): the ClientHello was already sent; pass `session` to connect()');
+    (this.engineOpts as { session?: SessionData }).session = toSessionData(session);
+  }
+
+  /** node:tls disableRenegotiation(): a renegotiation the peer starts now destroys the socket with ERR_TLS_RENEGOTIATION_DISABLED. */
+  disableRenegotiation(): void {
+    this.engine.disableRenegotiation();
+  }
+
+  /**
+   * node:tls setMaxSendFragment(size): records we send carry at most `size` plaintext bytes; true when
+   * set, false outside 512..16384 (as OpenSSL). A non-integer throws as node:tls (ERR_OUT_OF_RANGE).
+   */
+  setMaxSendFragment(size: number): boolean {
+    validateInt32(size, 'size');
+    return this.engine.setMaxSendFragment(size);
+  }
+
   /** The engine, for diagnostics (handshake state, negotiated extensions). */
   get connection(): Connection {
     return this.engine;
@@ -821,6 +852,26 @@ function withBuffers(shape: NodePeerCertificate): DetailedPeerCertificate {
     return out;
   };
   return convert(shape);
+}
+
+/** A `session` option or setSession() argument: SessionData, or the bytes of encodeSession(). */
+function toSessionData(session: SessionData | Uint8Array | undefined): SessionData | undefined {
+  if (!(session instanceof Uint8Array)) return session || undefined;
+  try {
+    return decodeSession(session); // bytes from encodeSession (session/codec.ts)
+  } catch (err) {
+    throw new TLSConfigError(`session: ${(err as Error).message}`, 'session');
+  }
+}
+
+/** node's validateInt32: ERR_INVALID_ARG_TYPE for a non-number, ERR_OUT_OF_RANGE for a non-int32. */
+function validateInt32(value: unknown, name: string): void {
+  if (typeof value !== 'number') {
+    throw Object.assign(new TypeError(`The "${name}" argument must be of type number. Received ${typeof value}`), { code: 'ERR_INVALID_ARG_TYPE' });
+  }
+  if (!Number.isInteger(value) || value < -2147483648 || value > 2147483647) {
+    throw Object.assign(new RangeError(`The value of "${name}" is out of range. It must be an integer >= -2147483648 && <= 2147483647. Received ${value}`), { code: 'ERR_OUT_OF_RANGE' });
+  }
 }
 
 function disconnected(): TLSError {
