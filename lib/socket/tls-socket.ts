@@ -35,6 +35,7 @@ import type { DetailedPeerCertificate, PeerCertificate } from './peer-certificat
 import { attachKeylogFile } from './keylog-file.js';
 import { LiveTrace } from '../replay/live-trace.js';
 import { checkKnownOptions } from './known-options.js';
+import type { TLSSocketEvents } from './events.js';
 
 export interface TLSSocketOptions extends ClientSocketOptions, ServerSocketOptions {
   /** Act as the TLS server on this transport (e.g. a socket the AP accepted itself). Default false. */
@@ -88,6 +89,27 @@ const resumedVerdicts = new WeakMap<
 >();
 
 type PendingWrite = { chunk: Uint8Array; callback: (err?: Error | null) => void };
+
+/**
+ * Typed events (socket/events.ts): an unknown event name does not compile; known ones give their
+ * listener's parameter types (the second overload takes any listener for a known name).
+ */
+export interface TLSSocket {
+  on<E extends keyof TLSSocketEvents>(event: E, listener: TLSSocketEvents[E]): this;
+  on(event: keyof TLSSocketEvents, listener: (...args: any[]) => void): this;
+  once<E extends keyof TLSSocketEvents>(event: E, listener: TLSSocketEvents[E]): this;
+  once(event: keyof TLSSocketEvents, listener: (...args: any[]) => void): this;
+  addListener<E extends keyof TLSSocketEvents>(event: E, listener: TLSSocketEvents[E]): this;
+  addListener(event: keyof TLSSocketEvents, listener: (...args: any[]) => void): this;
+  prependListener<E extends keyof TLSSocketEvents>(event: E, listener: TLSSocketEvents[E]): this;
+  prependListener(event: keyof TLSSocketEvents, listener: (...args: any[]) => void): this;
+  prependOnceListener<E extends keyof TLSSocketEvents>(event: E, listener: TLSSocketEvents[E]): this;
+  prependOnceListener(event: keyof TLSSocketEvents, listener: (...args: any[]) => void): this;
+  off<E extends keyof TLSSocketEvents>(event: E, listener: TLSSocketEvents[E]): this;
+  off(event: keyof TLSSocketEvents, listener: (...args: any[]) => void): this;
+  removeListener<E extends keyof TLSSocketEvents>(event: E, listener: TLSSocketEvents[E]): this;
+  removeListener(event: keyof TLSSocketEvents, listener: (...args: any[]) => void): this;
+}
 
 export class TLSSocket extends Duplex {
   readonly encrypted = true;

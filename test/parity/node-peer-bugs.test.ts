@@ -23,7 +23,7 @@ async function nodeServer(t: Test, handler: (s: tls.TLSSocket) => void, extra: t
 }
 
 /** Resolves with what happened first: the event, or 'timeout' after ms (a bound, not an assertion on time). */
-function first(emitter: TLSSocket, event: string, ms: number): Promise<string> {
+function first(emitter: TLSSocket, event: 'close', ms: number): Promise<string> {
   return new Promise((resolve) => {
     if (event === 'close' && emitter.closed) return resolve(event);
     const timer = setTimeout(() => resolve('timeout'), ms);
