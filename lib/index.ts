@@ -17,6 +17,8 @@ export type {
   CommonSocketOptions,
   PemInput,
   PeerCertificateShape,
+  PeerCertificate,
+  DetailedPeerCertificate,
 } from './socket/index.js';
 export { Connection } from './engine/connection.js';
 export type {

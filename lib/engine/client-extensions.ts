@@ -13,6 +13,7 @@ import { decodeTruncatedHmac, encodeTruncatedHmac } from '../messages/extensions
 import { ExtensionType, type Extension } from '../messages/extensions/types.js';
 import { TLSConfigError } from '../errors.js';
 import type { ClientEngineOptions } from './types.js';
+import { SESSION_TICKET_EXTENSION, checkSessionTicketAck } from './session-ticket.js';
 
 /** Everything but server_name and renegotiation_info, which the flow adds itself. */
 export function requestedExtensions(options: ClientEngineOptions): Extension[] {
@@ -51,6 +52,8 @@ export function checkServerAck(ext: Extension, options: ClientEngineOptions): vo
       return decodeTruncatedHmac(ext.data);
     case ExtensionType.status_request:
       return decodeStatusRequestAck(ext.data);
+    case SESSION_TICKET_EXTENSION:
+      return checkSessionTicketAck(ext.data);
     default:
       return;
   }

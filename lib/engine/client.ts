@@ -47,6 +47,7 @@ import { HandshakeFlow } from './flow.js';
 import { PeerVerifier } from './peer-verification.js';
 import type { CertificateVerdict, ClientEngineOptions, RenegotiationContext, SessionData, SessionPeerVerification } from './types.js';
 import { MAX_SESSION_LIFETIME_SECONDS, withinLifetime } from '../policy/session-lifetime.js';
+import { NEW_SESSION_TICKET, SESSION_TICKET_EXTENSION, decodeNewSessionTicket, sessionTicketExtension } from './session-ticket.js';
 
 /** What a full handshake has agreed from the ServerHello on: the suite and the session being built. */
 interface Agreed {
@@ -87,6 +88,8 @@ export class ClientFlow extends HandshakeFlow {
   private resumedVerdict: CertificateVerdict | null = null;
   private readonly verifier: PeerVerifier;
   private peerRecord: SessionPeerVerification | null = null;
+  /** RFC 5077: a ticket arrived in this handshake (a resumed session then is a new one to hand out). */
+  private ticketReceived = false;
 
   constructor(
     host: FlowHost,
@@ -122,6 +125,7 @@ export class ClientFlow extends HandshakeFlow {
       extensions.push({ type: ExtensionType.server_name, data: encodeServerNameList([name]) });
     }
     extensions.push(...this.requested);
+    if (this.options.sessionTickets && !this.previous) extensions.push(sessionTicketExtension(session?.ticket));
     if (this.previous) {
       // RFC 5746 3.5: a renegotiating ClientHello carries client_verify_data, never the SCSV.
       extensions.push({ type: ExtensionType.renegotiation_info, data: encodeRenegotiationInfo(this.previous.clientVerifyData) });
@@ -199,8 +203,13 @@ export class ClientFlow extends HandshakeFlow {
       case 'WAIT_FINISHED':
         if (message.type !== HandshakeType.finished) return this.unexpected(message, state.name);
         return this.onFinished(message.body, state.master);
-      case 'START':
       case 'WAIT_CHANGE_CIPHER_SPEC':
+        // RFC 5077 3.3: NewSessionTicket comes before the server's ChangeCipherSpec, once, if acknowledged.
+        if (message.type === NEW_SESSION_TICKET && this.acked.has(SESSION_TICKET_EXTENSION) && !this.ticketReceived) {
+          return this.onNewSessionTicket(message.body);
+        }
+        return this.unexpected(message, state.name);
+      case 'START':
       case 'DONE':
         return this.unexpected(message, state.name);
       default:
@@ -406,7 +415,21 @@ export class ClientFlow extends HandshakeFlow {
     this.state = { name: 'DONE' };
     this.complete = true;
     this.host.handshakeDone();
-    if (!this.resumed && this.session && this.session.id.length > 0) this.host.events.session?.(this.session);
+    if ((!this.resumed || this.ticketReceived) && this.session && this.session.id.length > 0) this.host.events.session?.(this.session);
+  }
+
+  /** RFC 5077 3.3: keep the ticket with the session (a new session object when it renews a resumed one). */
+  private onNewSessionTicket(body: Uint8Array): void {
+    const { lifetimeHint, ticket } = decodeNewSessionTicket(body);
+    this.ticketReceived = true;
+    if (ticket.length === 0) return; // RFC 5077 3.3: the server chose not to issue one after all
+    const session = this.session;
+    if (!session) throw new TLSAlertError(AlertDescription.unexpected_message, 'RFC 5077 3.3: NewSessionTicket outside a handshake that made a session');
+    // RFC 5077 3.4: a server issuing tickets may send an empty session ID; the client makes one up
+    // so the resumption can be recognised (the server echoes it when it accepts the ticket).
+    const id = session.id.length > 0 ? session.id : this.host.provider.random(32);
+    const lifetime = lifetimeHint > 0 ? Math.min(lifetimeHint, MAX_SESSION_LIFETIME_SECONDS) : MAX_SESSION_LIFETIME_SECONDS;
+    this.session = { ...session, id, ticket, ...(this.resumed ? { createdAt: this.host.now() } : {}), lifetime };
   }
 
   onFatal(): void {

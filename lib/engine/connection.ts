@@ -145,7 +145,7 @@ export class Connection implements FlowHost {
     if (data.length === 0) return;
     const split = this.splitRecords && this.writeProtection.blockSize > 0;
     // All records of one write are sealed into one array, with one cipher call (record/protection.ts sealRecords).
-    const pieces = splitApplicationData(data, this.maxFragment, split);
+    const pieces = splitApplicationData(data, this.sendFragment, split);
     this.outQueue.push(this.writeProtection.sealRecords(ContentType.application_data, TLS_1_0, pieces));
     this.flushOutput();
   }
@@ -244,6 +244,7 @@ export class Connection implements FlowHost {
    * HelloRequest. Only with `renegotiation: 'secure'` and when both sides signalled support.
    */
   renegotiate(): void {
+    if (this.renegotiationDisabled) throw renegotiationDisabled();
     if (this.phase !== 'open' || this.sentCloseNotify) throw new TLSError('ERR_TLS_NOT_CONNECTED', 'cannot renegotiate: connection is not open');
     if (this.options.renegotiation !== 'secure') throw new TLSError('ERR_TLS_RENEGOTIATION_DISABLED', "renegotiation needs the option renegotiation: 'secure'");
     if (!this.current.secureRenegotiation) {
@@ -305,7 +306,7 @@ export class Connection implements FlowHost {
     if (this.handshakeOut.length === 0) return;
     const all = this.handshakeOut.length === 1 ? this.handshakeOut[0]! : concatBytes(...this.handshakeOut);
     this.handshakeOut = [];
-    for (const piece of fragment(all, this.maxFragment)) {
+    for (const piece of fragment(all, this.sendFragment)) {
       this.outQueue.push(this.writeProtection.seal(ContentType.handshake, TLS_1_0, piece));
     }
   }
@@ -313,6 +314,32 @@ export class Connection implements FlowHost {
   /** @internal Records from now on must carry TLS 1.0's version. */
   lockVersion(): void {
     this.versionLocked = true;
+  }
+
+  /**
+   * node:tls disableRenegotiation(): from now on a renegotiation the peer starts (HelloRequest, or a
+   * ClientHello on an open connection) fails the connection with ERR_TLS_RENEGOTIATION_DISABLED (no
+   * alert, as node:tls), even with renegotiation: 'secure'; renegotiate() throws that error.
+   */
+  disableRenegotiation(): void {
+    this.renegotiationDisabled = true;
+  }
+  private renegotiationDisabled = false;
+
+  /**
+   * node:tls setMaxSendFragment(): the largest plaintext of the records we send from now on, 512 to
+   * 16384 (OpenSSL's bounds); false (and nothing changed) outside them. The negotiated
+   * max_fragment_length (RFC 3546 3.2) still caps it.
+   */
+  setMaxSendFragment(size: number): boolean {
+    if (!Number.isInteger(size) || size < 512 || size > MAX_PLAINTEXT) return false;
+    this.sendFragmentLimit = size;
+    return true;
+  }
+  private sendFragmentLimit = MAX_PLAINTEXT;
+  /** The fragment size of what we send: the negotiated limit and setMaxSendFragment()'s. */
+  private get sendFragment(): number {
+    return Math.min(this.maxFragment, this.sendFragmentLimit);
   }
 
   /** @internal RFC 3546 3.2 */
@@ -433,6 +460,7 @@ export class Connection implements FlowHost {
       if (this.isServer) throw new TLSAlertError(AlertDescription.unexpected_message, 'RFC 2246 7.4.1.1: HelloRequest sent to a server');
       if (message.body.length !== 0) throw new TLSAlertError(AlertDescription.decode_error, 'RFC 2246 7.4.1.1: HelloRequest with a body');
       if (this.flow.complete) {
+        if (this.renegotiationDisabled) throw renegotiationDisabled();
         if (this.mayRenegotiate()) this.beginRenegotiation().start();
         else this.warn(AlertDescription.no_renegotiation);
       }
@@ -440,6 +468,7 @@ export class Connection implements FlowHost {
     }
     if (this.flow.complete) {
       if (this.isServer && message.type === HandshakeType.client_hello) {
+        if (this.renegotiationDisabled) throw renegotiationDisabled();
         if (this.mayRenegotiate()) {
           const flow = this.beginRenegotiation();
           this.transcript.add(message.raw);
@@ -557,6 +586,10 @@ export class Connection implements FlowHost {
     this.flushOutput();
     this.events.error(error);
   }
+}
+
+function renegotiationDisabled(): TLSError {
+  return new TLSError('ERR_TLS_RENEGOTIATION_DISABLED', 'TLS session renegotiation disabled for this socket (disableRenegotiation())');
 }
 
 /** Maps anything thrown while handling peer input to the error the application sees. */

@@ -150,6 +150,11 @@ export interface ClientEngineOptions extends CommonEngineOptions {
   /** RFC 3546 3.6: ask the server to staple an OCSP response (status_request). */
   requestOCSP?: boolean;
   /**
+   * RFC 5077: offer the SessionTicket extension and keep the server's ticket with the session (for
+   * servers that resume only from tickets, such as node:tls without 'resumeSession'). Default false.
+   */
+  sessionTickets?: boolean;
+  /**
    * Checks a stapled OCSP response; a false result or a thrown error is a fatal
    * bad_certificate_status_response (113). Without it the response is only exposed.
    */

@@ -82,13 +82,15 @@ export function connector(options: ConnectorOptions = {}): Connector {
 
 /** Calls back once: the socket when `ready` fires, or the error (or a timeout) that came first. */
 function settle(socket: Socket | TLSSocket, ready: 'connect' | 'secureConnect', callback: ConnectorCallback, timeout: number): void {
+  // As a plain emitter: TLSSocket's typed on/off and net.Socket's do not form one callable union.
+  const events: NodeJS.EventEmitter = socket;
   let done = false;
   const finish = (err: Error | null) => {
     if (done) return;
     done = true;
     clearTimeout(timer);
-    socket.off(ready, onReady);
-    socket.off('error', onError);
+    events.off(ready, onReady);
+    events.off('error', onError);
     if (err) {
       socket.destroy();
       callback(err, null);
@@ -100,6 +102,6 @@ function settle(socket: Socket | TLSSocket, ready: 'connect' | 'secureConnect', 
   const onError = (err: Error) => finish(err);
   const timer = timeout > 0 ? setTimeout(() => finish(Object.assign(new Error(`connect timeout after ${timeout} ms`), { code: 'UND_ERR_CONNECT_TIMEOUT' })), timeout) : undefined;
   timer?.unref();
-  socket.once(ready, onReady);
-  socket.once('error', onError);
+  events.once(ready, onReady);
+  events.once('error', onError);
 }

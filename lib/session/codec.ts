@@ -5,8 +5,8 @@
  * Format (all lengths big-endian), version 1:
  *   "UTS" 0x01 | id<1> | master<1> (48) | suite u16 | compression u8 | createdAt u64 (ms) | lifetime u32 (s)
  *   | flags u8 (1: servername, 2: maxFragmentLength, 4: truncatedHmac, 8: appData,
- *              16: peerChainDigest, 32: peerVerification)
- *   | [servername<2>] | [maxFragmentLength u16] | [appData<3>] | peerCertificates<3> of cert<3>
+ *              16: peerChainDigest, 32: peerVerification, 64: ticket)
+ *   | [servername<2>] | [maxFragmentLength u16] | [appData<3>] | [ticket<2>] | peerCertificates<3> of cert<3>
  *   | [peerChainDigest (32)] | [peerVerification: authorized u8 | validFrom u64 | validUntil u64
  *                             | anchor<1> (0 or 32) | code<1>]
  * peerCertificates holds the peer's leaf only (lib/engine/peer-verification.ts); sessions written
@@ -43,11 +43,13 @@ export function encodeSession(s: SessionData): Uint8Array {
     (s.truncatedHmac ? 4 : 0) |
     (s.appData ? 8 : 0) |
     (s.peerChainDigest ? 16 : 0) |
-    (v ? 32 : 0);
+    (v ? 32 : 0) |
+    (s.ticket ? 64 : 0);
   w.u8(flags);
   if (s.servername !== undefined) w.vector(2, utf8(s.servername));
   if (s.maxFragmentLength) w.u16(s.maxFragmentLength);
   if (s.appData) w.vector(3, s.appData);
+  if (s.ticket) w.vector(2, s.ticket);
   w.nested(3, (inner) => {
     for (const cert of s.peerCertificates) inner.vector(3, cert);
   });
@@ -76,10 +78,11 @@ export function decodeSession(bytes: Uint8Array): SessionData {
   const createdAt = readTime(r, 'created_at');
   const lifetime = r.u16('lifetime') * 65536 + r.u16('lifetime');
   const flags = r.u8('flags');
-  if (flags & ~0x3f) throw new DecodeError('session: unknown flags');
+  if (flags & ~0x7f) throw new DecodeError('session: unknown flags');
   const servername = flags & 1 ? fromUtf8(r.vector(2, 'servername')) : undefined;
   const maxFragmentLength = flags & 2 ? r.u16('max_fragment_length') : undefined;
   const appData = flags & 8 ? r.vector(3, 'app_data').slice() : undefined;
+  const ticket = flags & 64 ? r.vector(2, 'ticket').slice() : undefined;
   const certs = r.sub(3, 'peer_certificates');
   const peerCertificates: Uint8Array[] = [];
   while (!certs.done) peerCertificates.push(certs.vector(3, 'certificate', 1).slice());
@@ -113,6 +116,7 @@ export function decodeSession(bytes: Uint8Array): SessionData {
     ...(maxFragmentLength !== undefined ? { maxFragmentLength } : {}),
     ...(flags & 4 ? { truncatedHmac: true } : {}),
     ...(appData !== undefined ? { appData } : {}),
+    ...(ticket !== undefined ? { ticket } : {}),
     peerCertificates,
     ...(peerChainDigest ? { peerChainDigest } : {}),
     ...(peerVerification ? { peerVerification } : {}),

@@ -24,6 +24,8 @@ export interface SessionData {
   /** RFC 3546 3.2 / 3.5: negotiated per session, kept across resumptions. */
   readonly maxFragmentLength?: number;
   readonly truncatedHmac?: boolean;
+  /** Client side, RFC 5077: the server's session ticket, offered back on resumption. */
+  readonly ticket?: Uint8Array;
   /** Server side: the application's own authentication record (TS 33.141 6.1.4). */
   readonly appData?: Uint8Array;
 }

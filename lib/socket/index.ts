@@ -16,3 +16,4 @@ export {
 } from './options.js';
 export { createSecureContext, SecureContext, type SecureContextOptions, type ContextInput } from './secure-context.js';
 export type { SNICallback, SelectContext } from './virtual-hosts.js';
+export type { PeerCertificate, DetailedPeerCertificate } from './peer-certificate.js';

@@ -20,7 +20,7 @@ const COMMON = [
 
 const CLIENT = [
   'host', 'port', 'socket', 'servername', 'session', 'checkServerIdentity',
-  'minDHSize', 'maxFragmentLength', 'requestOCSP', 'verifyOCSP', 'trustedCaKeys', 'certificateUrl',
+  'minDHSize', 'maxFragmentLength', 'requestOCSP', 'sessionTickets', 'verifyOCSP', 'trustedCaKeys', 'certificateUrl',
 ] as const;
 
 const SERVER = [

@@ -26,8 +26,8 @@ import { contextsOf, selectorOf, type VirtualHostOptions } from './virtual-hosts
 /** PEM text, or DER/PEM bytes. */
 export type PemInput = string | Uint8Array;
 
-/** The peer certificate in node:tls's getPeerCertificate() shape (see x509/certificate.ts). */
-export type PeerCertificateShape = Record<string, unknown>;
+/** The peer certificate in node:tls's getPeerCertificate() shape and type (socket/peer-certificate.ts). */
+export type PeerCertificateShape = import('./peer-certificate.js').PeerCertificate;
 
 /** Options shared by both roles. */
 export interface CommonSocketOptions {
@@ -97,6 +97,7 @@ export const CLIENT_PASSTHROUGH = [
   'maxFragmentLength',
   'truncatedHmac',
   'requestOCSP',
+  'sessionTickets',
   'verifyOCSP',
   'trustedCaKeys',
   'certificateUrl',
@@ -130,7 +131,7 @@ export interface ClientSocketOptions extends CommonSocketOptions, Pick<ClientEng
   /** A session to resume (as emitted by the 'session' event or getSession()). */
   session?: SessionData | Uint8Array;
   /** node:tls hook: return an Error to refuse the server's identity. Default: RFC 2818 checks in x509/verify.ts. */
-  checkServerIdentity?: (hostname: string, cert: PeerCertificateShape) => Error | undefined;
+  checkServerIdentity?: (hostname: string, cert: import('./peer-certificate.js').PeerCertificate) => Error | undefined;
 }
 
 export interface ServerSocketOptions

@@ -19,6 +19,7 @@ import { namedContext } from './virtual-hosts.js';
 import { keylogTarget } from './keylog-file.js';
 import { checkKnownOptions } from './known-options.js';
 import { TLSError } from '../errors.js';
+import type { ServerEvents } from './events.js';
 
 /** Default bound on handshakes in progress per Server (docs/bounds.md). */
 export const DEFAULT_MAX_PENDING_HANDSHAKES = 1024;
@@ -28,6 +29,27 @@ export type ServerOptions = ServerSocketOptions &
     /** A createSecureContext() result giving key and cert (a node:tls SecureContext is refused). */
     secureContext?: SecureContext;
   };
+
+/**
+ * Typed events (socket/events.ts): an unknown event name does not compile; known ones give their
+ * listener's parameter types (the second overload takes any listener for a known name).
+ */
+export interface Server {
+  on<E extends keyof ServerEvents>(event: E, listener: ServerEvents[E]): this;
+  on(event: keyof ServerEvents, listener: (...args: any[]) => void): this;
+  once<E extends keyof ServerEvents>(event: E, listener: ServerEvents[E]): this;
+  once(event: keyof ServerEvents, listener: (...args: any[]) => void): this;
+  addListener<E extends keyof ServerEvents>(event: E, listener: ServerEvents[E]): this;
+  addListener(event: keyof ServerEvents, listener: (...args: any[]) => void): this;
+  prependListener<E extends keyof ServerEvents>(event: E, listener: ServerEvents[E]): this;
+  prependListener(event: keyof ServerEvents, listener: (...args: any[]) => void): this;
+  prependOnceListener<E extends keyof ServerEvents>(event: E, listener: ServerEvents[E]): this;
+  prependOnceListener(event: keyof ServerEvents, listener: (...args: any[]) => void): this;
+  off<E extends keyof ServerEvents>(event: E, listener: ServerEvents[E]): this;
+  off(event: keyof ServerEvents, listener: (...args: any[]) => void): this;
+  removeListener<E extends keyof ServerEvents>(event: E, listener: ServerEvents[E]): this;
+  removeListener(event: keyof ServerEvents, listener: (...args: any[]) => void): this;
+}
 
 export class Server extends net.Server {
   private context: ServerContext;

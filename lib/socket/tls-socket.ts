@@ -27,14 +27,15 @@ import {
   resolveServerContext,
   type ClientContext,
   type ClientSocketOptions,
-  type PeerCertificateShape,
   type ServerContext,
   type ServerSocketOptions,
 } from './options.js';
 import type { SecureContext } from './secure-context.js';
+import type { DetailedPeerCertificate, PeerCertificate } from './peer-certificate.js';
 import { attachKeylogFile } from './keylog-file.js';
 import { LiveTrace } from '../replay/live-trace.js';
 import { checkKnownOptions } from './known-options.js';
+import type { TLSSocketEvents } from './events.js';
 
 export interface TLSSocketOptions extends ClientSocketOptions, ServerSocketOptions {
   /** Act as the TLS server on this transport (e.g. a socket the AP accepted itself). Default false. */
@@ -82,6 +83,27 @@ const COALESCE_BELOW = 8192;
 const MAX_PLAINTEXT = 16384;
 
 type PendingWrite = { chunk: Uint8Array; callback: (err?: Error | null) => void };
+
+/**
+ * Typed events (socket/events.ts): an unknown event name does not compile; known ones give their
+ * listener's parameter types (the second overload takes any listener for a known name).
+ */
+export interface TLSSocket {
+  on<E extends keyof TLSSocketEvents>(event: E, listener: TLSSocketEvents[E]): this;
+  on(event: keyof TLSSocketEvents, listener: (...args: any[]) => void): this;
+  once<E extends keyof TLSSocketEvents>(event: E, listener: TLSSocketEvents[E]): this;
+  once(event: keyof TLSSocketEvents, listener: (...args: any[]) => void): this;
+  addListener<E extends keyof TLSSocketEvents>(event: E, listener: TLSSocketEvents[E]): this;
+  addListener(event: keyof TLSSocketEvents, listener: (...args: any[]) => void): this;
+  prependListener<E extends keyof TLSSocketEvents>(event: E, listener: TLSSocketEvents[E]): this;
+  prependListener(event: keyof TLSSocketEvents, listener: (...args: any[]) => void): this;
+  prependOnceListener<E extends keyof TLSSocketEvents>(event: E, listener: TLSSocketEvents[E]): this;
+  prependOnceListener(event: keyof TLSSocketEvents, listener: (...args: any[]) => void): this;
+  off<E extends keyof TLSSocketEvents>(event: E, listener: TLSSocketEvents[E]): this;
+  off(event: keyof TLSSocketEvents, listener: (...args: any[]) => void): this;
+  removeListener<E extends keyof TLSSocketEvents>(event: E, listener: TLSSocketEvents[E]): this;
+  removeListener(event: keyof TLSSocketEvents, listener: (...args: any[]) => void): this;
+}
 
 export class TLSSocket extends Duplex {
   readonly encrypted = true;
@@ -153,7 +175,8 @@ export class TLSSocket extends Duplex {
     // node:tls checks the identity against servername, or the host when there is none (an IP literal).
     this.identityName = isServer ? undefined : (this.sniName ?? options.host ?? 'localhost');
     this.checkIdentity = options.checkServerIdentity;
-    this.engine = new Connection(this.engineOptions(options), {
+    this.engineOpts = this.engineOptions(options);
+    this.engine = new Connection(this.engineOpts, {
       output: (bytes) => this.sendToTransport(bytes),
       handshakeComplete: () => this.onHandshakeComplete(),
       data: (bytes) => this.onEngineData(bytes),
@@ -171,8 +194,22 @@ export class TLSSocket extends Duplex {
     if (trace) this.enableTrace(typeof trace === 'function' ? (line) => trace(line, this) : undefined);
     const timeout = this.context.handshakeTimeout;
     if (timeout > 0) this.timer = setTimeout(() => this.onHandshakeTimeout(), timeout);
-    if (!isServer) this.engine.start();
+    if (!isServer) {
+      // While TCP connects (connect() without `socket`) the ClientHello waits, so setSession() can
+      // still choose the session to offer, as with node:tls.
+      if ((this.transport as Partial<Socket>).connecting) this.transport.once('connect', () => this.startClient());
+      else this.startClient();
+    }
   }
+
+  private startClient(): void {
+    if (this.clientStarted || this.destroyed) return;
+    this.clientStarted = true;
+    this.engine.start();
+  }
+  private clientStarted = false;
+  /** The options the engine was made with; setSession() sets `session` there before the ClientHello. */
+  private readonly engineOpts: EngineOptions;
 
   // ------------------------------------------------------------------ wiring
 
@@ -189,16 +226,7 @@ export class TLSSocket extends Duplex {
         ...(ctx.requestCert ? { trustAnchors: ctx.trustAnchors(), ...ctx.verifyPolicy } : {}),
       };
     }
-    let session: SessionData | undefined;
-    if (options.session instanceof Uint8Array) {
-      try {
-        session = decodeSession(options.session); // bytes from encodeSession (session/codec.ts)
-      } catch (err) {
-        throw new TLSConfigError(`session: ${(err as Error).message}`);
-      }
-    } else if (options.session) {
-      session = options.session;
-    }
+    const session = toSessionData(options.session);
     return {
       ...ctx.engine,
       deferCloseNotify: true,
@@ -249,7 +277,7 @@ export class TLSSocket extends Duplex {
    * node:tls's getPeerCertificate() shape of chain[0]; when detailed, issuerCertificate links in
    * issuer order through what the peer sent and on to the trust anchor, as node:tls does.
    */
-  private nodeShape(chain: readonly Uint8Array[], detailed: boolean): PeerCertificateShape {
+  private nodeShape(chain: readonly Uint8Array[], detailed: boolean): PeerCertificate | DetailedPeerCertificate {
     if (!detailed) return withBuffers(certificateToNodeShape(parseCertificate(chain[0]!)));
     const [leaf, ...rest] = peerCertificatePath(chain, this.context.trustAnchors());
     if (!leaf) throw new TLSError('CERT_DECODE_ERROR', 'the peer certificate does not parse');
@@ -315,6 +343,17 @@ export class TLSSocket extends Duplex {
     if (this.readEnded) return;
     this.readEnded = true;
     this.push(null);
+    this.endIfDoneWriting();
+  }
+
+  /**
+   * Once both sides are over (the application called end() and the peer's EOF is in), let 'end' and
+   * 'close' happen even if nobody reads, as net.Socket's EOF read(0) does; a client that only
+   * called end() would otherwise wait forever. Buffered data still waits for its reader, and a
+   * stream still being written keeps its 'end' until it is read (listeners may come late).
+   */
+  private endIfDoneWriting(): void {
+    if (this.readEnded && this.writableEnded && !this.readableEnded) this.read(0);
   }
 
   private onTransportEnd(): void {
@@ -449,6 +488,7 @@ export class TLSSocket extends Duplex {
     }
     if (!this.transport.destroyed && !this.transport.writableEnded) this.transport.end();
     callback();
+    this.endIfDoneWriting();
   }
 
   override _destroy(err: Error | null, callback: (err?: Error | null) => void): void {
@@ -525,14 +565,18 @@ export class TLSSocket extends Duplex {
     };
   }
 
-  /** The peer's leaf certificate in node:tls's shape; with detailed, issuerCertificate links the chain. {} when none. */
-  getPeerCertificate(detailed = false): PeerCertificateShape {
+  /** The peer's leaf certificate in node:tls's shape and type; with detailed, issuerCertificate links the chain. {} when none. */
+  getPeerCertificate(detailed: true): DetailedPeerCertificate;
+  getPeerCertificate(detailed?: false): PeerCertificate;
+  getPeerCertificate(detailed?: boolean): PeerCertificate | DetailedPeerCertificate;
+  getPeerCertificate(detailed = false): PeerCertificate | DetailedPeerCertificate {
     const chain = this.engine.peerCertificates;
-    if (chain.length === 0) return {};
+    const none = {} as PeerCertificate; // node:tls's value (and type) when there is none
+    if (chain.length === 0) return none;
     try {
       return this.nodeShape(chain, detailed);
     } catch {
-      return {}; // only reachable with rejectUnauthorized false and a chain whose tail does not parse
+      return none; // only reachable with rejectUnauthorized false and a chain whose tail does not parse
     }
   }
 
@@ -598,6 +642,31 @@ export class TLSSocket extends Duplex {
   /** RFC 5746 secure renegotiation (needs renegotiation: 'secure' on both ends); 'renegotiated' follows. */
   renegotiate(): void {
     this.engine.renegotiate();
+  }
+
+  /**
+   * node:tls setSession(): the session to offer (SessionData or encodeSession() bytes, e.g. from
+   * 'session'). Only before the ClientHello goes out: after connect() while TCP connects; later it is
+   * ERR_TLS_INVALID_STATE (node:tls silently does a full handshake then).
+   */
+  setSession(session: SessionData | Uint8Array): void {
+    if (this.engine.isServer) throw new TLSError('ERR_TLS_INVALID_STATE', 'setSession() is for clients');
+    if (this.clientStarted) throw new TLSError('ERR_TLS_INVALID_STATE', 'setSession(): the ClientHello was already sent; pass `session` to connect()');
+    (this.engineOpts as { session?: SessionData }).session = toSessionData(session);
+  }
+
+  /** node:tls disableRenegotiation(): a renegotiation the peer starts now destroys the socket with ERR_TLS_RENEGOTIATION_DISABLED. */
+  disableRenegotiation(): void {
+    this.engine.disableRenegotiation();
+  }
+
+  /**
+   * node:tls setMaxSendFragment(size): records we send carry at most `size` plaintext bytes; true when
+   * set, false outside 512..16384 (as OpenSSL). A non-integer throws as node:tls (ERR_OUT_OF_RANGE).
+   */
+  setMaxSendFragment(size: number): boolean {
+    validateInt32(size, 'size');
+    return this.engine.setMaxSendFragment(size);
   }
 
   /** The engine, for diagnostics (handshake state, negotiated extensions). */
@@ -721,17 +790,37 @@ export class TLSSocket extends Duplex {
 }
 
 /** raw and pubkey as Buffers, as node:tls gives them (the x509 layer uses Uint8Array). */
-function withBuffers(shape: NodePeerCertificate): PeerCertificateShape {
-  const seen = new Map<NodePeerCertificate, PeerCertificateShape>();
-  const convert = (s: NodePeerCertificate): PeerCertificateShape => {
+function withBuffers(shape: NodePeerCertificate): DetailedPeerCertificate {
+  const seen = new Map<NodePeerCertificate, DetailedPeerCertificate>();
+  const convert = (s: NodePeerCertificate): DetailedPeerCertificate => {
     const done = seen.get(s);
     if (done) return done;
-    const out: PeerCertificateShape = { ...s, raw: Buffer.from(s.raw), pubkey: Buffer.from(s.pubkey) };
+    const out = { ...s, raw: Buffer.from(s.raw), pubkey: Buffer.from(s.pubkey) } as unknown as DetailedPeerCertificate;
     seen.set(s, out);
-    if (s.issuerCertificate) out['issuerCertificate'] = convert(s.issuerCertificate);
+    if (s.issuerCertificate) out.issuerCertificate = convert(s.issuerCertificate);
     return out;
   };
   return convert(shape);
+}
+
+/** A `session` option or setSession() argument: SessionData, or the bytes of encodeSession(). */
+function toSessionData(session: SessionData | Uint8Array | undefined): SessionData | undefined {
+  if (!(session instanceof Uint8Array)) return session || undefined;
+  try {
+    return decodeSession(session); // bytes from encodeSession (session/codec.ts)
+  } catch (err) {
+    throw new TLSConfigError(`session: ${(err as Error).message}`, 'session');
+  }
+}
+
+/** node's validateInt32: ERR_INVALID_ARG_TYPE for a non-number, ERR_OUT_OF_RANGE for a non-int32. */
+function validateInt32(value: unknown, name: string): void {
+  if (typeof value !== 'number') {
+    throw Object.assign(new TypeError(`The "${name}" argument must be of type number. Received ${typeof value}`), { code: 'ERR_INVALID_ARG_TYPE' });
+  }
+  if (!Number.isInteger(value) || value < -2147483648 || value > 2147483647) {
+    throw Object.assign(new RangeError(`The value of "${name}" is out of range. It must be an integer >= -2147483648 && <= 2147483647. Received ${value}`), { code: 'ERR_OUT_OF_RANGE' });
+  }
 }
 
 function disconnected(): TLSError {

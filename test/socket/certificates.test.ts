@@ -452,7 +452,7 @@ function unchain(cert: Record<string, unknown>): { list: Record<string, unknown>
 async function peerCertificates(port: number, detailed: boolean): Promise<{ ours: Record<string, unknown>; node: Record<string, unknown> }> {
   const s = connect({ host: '127.0.0.1', port, servername: 'localhost', ca: root.pem, cipherSuites: 'AES128-SHA' });
   await once(s, 'secureConnect');
-  const ours = s.getPeerCertificate(detailed);
+  const ours = s.getPeerCertificate(detailed) as unknown as Record<string, unknown>;
   s.destroy();
   const n = tls.connect({ host: '127.0.0.1', port, servername: 'localhost', ca: root.pem });
   await once(n, 'secureConnect');
@@ -497,7 +497,7 @@ t.test('checkServerIdentity: node:tls\'s own function works on our certificate o
     ca: root.pem,
     cipherSuites: 'AES128-SHA',
     checkServerIdentity: (host, cert) => {
-      const chain = unchain(cert).list.map((x) => (x['subject'] as Record<string, string>)['CN']);
+      const chain = unchain(cert as unknown as Record<string, unknown>).list.map((x) => (x['subject'] as Record<string, string>)['CN']);
       seen.push(`${host}: ${chain.join(' < ')}`);
       return tls.checkServerIdentity(host, cert as unknown as tls.PeerCertificate);
     },

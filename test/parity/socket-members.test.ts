@@ -1,0 +1,178 @@
+/**
+ * setSession(), setMaxSendFragment() and disableRenegotiation(), each next to node:tls's own on the
+ * same node:tls TLSv1 server (issue 15 item 4).
+ */
+import t, { type Test } from 'tap';
+import * as net from 'node:net';
+import * as tls from 'node:tls';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { connect, createServer, type SessionData, type TLSSocket } from '../../lib/index.js';
+import { testPki } from '../helpers/pki.js';
+
+const pki = await testPki();
+const BOUNDED = { timeout: 30_000 };
+const NODE_TLS1 = { minVersion: 'TLSv1', maxVersion: 'TLSv1', ciphers: 'AES128-SHA:@SECLEVEL=0' } as const;
+
+async function listening(t: Test, server: net.Server): Promise<number> {
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  t.teardown(() => new Promise<void>((r) => server.close(() => r())));
+  return (server.address() as AddressInfo).port;
+}
+
+function nodeTlsServer(handler: (s: tls.TLSSocket) => void): tls.Server {
+  return tls.createServer({ key: pki.keyPem, cert: pki.certPem, ...NODE_TLS1 }, handler);
+}
+
+function settled(socket: TLSSocket | tls.TLSSocket): Promise<Error | null> {
+  return new Promise((resolve) => {
+    socket.once('error', (err: Error) => resolve(err));
+    socket.once('close', () => resolve(null));
+  });
+}
+
+t.test('setSession() before the ClientHello resumes; afterwards it is refused', BOUNDED, async (t) => {
+  const server = nodeTlsServer((s) => {
+    s.resume();
+    s.end();
+  });
+  const store = new Map<string, Buffer>();
+  server.on('newSession', (id: Buffer, data: Buffer, cb: () => void) => {
+    store.set(id.toString('hex'), data);
+    cb();
+  });
+  server.on('resumeSession', (id: Buffer, cb: (e: null, d: Buffer | null) => void) => cb(null, store.get(id.toString('hex')) ?? null));
+  const port = await listening(t, server);
+  const one = connect({ host: 'localhost', port, ca: pki.caPem });
+  const done = settled(one);
+  const [session] = (await once(one, 'session')) as [SessionData];
+  one.resume();
+  await done;
+  const two = connect({ host: 'localhost', port, ca: pki.caPem });
+  two.setSession(session); // TCP still connecting: not too late, as with node:tls
+  two.resume();
+  await once(two, 'secureConnect');
+  t.equal(two.isSessionReused(), true, 'the session given to setSession() was resumed');
+  t.throws(() => two.setSession(session), { code: 'ERR_TLS_INVALID_STATE' }, 'after the ClientHello');
+  two.destroy();
+});
+
+t.test('setMaxSendFragment(): the same answers as node:tls for the same sizes', BOUNDED, async (t) => {
+  const server = nodeTlsServer((s) => s.resume());
+  const port = await listening(t, server);
+  const ours = connect({ host: 'localhost', port, ca: pki.caPem });
+  const theirs = tls.connect({ host: 'localhost', port, ca: pki.caPem, ...NODE_TLS1 });
+  await Promise.all([once(ours, 'secureConnect'), once(theirs, 'secureConnect')]);
+  for (const size of [0, 511, 512, 4096, 16384, 16385, -1]) {
+    t.equal(ours.setMaxSendFragment(size), theirs.setMaxSendFragment(size), `size ${size}: ${theirs.setMaxSendFragment(size)}`);
+  }
+  for (const bad of [1.5, '1024', Number.NaN, 2 ** 31]) {
+    let nodeCode: string | undefined;
+    try {
+      theirs.setMaxSendFragment(bad as number);
+    } catch (err) {
+      nodeCode = (err as { code?: string }).code ?? "none";
+    }
+    t.ok(nodeCode, `node:tls throws for ${String(bad)}`);
+    t.throws(() => ours.setMaxSendFragment(bad as number), { code: nodeCode ?? 'none' }, `${String(bad)}: ${String(nodeCode)}`);
+  }
+  ours.destroy();
+  theirs.destroy();
+});
+
+t.test('setMaxSendFragment(512): every record we send carries at most 512 bytes, node:tls reads them all', BOUNDED, async (t) => {
+  const records: Array<{ type: number; length: number }> = [];
+  let received = 0;
+  let resolveGot: () => void;
+  const got = new Promise<void>((r) => (resolveGot = r));
+  const target = nodeTlsServer((s) =>
+    s.on('data', (d: Buffer) => {
+      received += d.length;
+      if (received >= 5000) resolveGot();
+    }),
+  );
+  const targetPort = await listening(t, target);
+  // A relay that reads the record headers the client sends before node:tls gets them.
+  const relay = net.createServer((raw) => {
+    const upstream = net.connect(targetPort, '127.0.0.1');
+    upstream.pipe(raw);
+    let pending = Buffer.alloc(0);
+    raw.on('data', (d: Buffer) => {
+      upstream.write(d);
+      pending = Buffer.concat([pending, d]);
+      while (pending.length >= 5 && pending.length >= 5 + pending.readUInt16BE(3)) {
+        records.push({ type: pending[0]!, length: pending.readUInt16BE(3) });
+        pending = pending.subarray(5 + pending.readUInt16BE(3));
+      }
+    });
+    raw.on('close', () => upstream.destroy());
+    upstream.on('close', () => raw.destroy());
+  });
+  const relayPort = await listening(t, relay);
+  const client = connect({ host: 'localhost', port: relayPort, ca: pki.caPem, cipherSuites: 'AES128-SHA' });
+  t.equal(client.setMaxSendFragment(512), true);
+  client.on('secureConnect', () => client.write(Buffer.alloc(5000, 1)));
+  t.teardown(() => client.destroy());
+  await got;
+  const data = records.filter((r) => r.type === 23);
+  // AES128-SHA: 512 plaintext + 20 MAC + padding to 16 = at most 544 on the wire.
+  t.ok(data.every((r) => r.length <= 544), `every application_data record <= 544 bytes (${data.map((r) => r.length).join(',')})`);
+  t.ok(data.length >= Math.ceil(5000 / 512), `${data.length} records for 5000 bytes`);
+  t.equal(received, 5000, 'node:tls got every byte');
+});
+
+t.test('disableRenegotiation() on a server: a node:tls client renegotiating fails the socket, as on a node:tls server', BOUNDED, async (t) => {
+  const codes: string[] = [];
+  for (const make of [
+    (h: (s: TLSSocket | tls.TLSSocket) => void) => createServer({ key: pki.keyPem, cert: pki.certPem, renegotiation: 'secure' }, h),
+    (h: (s: TLSSocket | tls.TLSSocket) => void) => nodeTlsServer(h),
+  ]) {
+    let serverResult: Promise<Error | null> | undefined;
+    const ready = new Promise<void>((resolve) => {
+      const server = make((s) => {
+        s.disableRenegotiation();
+        serverResult = settled(s);
+        s.resume();
+        resolve();
+      });
+      void listening(t, server).then((port) => {
+        const client = tls.connect({ host: 'localhost', port, ca: pki.caPem, ...NODE_TLS1 });
+        client.on('error', () => {});
+        client.resume();
+        client.once('secureConnect', () => ready.then(() => client.renegotiate({}, () => {})));
+        t.teardown(() => client.destroy());
+      });
+    });
+    await ready;
+    const err = await serverResult!;
+    codes.push(String((err as { code?: string } | null)?.code));
+  }
+  t.same(codes, ['ERR_TLS_RENEGOTIATION_DISABLED', 'ERR_TLS_RENEGOTIATION_DISABLED'], 'ut-tls server, then node:tls server');
+});
+
+t.test('disableRenegotiation() on a client: a HelloRequest fails the socket (node:tls clients ignore it, docs/api.md)', BOUNDED, async (t) => {
+  const server = nodeTlsServer((s) => {
+    s.on('error', () => {});
+    s.resume();
+    s.once('data', () => s.renegotiate({}, () => {}));
+  });
+  const port = await listening(t, server);
+  const ours = connect({ host: 'localhost', port, ca: pki.caPem, renegotiation: 'secure' });
+  await once(ours, 'secureConnect');
+  ours.disableRenegotiation();
+  const result = settled(ours);
+  ours.resume();
+  ours.write('go');
+  t.match(await result, { code: 'ERR_TLS_RENEGOTIATION_DISABLED' });
+});
+
+t.test('disableRenegotiation(): our own renegotiate() is refused too', BOUNDED, async (t) => {
+  const server = nodeTlsServer((s) => s.resume());
+  const port = await listening(t, server);
+  const ours = connect({ host: 'localhost', port, ca: pki.caPem, renegotiation: 'secure' });
+  await once(ours, 'secureConnect');
+  ours.disableRenegotiation();
+  t.throws(() => ours.renegotiate(), { code: 'ERR_TLS_RENEGOTIATION_DISABLED' });
+  ours.destroy();
+});
