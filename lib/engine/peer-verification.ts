@@ -152,6 +152,14 @@ export class PeerVerifier {
       );
     }
     const name = options.serverIdentity ?? options.servername;
+    // Anchors alone prove only that some CA vouched for the key, not for whom: without a name to check
+    // (or the application's own checkServerIdentity) any certificate of any trusted CA would pass.
+    if (!skip && !options.verifyPeer && name === undefined && !options.checkServerIdentity) {
+      throw new TLSConfigError(
+        'a verifying client Connection needs the name to check the server certificate against: servername or serverIdentity (or checkServerIdentity)',
+        'servername',
+      );
+    }
     return new PeerVerifier('serverAuth', options, !skip && options.rejectUnauthorized !== false, skip, { name, check: options.checkServerIdentity });
   }
 

@@ -161,14 +161,14 @@ t.test('trusted_ca_keys: the server picks the chain the client trusts', async (t
   const pki = await sharedPki();
   const other = await createTestPki({ names: ['localhost'] });
   const ctx = { certificateChain: [...other.chain, other.root.der], privateKey: other.server.key };
-  const byCert = await handshake({ servername: undefined, trustedCaKeys: [{ type: 3, sha1Hash: sha1(other.root.der) }] }, { contexts: [ctx] });
+  const byCert = await handshake({ servername: undefined, serverIdentity: 'localhost', trustedCaKeys: [{ type: 3, sha1Hash: sha1(other.root.der) }] }, { contexts: [ctx] });
   t.equal(Buffer.from(byCert.client.conn.peerCertificates[0]!).compare(Buffer.from(other.chain[0]!)), 0, 'cert_sha1_hash selects the other chain');
   t.equal(helloExtensions(byCert.server.wire[0]!).get(3)?.length, 0, 'empty trusted_ca_keys in the ServerHello');
-  const byKey = await handshake({ servername: undefined, trustedCaKeys: [{ type: 1, sha1Hash: sha1(bigIntToMinimalBytes(other.root.publicKey.n)) }] }, { contexts: [ctx] });
+  const byKey = await handshake({ servername: undefined, serverIdentity: 'localhost', trustedCaKeys: [{ type: 1, sha1Hash: sha1(bigIntToMinimalBytes(other.root.publicKey.n)) }] }, { contexts: [ctx] });
   t.equal(Buffer.from(byKey.client.conn.peerCertificates[0]!).compare(Buffer.from(other.chain[0]!)), 0, 'key_sha1_hash selects it too');
-  const byName = await handshake({ servername: undefined, trustedCaKeys: [{ type: 2, distinguishedName: pki.root.cert.subject.der }] }, { contexts: [ctx] });
+  const byName = await handshake({ servername: undefined, serverIdentity: 'localhost', trustedCaKeys: [{ type: 2, distinguishedName: pki.root.cert.subject.der }] }, { contexts: [ctx] });
   t.equal(Buffer.from(byName.client.conn.peerCertificates[0]!).compare(Buffer.from(pki.chain[0]!)), 0, 'x509_name of the default root keeps the default');
-  const unknown = await handshake({ servername: undefined, trustedCaKeys: [{ type: 3, sha1Hash: new Uint8Array(20) }] }, { contexts: [ctx] });
+  const unknown = await handshake({ servername: undefined, serverIdentity: 'localhost', trustedCaKeys: [{ type: 3, sha1Hash: new Uint8Array(20) }] }, { contexts: [ctx] });
   t.ok(unknown.client.completed, 'no match: the default chain, no acknowledgement');
   t.notOk(helloExtensions(unknown.server.wire[0]!).has(3));
 });
@@ -212,7 +212,7 @@ t.test('client_certificate_url: the AP fetches the UE certificate and checks its
 });
 
 t.test('the client refuses an extension it did not ask for (unsupported_extension 110)', async (t) => {
-  const p = await makePair({ servername: undefined });
+  const p = await makePair({ servername: undefined, serverIdentity: 'localhost' });
   p.client.conn.start();
   const hello = p.client.queue.shift()!;
   p.server.conn.receive(hello);

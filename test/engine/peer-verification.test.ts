@@ -47,8 +47,12 @@ t.test('a client Connection with neither trust anchors nor insecureSkipVerify do
   t.throws(() => new Connection({ isServer: false, trustAnchors: [pki.root.der], insecureSkipVerify: true }, noEvents), TLSConfigError);
   t.throws(() => new Connection({ isServer: false, trustAnchors: [pki.root.der], minRSABits: 0 }, noEvents), TLSConfigError, 'policy options are checked too');
   // Each explicit choice constructs.
-  t.doesNotThrow(() => new Connection({ isServer: false, trustAnchors: [pki.root.der] }, noEvents));
-  t.doesNotThrow(() => new Connection({ isServer: false, trustAnchors: [] }, noEvents), 'an empty list trusts nothing: secure');
+  // Anchors without a name to check would accept any certificate of any trusted CA: refused too.
+  t.throws(() => new Connection({ isServer: false, trustAnchors: [pki.root.der] }, noEvents), { name: 'TLSConfigError', option: 'servername' }, 'anchors need a name');
+  t.doesNotThrow(() => new Connection({ isServer: false, servername: 'localhost', trustAnchors: [pki.root.der] }, noEvents));
+  t.doesNotThrow(() => new Connection({ isServer: false, serverIdentity: 'localhost', trustAnchors: [pki.root.der] }, noEvents), 'serverIdentity: a name without SNI');
+  t.doesNotThrow(() => new Connection({ isServer: false, trustAnchors: [pki.root.der], checkServerIdentity: () => undefined }, noEvents), "the application's own name check");
+  t.doesNotThrow(() => new Connection({ isServer: false, servername: 'localhost', trustAnchors: [] }, noEvents), 'an empty list trusts nothing: secure');
   t.doesNotThrow(() => new Connection({ isServer: false, insecureSkipVerify: true }, noEvents));
   t.doesNotThrow(() => new Connection({ isServer: false, verifyPeer: () => ({ authorized: true }) }, noEvents));
 });
