@@ -43,6 +43,14 @@ t.test('every shipped .js has its source in lib/ (no stale output of deleted fil
 t.test('the build npm pack runs (prepare) emits no source maps', async (t) => {
   const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
   t.match(pkg.scripts['prepare'], /tsc -p tsconfig\.build\.json/);
+  // README's first command is `npm ci && npm run demo`: npm ci runs only prepare, so prepare must also
+  // build what the npm scripts run from dist/ (bench/, test/helpers), before lib is rebuilt without maps.
+  t.match(pkg.scripts['prepare'], /^tsc -p tsconfig\.json && /, 'prepare builds the whole project first');
+  for (const [name, script] of Object.entries(pkg.scripts)) {
+    for (const m of script.matchAll(/node (?:--\S+ )*dist\/(\S+)\.js/g)) {
+      t.ok(existsSync(join(repoRoot, m[1]! + '.ts')), `${name}: dist/${m[1]}.js is built from ${m[1]}.ts by tsconfig.json`);
+    }
+  }
   const config = ts.getParsedCommandLineOfConfigFile(join(repoRoot, 'tsconfig.build.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} })!;
   t.equal(config.options.sourceMap, false);
   t.notOk(config.options.inlineSourceMap);
