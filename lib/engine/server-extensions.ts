@@ -63,9 +63,10 @@ function decodeSupportedGroups(data: Uint8Array): number[] {
   return out;
 }
 
-export function readClientRequests(hello: ClientHello): ClientRequests {
-  const requests: ClientRequests = {
-    extended: hello.extensions !== null,
+/** What a ClientHello asks for when it carries none of the extensions below. */
+export function noClientRequests(extended: boolean): ClientRequests {
+  return {
+    extended,
     servername: null,
     maxFragmentLength: null,
     truncatedHmac: false,
@@ -75,6 +76,10 @@ export function readClientRequests(hello: ClientHello): ClientRequests {
     renegotiationInfo: null,
     ffdheGroups: null,
   };
+}
+
+export function readClientRequests(hello: ClientHello): ClientRequests {
+  const requests = noClientRequests(hello.extensions !== null);
   for (const ext of hello.extensions ?? []) {
     switch (ext.type) {
       case ExtensionType.server_name:

@@ -9,24 +9,14 @@ import { pureProvider } from '../../lib/crypto/pure.js';
 import { MODP_GROUP_14 } from '../../lib/crypto/dh.js';
 import { TLSAlertError } from '../../lib/errors.js';
 import { KEY_EXCHANGES, keyExchangeOf, type KeyExchangeAlgorithm } from '../../lib/engine/key-exchange/index.js';
-import type { ClientRequests } from '../../lib/engine/server-extensions.js';
+import { noClientRequests, type ClientRequests } from '../../lib/engine/server-extensions.js';
 import type { ServerEngineOptions } from '../../lib/engine/types.js';
 import { TLS_1_0 } from '../../lib/record/constants.js';
 import { CIPHER_SUITES, IMPLEMENTED_KEY_EXCHANGES, serverKeyUsageOf } from '../../lib/suites.js';
 import { bytesEqual } from '../../lib/util/bytes.js';
 import { sharedPki } from '../helpers/engine-pair.js';
 
-const requests = (ffdheGroups: number[] | null = null): ClientRequests => ({
-  extended: false,
-  servername: null,
-  maxFragmentLength: null,
-  truncatedHmac: false,
-  ocsp: false,
-  trustedAuthorities: null,
-  clientCertificateUrl: false,
-  renegotiationInfo: null,
-  ffdheGroups,
-});
+const requests = (ffdheGroups: number[] | null = null): ClientRequests => ({ ...noClientRequests(false), ffdheGroups });
 
 async function halves(kx: KeyExchangeAlgorithm, serverOptions: Partial<ServerEngineOptions> = {}) {
   const pki = await sharedPki();
