@@ -242,7 +242,8 @@ export class ClientFlow extends HandshakeFlow {
       this.resumed = true;
       this.session = offered;
       this.peerCertificates = offered.peerCertificates;
-      this.peerVerdict = this.resumedVerdict;
+      // RFC 4279: a PSK session's master secret came from the key, so resuming it authenticates the server again.
+      this.peerVerdict = keyExchangeOf(suite).serverCertificate ? this.resumedVerdict : { authorized: true };
       // RFC 3546 3.2 / 3.5: the session's values hold for its resumptions.
       this.maxFragmentLength = offered.maxFragmentLength;
       this.truncatedHmac = offered.truncatedHmac === true;

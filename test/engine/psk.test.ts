@@ -12,6 +12,7 @@ import type { ClientEngineOptions, ServerEngineOptions } from '../../lib/engine/
 import { TLSAlertError, TLSConfigError } from '../../lib/errors.js';
 import { MAX_PSK_IDENTITY_BYTES, pskPremaster } from '../../lib/messages/psk-key-exchange.js';
 import { resolveSuites } from '../../lib/policy/suite-selection.js';
+import { MemorySessionStore } from '../../lib/session/memory-store.js';
 import { TLS_1_0 } from '../../lib/record/constants.js';
 import { CIPHER_SUITES, suiteHex } from '../../lib/suites.js';
 import { ByteWriter, bytesEqual, DecodeError, utf8 } from '../../lib/util/bytes.js';
@@ -94,6 +95,19 @@ t.test('a PSK-only server needs no certificate; a client offering only PSK needs
   );
   t.ok(p.client.completed && p.server.completed);
   await t.rejects(async () => makePair({}, { cipherSuites: ['AES128-SHA'], certificateChain: [], privateKey: undefined }).then((x) => x), /certificate/);
+});
+
+t.test('a PSK session resumes (abbreviated handshake) and stays authenticated', async (t) => {
+  const server: Partial<ServerEngineOptions> = { cipherSuites: ['PSK-AES256-CBC-SHA'], pskCallback: () => KEY, sessionStore: new MemorySessionStore() };
+  const client: Partial<ClientEngineOptions> = { cipherSuites: ['PSK-AES256-CBC-SHA'], pskCallback: () => ({ identity: 'ue', psk: KEY }) };
+  const first = await run(client, server);
+  const session = first.client.sessions[0] ?? first.client.conn.session;
+  t.ok(session, 'a session');
+  const second = await run({ ...client, session: session! }, server);
+  t.ok(second.client.completed && second.server.completed);
+  t.equal(second.client.conn.resumed, true, 'resumed');
+  t.equal(second.client.conn.peerVerdict?.authorized, true);
+  t.equal(second.server.conn.peerVerdict?.authorized, true);
 });
 
 t.test('no hint: PSK sends no ServerKeyExchange and the client callback gets null', async (t) => {
