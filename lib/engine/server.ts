@@ -93,8 +93,9 @@ export class ServerFlow extends HandshakeFlow {
   private readonly suites: CipherSuite[];
   private readonly store: SessionStore;
   private readonly sessionTimeout: number;
-  private readonly defaultContext: ServerContext;
-  private context: ServerContext;
+  /** null for a server without certificate (only RFC 4279 PSK / DHE_PSK suites). */
+  private readonly defaultContext: ServerContext | null;
+  private context: ServerContext | null;
   private requests: ClientRequests | null = null;
   /** What the ServerHello agreed (extensions/index.ts), or on resumption what the session keeps. */
   private readonly agreement = newAgreement();
@@ -112,9 +113,17 @@ export class ServerFlow extends HandshakeFlow {
     previous: RenegotiationContext | null = null,
   ) {
     super(host, previous);
-    if (!options.certificateChain || options.certificateChain.length === 0) throw new TLSConfigError('the server needs a certificate (cert)');
-    if (!options.privateKey) throw new TLSConfigError('the server needs a private key (key)');
-    this.suites = resolveSuites(options.cipherSuites, 'server', { allowNullEncryption: options.allowNullEncryption });
+    const hasCertificate = (options.certificateChain?.length ?? 0) > 0;
+    this.suites = resolveSuites(options.cipherSuites, 'server', {
+      allowNullEncryption: options.allowNullEncryption,
+      psk: options.pskCallback !== undefined,
+      certificate: hasCertificate,
+    });
+    // A certificate is needed only when a suite's key exchange sends one (not RFC 4279 PSK, DHE_PSK).
+    if (this.suites.some((s) => keyExchangeOf(s).serverCertificate)) {
+      if (!hasCertificate) throw new TLSConfigError('the server needs a certificate (cert)');
+      if (!options.privateKey) throw new TLSConfigError('the server needs a private key (key)');
+    }
     const timeout = options.sessionTimeout ?? MAX_SESSION_LIFETIME_SECONDS;
     if (!isAllowedLifetime(timeout)) {
       throw new TLSConfigError(`sessionTimeout ${timeout}: TS 33.141 7.1 allows at most ${MAX_SESSION_LIFETIME_SECONDS} seconds`);
@@ -127,12 +136,15 @@ export class ServerFlow extends HandshakeFlow {
       defaultStores.set(options, store);
     }
     this.store = store;
-    this.defaultContext = { certificateChain: options.certificateChain, privateKey: options.privateKey, ...(options.ocspResponse ? { ocspResponse: options.ocspResponse } : {}) };
+    this.defaultContext =
+      options.certificateChain && options.certificateChain.length > 0 && options.privateKey
+        ? { certificateChain: options.certificateChain, privateKey: options.privateKey, ...(options.ocspResponse ? { ocspResponse: options.ocspResponse } : {}) }
+        : null;
     this.context = this.defaultContext;
   }
 
   /** The certificate chain and key this handshake answers with (the default, or a virtual host's). */
-  get selectedContext(): ServerContext {
+  get selectedContext(): ServerContext | null {
     return this.context;
   }
 
@@ -219,7 +231,7 @@ export class ServerFlow extends HandshakeFlow {
     const name = requests.servername;
     if (name !== null && virtualHosting) {
       // Named contexts first, then the default certificate's own names, then the application's callback.
-      const found = contextForName([...contexts, this.defaultContext], name) ?? this.options.selectContext?.(name);
+      const found = contextForName(this.defaultContext ? [...contexts, this.defaultContext] : contexts, name) ?? this.options.selectContext?.(name);
       return then(found, (context) => {
         if (context) {
           this.context = context;
@@ -247,7 +259,7 @@ export class ServerFlow extends HandshakeFlow {
 
   private chooseByAuthorities(requests: ClientRequests): void {
     if (!requests.trustedAuthorities || requests.trustedAuthorities.length === 0) return;
-    const all = [this.context, ...(this.options.contexts ?? []).filter((c) => c !== this.context)];
+    const all = [...(this.context ? [this.context] : []), ...(this.options.contexts ?? []).filter((c) => c !== this.context)];
     const found = contextForAuthorities(all, requests.trustedAuthorities);
     if (found) {
       this.context = found;
@@ -309,7 +321,7 @@ export class ServerFlow extends HandshakeFlow {
   }
 
   private contextAnchors(): { anchors?: readonly Uint8Array[] } {
-    return this.context.trustAnchors ? { anchors: this.context.trustAnchors } : {};
+    return this.context?.trustAnchors ? { anchors: this.context.trustAnchors } : {};
   }
 
   /** The ServerHello extensions (extensions/index.ts), filling this.agreement; `resumed` on resumption. */
@@ -335,7 +347,8 @@ export class ServerFlow extends HandshakeFlow {
     this.session = session;
     this.storedSessionId = session.id;
     this.peerCertificates = session.peerCertificates;
-    this.peerVerdict = this.resumedVerdict;
+    // RFC 4279: the master secret came from the client's key; resuming proves it again.
+    this.peerVerdict = suite.psk && !this.options.requestCert ? { authorized: true } : this.resumedVerdict;
     // RFC 3546 3.2 / 3.5: negotiated once per session, kept across resumptions.
     agreementFromSession(session, this.agreement);
     const extensions = this.answerHello(requests, suite, session);
@@ -389,9 +402,11 @@ export class ServerFlow extends HandshakeFlow {
     // RFC 3546 3.2: once agreed, fragment at once, handshake messages included.
     if (this.agreement.maxFragmentLength) this.host.setMaxFragment(this.agreement.maxFragmentLength);
     const kx = keyExchangeOf(suite);
+    const context = this.context;
     if (kx.serverCertificate) {
-      this.host.sendHandshake(HandshakeType.certificate, encodeCertificate([...this.context.certificateChain]));
-      const ocspResponse = this.context.ocspResponse;
+      if (!context) throw new Error('engine bug: a certificate suite on a server without certificate');
+      this.host.sendHandshake(HandshakeType.certificate, encodeCertificate([...context.certificateChain]));
+      const ocspResponse = context.ocspResponse;
       if (this.agreement.acked.has(ExtensionType.status_request) && ocspResponse) {
         this.host.sendHandshake(HandshakeType.certificate_status, encodeCertificateStatus({ statusType: CertificateStatusType.ocsp, response: ocspResponse }));
       }
@@ -400,7 +415,7 @@ export class ServerFlow extends HandshakeFlow {
       provider,
       clientRandom: this.clientRandom,
       serverRandom: this.serverRandom,
-      privateKey: this.context.privateKey,
+      privateKey: context?.privateKey ?? null,
       clientVersion: hello.version,
       requests,
       options: this.options,
@@ -415,6 +430,8 @@ export class ServerFlow extends HandshakeFlow {
     }
     this.host.sendHandshake(HandshakeType.server_hello_done, new Uint8Array(0));
     this.host.flushHandshake();
+    // RFC 4279: the client is authenticated by its PSK (its Finished proves it) unless a certificate is asked for too.
+    if (suite.psk && !this.options.requestCert) this.peerVerdict = { authorized: true };
     const agreed = { suite, session, kx: half };
     this.state = this.options.requestCert ? { name: 'WAIT_CLIENT_CERTIFICATE', agreed } : { name: 'WAIT_CLIENT_KEY_EXCHANGE', agreed, clientPublicKey: null };
   }

@@ -49,6 +49,7 @@ export const CLIENT_ENGINE_ROUTES = {
   verifyOCSP: 'pass',
   trustedCaKeys: 'pass',
   certificateUrl: 'pass',
+  pskCallback: 'pass',
 } as const satisfies Record<keyof ClientEngineOptions, Route>;
 
 export const SERVER_ENGINE_ROUTES = {
@@ -71,6 +72,8 @@ export const SERVER_ENGINE_ROUTES = {
   reauthenticateResumed: 'pass',
   certificateAuthorities: 'pass',
   dhGroup: 'pass',
+  pskCallback: 'socket',
+  pskIdentityHint: 'pass',
 } as const satisfies Record<keyof ServerEngineOptions, Route>;
 
 /** The keys whose row is 'pass'. */

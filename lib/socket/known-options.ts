@@ -23,7 +23,7 @@ const COMMON = [
 const CLIENT = ['host', 'port', 'socket', 'servername', 'session', 'checkServerIdentity', ...CLIENT_PASSTHROUGH] as const;
 
 const SERVER = [
-  'requestCert', 'sessionTimeout', 'sessionStore', 'contexts', 'SNICallback', 'selectContext',
+  'requestCert', 'sessionTimeout', 'sessionStore', 'contexts', 'SNICallback', 'selectContext', 'pskCallback',
   ...SERVER_PASSTHROUGH,
   // net.Server options the Server passes on
   'pauseOnConnect', 'noDelay', 'keepAlive',
@@ -53,8 +53,6 @@ export const REFUSED_NODE_OPTIONS: Readonly<Record<string, string>> = {
   privateKeyIdentifier: 'OpenSSL engines are not available',
   clientCertEngine: 'OpenSSL engines are not available',
   crl: 'CRLs are not checked; use verifyOCSP for revocation',
-  pskCallback: 'PSK suites are not implemented',
-  pskIdentityHint: 'PSK suites are not implemented',
   highWaterMark: 'not implemented',
   signal: 'not implemented; call socket.destroy() instead',
   server: 'not implemented for new TLSSocket(); use createServer()',

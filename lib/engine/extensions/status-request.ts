@@ -11,6 +11,7 @@ import {
   ocspStatusRequest,
 } from '../../messages/extensions/status-request.js';
 import { ExtensionType } from '../../messages/extensions/types.js';
+import { keyExchangeOf } from '../key-exchange/index.js';
 import type { ExtensionModule } from './types.js';
 
 export const statusRequest: ExtensionModule = {
@@ -19,7 +20,9 @@ export const statusRequest: ExtensionModule = {
   read(data, requests) {
     requests.ocsp = decodeStatusRequest(data).statusType === CertificateStatusType.ocsp;
   },
-  answer: ({ requests, context }) => (requests.ocsp && context.ocspResponse ? encodeStatusRequestAck() : null),
+  // Only a suite that sends a Certificate can staple its status (RFC 4279 PSK sends none).
+  answer: ({ requests, context, suite }) =>
+    requests.ocsp && context?.ocspResponse && keyExchangeOf(suite).serverCertificate ? encodeStatusRequestAck() : null,
   offer: ({ options }) => (options.requestOCSP ? encodeStatusRequest(ocspStatusRequest()) : null),
   check: (data) => decodeStatusRequestAck(data),
 };

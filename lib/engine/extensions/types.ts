@@ -53,8 +53,8 @@ export interface ServerAnswerContext {
   readonly requests: ClientRequests;
   readonly options: ServerEngineOptions;
   readonly suite: CipherSuite;
-  /** The certificate context the hello chose (virtual host or trusted_ca_keys match). */
-  readonly context: ServerContext;
+  /** The certificate context the hello chose (virtual host or trusted_ca_keys match); null on a server without certificate (RFC 4279 PSK only). */
+  readonly context: ServerContext | null;
   /** How the context was chosen: by server_name (RFC 3546 3.1) and/or by trusted_ca_keys (3.4). */
   readonly chosenBy: { readonly name: boolean; readonly authorities: boolean };
   /** The session being resumed, or null on a full handshake. */
