@@ -30,7 +30,10 @@ export type {
   ClientEngineOptions,
   ServerEngineOptions,
   CommonEngineOptions,
+  ClientPskCallback,
+  ServerPskLookup,
 } from './engine/types.js';
+export type { ServerPskCallback } from './socket/psk-options.js';
 export { TLSError, TLSAlertError, TLSConfigError } from './errors.js';
 export { AlertDescription, AlertLevel, alertName } from './alerts.js';
 export { CIPHER_SUITES, suiteByName, suiteById, type CipherSuite } from './suites.js';

@@ -22,7 +22,10 @@ export type KeyExchange =
   | 'DHE_RSA'
   | 'DHE_RSA_EXPORT'
   | 'DH_anon'
-  | 'DH_anon_EXPORT';
+  | 'DH_anon_EXPORT'
+  | 'PSK'
+  | 'DHE_PSK'
+  | 'RSA_PSK';
 
 export type CipherAlgorithm =
   | 'NULL'
@@ -95,14 +98,20 @@ export interface CipherSuite {
   readonly nullCipher: boolean;
   readonly nullMac: boolean;
   /** The RFC that defines it. */
-  readonly rfc: 'RFC 2246' | 'RFC 3268';
+  readonly rfc: 'RFC 2246' | 'RFC 3268' | 'RFC 4279';
+  /**
+   * RFC 4279: the key exchange uses a pre-shared key, so the suite is offered and accepted only when the
+   * application configured pskCallback (policy/suite-selection.ts; secure default: no PSK).
+   */
+  readonly psk: boolean;
   /** True when ut-tls can negotiate it (key exchange and cipher both implemented). */
   readonly implemented: boolean;
   /**
    * RFC 2246 7.4.2: the keyUsage bit the server certificate's key needs for this key exchange
    * (keyEncipherment to receive an RSA premaster, digitalSignature to sign DH parameters), or null when
    * ut-tls does not implement the key exchange. On the row so x509 and the socket layer, below the
-   * engine's key-exchange strategies (engine/key-exchange/), read it without knowing names.
+   * engine's key-exchange strategies (engine/key-exchange/), read it without knowing names. Also null
+   * for a key exchange without server certificate (RFC 4279 PSK, DHE_PSK).
    */
   readonly serverKeyUsage: ServerKeyUsage | null;
 }
@@ -114,13 +123,20 @@ export type ServerKeyUsage = 'keyEncipherment' | 'digitalSignature';
  * its index.ts; test/engine/key-exchange.test.ts checks the two agree) and what each needs of the
  * server certificate. A new key exchange adds its line here.
  */
-const IMPLEMENTED_KX: Readonly<Partial<Record<KeyExchange, { readonly serverKeyUsage: ServerKeyUsage }>>> = {
+const IMPLEMENTED_KX: Readonly<Partial<Record<KeyExchange, { readonly serverKeyUsage: ServerKeyUsage | null }>>> = {
   RSA: { serverKeyUsage: 'keyEncipherment' },
   DHE_RSA: { serverKeyUsage: 'digitalSignature' },
+  // RFC 4279: PSK and DHE_PSK send no certificate (null); RSA_PSK receives an RSA-encrypted secret.
+  PSK: { serverKeyUsage: null },
+  DHE_PSK: { serverKeyUsage: null },
+  RSA_PSK: { serverKeyUsage: 'keyEncipherment' },
 };
 
-/** The keyUsage bit an implemented key exchange (by name, as in the row) needs of the server key; undefined otherwise. */
-export function serverKeyUsageOf(keyExchange: string): ServerKeyUsage | undefined {
+/**
+ * The keyUsage bit an implemented key exchange (by name, as in the row) needs of the server key: null
+ * when it uses no server certificate, undefined when ut-tls does not implement it.
+ */
+export function serverKeyUsageOf(keyExchange: string): ServerKeyUsage | null | undefined {
   return Object.prototype.hasOwnProperty.call(IMPLEMENTED_KX, keyExchange) ? IMPLEMENTED_KX[keyExchange as KeyExchange]?.serverKeyUsage : undefined;
 }
 
@@ -146,7 +162,8 @@ function suite(id: number, name: string, openssl: string): CipherSuite {
     exportable: keyExchange.endsWith('_EXPORT'),
     nullCipher: cipher === 'NULL',
     nullMac: mac === 'NULL',
-    rfc: id >= 0x2f ? 'RFC 3268' : 'RFC 2246',
+    rfc: id >= 0x8a ? 'RFC 4279' : id >= 0x2f ? 'RFC 3268' : 'RFC 2246',
+    psk: keyExchange.endsWith('PSK'),
     implemented: serverKeyUsageOf(keyExchange) !== undefined && mac !== 'NULL' && (cipher === 'NULL' || info.provider !== null),
     serverKeyUsage: serverKeyUsageOf(keyExchange) ?? null,
   });
@@ -193,6 +210,19 @@ export const CIPHER_SUITES: readonly CipherSuite[] = [
   suite(0x0038, 'TLS_DHE_DSS_WITH_AES_256_CBC_SHA', 'DHE-DSS-AES256-SHA'),
   suite(0x0039, 'TLS_DHE_RSA_WITH_AES_256_CBC_SHA', 'DHE-RSA-AES256-SHA'),
   suite(0x003a, 'TLS_DH_anon_WITH_AES_256_CBC_SHA', 'ADH-AES256-SHA'),
+  // RFC 4279 section 6 (IANA values), OpenSSL names as `openssl ciphers -V PSK`.
+  suite(0x008a, 'TLS_PSK_WITH_RC4_128_SHA', 'PSK-RC4-SHA'),
+  suite(0x008b, 'TLS_PSK_WITH_3DES_EDE_CBC_SHA', 'PSK-3DES-EDE-CBC-SHA'),
+  suite(0x008c, 'TLS_PSK_WITH_AES_128_CBC_SHA', 'PSK-AES128-CBC-SHA'),
+  suite(0x008d, 'TLS_PSK_WITH_AES_256_CBC_SHA', 'PSK-AES256-CBC-SHA'),
+  suite(0x008e, 'TLS_DHE_PSK_WITH_RC4_128_SHA', 'DHE-PSK-RC4-SHA'),
+  suite(0x008f, 'TLS_DHE_PSK_WITH_3DES_EDE_CBC_SHA', 'DHE-PSK-3DES-EDE-CBC-SHA'),
+  suite(0x0090, 'TLS_DHE_PSK_WITH_AES_128_CBC_SHA', 'DHE-PSK-AES128-CBC-SHA'),
+  suite(0x0091, 'TLS_DHE_PSK_WITH_AES_256_CBC_SHA', 'DHE-PSK-AES256-CBC-SHA'),
+  suite(0x0092, 'TLS_RSA_PSK_WITH_RC4_128_SHA', 'RSA-PSK-RC4-SHA'),
+  suite(0x0093, 'TLS_RSA_PSK_WITH_3DES_EDE_CBC_SHA', 'RSA-PSK-3DES-EDE-CBC-SHA'),
+  suite(0x0094, 'TLS_RSA_PSK_WITH_AES_128_CBC_SHA', 'RSA-PSK-AES128-CBC-SHA'),
+  suite(0x0095, 'TLS_RSA_PSK_WITH_AES_256_CBC_SHA', 'RSA-PSK-AES256-CBC-SHA'),
 ];
 
 /** Signalling cipher-suite values: never negotiable. */

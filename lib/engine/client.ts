@@ -97,10 +97,11 @@ export class ClientFlow extends HandshakeFlow {
     previous: RenegotiationContext | null = null,
   ) {
     super(host, previous);
-    this.suites = resolveSuites(options.cipherSuites, 'client', { allowNullEncryption: options.allowNullEncryption });
+    this.suites = resolveSuites(options.cipherSuites, 'client', { allowNullEncryption: options.allowNullEncryption, psk: options.pskCallback !== undefined });
     // Checked here so a bad option is a TLSConfigError at construction, not at start().
     this.requested = requestedExtensions(options);
-    this.verifier = PeerVerifier.forClient(options); // TLSConfigError without trust anchors or an explicit skip
+    // TLSConfigError without trust anchors or an explicit skip, unless no suite has a server certificate (RFC 4279 PSK).
+    this.verifier = PeerVerifier.forClient(options, this.suites.some((s) => keyExchangeOf(s).serverCertificate));
     if ((options.certificateChain?.length ?? 0) > 0 && !options.privateKey) {
       throw new TypeError('a client certificate needs its privateKey');
     }
@@ -270,7 +271,9 @@ export class ClientFlow extends HandshakeFlow {
       peerCertificates: [],
     };
     const agreed = { suite, session: this.session };
-    // A key exchange without server certificate (RFC 4279 PSK) goes on to ServerKeyExchange at once.
+    // A key exchange without server certificate (RFC 4279 PSK) goes on to ServerKeyExchange at once; the
+    // server is then authenticated by the key alone (its Finished proves it), so the verdict is authorized.
+    if (!keyExchangeOf(suite).serverCertificate) this.peerVerdict = { authorized: true };
     this.state = keyExchangeOf(suite).serverCertificate ? { name: 'WAIT_CERTIFICATE', agreed } : this.afterCertificateState(agreed);
   }
 

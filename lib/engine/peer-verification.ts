@@ -140,8 +140,11 @@ export class PeerVerifier {
    * The client's verifier. Refuses (TLSConfigError) a configuration that would accept any server:
    * no trustAnchors, no verifyPeer and no explicit insecureSkipVerify.
    */
-  static forClient(options: ClientEngineOptions): PeerVerifier {
+  /** certificates: whether any offered suite has a server certificate to verify (false: PSK suites only). */
+  static forClient(options: ClientEngineOptions, certificates = true): PeerVerifier {
     const skip = options.insecureSkipVerify === true;
+    // Only RFC 4279 PSK / DHE_PSK suites: no certificate will come, so nothing to verify or check it against.
+    if (!certificates) return new PeerVerifier('serverAuth', options, false, true, { name: options.serverIdentity ?? options.servername, check: options.checkServerIdentity });
     if (skip && options.trustAnchors !== undefined) {
       throw new TLSConfigError('insecureSkipVerify and trustAnchors: choose one (rejectUnauthorized: false verifies and reports without refusing)', 'insecureSkipVerify');
     }

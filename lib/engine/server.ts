@@ -85,8 +85,9 @@ export class ServerFlow extends HandshakeFlow {
   private readonly suites: CipherSuite[];
   private readonly store: SessionStore;
   private readonly sessionTimeout: number;
-  private readonly defaultContext: ServerContext;
-  private context: ServerContext;
+  /** null for a server without certificate (only RFC 4279 PSK / DHE_PSK suites). */
+  private readonly defaultContext: ServerContext | null;
+  private context: ServerContext | null;
   private requests: ClientRequests | null = null;
   /** Extensions this ServerHello answers (RFC 3546 2.3: only those the client sent). */
   private readonly acked = new Set<number>();
@@ -104,9 +105,17 @@ export class ServerFlow extends HandshakeFlow {
     previous: RenegotiationContext | null = null,
   ) {
     super(host, previous);
-    if (!options.certificateChain || options.certificateChain.length === 0) throw new TLSConfigError('the server needs a certificate (cert)');
-    if (!options.privateKey) throw new TLSConfigError('the server needs a private key (key)');
-    this.suites = resolveSuites(options.cipherSuites, 'server', { allowNullEncryption: options.allowNullEncryption });
+    const hasCertificate = (options.certificateChain?.length ?? 0) > 0;
+    this.suites = resolveSuites(options.cipherSuites, 'server', {
+      allowNullEncryption: options.allowNullEncryption,
+      psk: options.pskCallback !== undefined,
+      certificate: hasCertificate,
+    });
+    // A certificate is needed only when a suite's key exchange sends one (not RFC 4279 PSK, DHE_PSK).
+    if (this.suites.some((s) => keyExchangeOf(s).serverCertificate)) {
+      if (!hasCertificate) throw new TLSConfigError('the server needs a certificate (cert)');
+      if (!options.privateKey) throw new TLSConfigError('the server needs a private key (key)');
+    }
     const timeout = options.sessionTimeout ?? MAX_SESSION_LIFETIME_SECONDS;
     if (!isAllowedLifetime(timeout)) {
       throw new TLSConfigError(`sessionTimeout ${timeout}: TS 33.141 7.1 allows at most ${MAX_SESSION_LIFETIME_SECONDS} seconds`);
@@ -119,12 +128,15 @@ export class ServerFlow extends HandshakeFlow {
       defaultStores.set(options, store);
     }
     this.store = store;
-    this.defaultContext = { certificateChain: options.certificateChain, privateKey: options.privateKey, ...(options.ocspResponse ? { ocspResponse: options.ocspResponse } : {}) };
+    this.defaultContext =
+      options.certificateChain && options.certificateChain.length > 0 && options.privateKey
+        ? { certificateChain: options.certificateChain, privateKey: options.privateKey, ...(options.ocspResponse ? { ocspResponse: options.ocspResponse } : {}) }
+        : null;
     this.context = this.defaultContext;
   }
 
   /** The certificate chain and key this handshake answers with (the default, or a virtual host's). */
-  get selectedContext(): ServerContext {
+  get selectedContext(): ServerContext | null {
     return this.context;
   }
 
@@ -230,7 +242,7 @@ export class ServerFlow extends HandshakeFlow {
     const name = requests.servername;
     if (name !== null && virtualHosting) {
       // Named contexts first, then the default certificate's own names, then the application's callback.
-      const found = contextForName([...contexts, this.defaultContext], name) ?? this.options.selectContext?.(name);
+      const found = contextForName(this.defaultContext ? [...contexts, this.defaultContext] : contexts, name) ?? this.options.selectContext?.(name);
       return then(found, (context) => {
         if (context) {
           this.context = context;
@@ -258,7 +270,7 @@ export class ServerFlow extends HandshakeFlow {
 
   private chooseByAuthorities(requests: ClientRequests): void {
     if (!requests.trustedAuthorities || requests.trustedAuthorities.length === 0) return;
-    const all = [this.context, ...(this.options.contexts ?? []).filter((c) => c !== this.context)];
+    const all = [...(this.context ? [this.context] : []), ...(this.options.contexts ?? []).filter((c) => c !== this.context)];
     const found = contextForAuthorities(all, requests.trustedAuthorities);
     if (found) {
       this.context = found;
@@ -320,7 +332,7 @@ export class ServerFlow extends HandshakeFlow {
   }
 
   private contextAnchors(): { anchors?: readonly Uint8Array[] } {
-    return this.context.trustAnchors ? { anchors: this.context.trustAnchors } : {};
+    return this.context?.trustAnchors ? { anchors: this.context.trustAnchors } : {};
   }
 
   /** RFC 3546 3.2, 3.3, 3.5, 3.6: what this server agrees to, for a full handshake. */
@@ -333,7 +345,7 @@ export class ServerFlow extends HandshakeFlow {
       this.truncatedHmac = true;
       this.acked.add(ExtensionType.truncated_hmac);
     }
-    if (requests.ocsp && this.context.ocspResponse) this.acked.add(ExtensionType.status_request);
+    if (requests.ocsp && this.context?.ocspResponse && keyExchangeOf(suite).serverCertificate) this.acked.add(ExtensionType.status_request);
     if (requests.clientCertificateUrl && this.options.requestCert && this.options.fetchCertificateUrl) {
       this.acked.add(ExtensionType.client_certificate_url);
     }
@@ -423,9 +435,11 @@ export class ServerFlow extends HandshakeFlow {
     // RFC 3546 3.2: once agreed, fragment at once, handshake messages included.
     if (this.maxFragmentLength) this.host.setMaxFragment(this.maxFragmentLength);
     const kx = keyExchangeOf(suite);
+    const context = this.context;
     if (kx.serverCertificate) {
-      this.host.sendHandshake(HandshakeType.certificate, encodeCertificate([...this.context.certificateChain]));
-      const ocspResponse = this.context.ocspResponse;
+      if (!context) throw new Error('engine bug: a certificate suite on a server without certificate');
+      this.host.sendHandshake(HandshakeType.certificate, encodeCertificate([...context.certificateChain]));
+      const ocspResponse = context.ocspResponse;
       if (this.acked.has(ExtensionType.status_request) && ocspResponse) {
         this.host.sendHandshake(HandshakeType.certificate_status, encodeCertificateStatus({ statusType: CertificateStatusType.ocsp, response: ocspResponse }));
       }
@@ -434,7 +448,7 @@ export class ServerFlow extends HandshakeFlow {
       provider,
       clientRandom: this.clientRandom,
       serverRandom: this.serverRandom,
-      privateKey: this.context.privateKey,
+      privateKey: context?.privateKey ?? null,
       clientVersion: hello.version,
       requests,
       options: this.options,
@@ -449,6 +463,8 @@ export class ServerFlow extends HandshakeFlow {
     }
     this.host.sendHandshake(HandshakeType.server_hello_done, new Uint8Array(0));
     this.host.flushHandshake();
+    // RFC 4279: the client is authenticated by its PSK (its Finished proves it) unless a certificate is asked for too.
+    if (suite.psk && !this.options.requestCert) this.peerVerdict = { authorized: true };
     const agreed = { suite, session, kx: half };
     this.state = this.options.requestCert ? { name: 'WAIT_CLIENT_CERTIFICATE', agreed } : { name: 'WAIT_CLIENT_KEY_EXCHANGE', agreed, clientPublicKey: null };
   }

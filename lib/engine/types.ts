@@ -163,12 +163,28 @@ export interface ClientEngineOptions extends CommonEngineOptions {
   trustedCaKeys?: readonly TrustedAuthority[];
   /** RFC 3546 3.3: send these URLs (CertificateURL) instead of the certificate chain when the server agrees. */
   certificateUrl?: CertificateUrl;
+  /**
+   * RFC 4279 (node:tls's client pskCallback): the identity and key for the server's psk_identity_hint
+   * (null when it sent none). Returning null ends the handshake (handshake_failure). Only with it set
+   * are PSK suites offered (docs/psk.md).
+   */
+  pskCallback?: ClientPskCallback;
 }
+
+/** RFC 4279 client side: the hint in, the identity (UTF-8, at most 1024 bytes) and key out, or null to refuse. */
+export type ClientPskCallback = (hint: string | null) => { identity: string; psk: Uint8Array } | null;
+
+/**
+ * RFC 4279 server side: the key for a psk_identity, or null/undefined when the identity is unknown
+ * (the handshake then fails at Finished exactly as with a wrong key). May answer asynchronously.
+ */
+export type ServerPskLookup = (identity: string) => Uint8Array | null | undefined | Promise<Uint8Array | null | undefined>;
 
 export interface ServerEngineOptions extends CommonEngineOptions {
   isServer: true;
-  certificateChain: readonly Uint8Array[];
-  privateKey: RsaPrivateKey;
+  /** Required unless every configured suite is one without a server certificate (RFC 4279 PSK, DHE_PSK). */
+  certificateChain?: readonly Uint8Array[];
+  privateKey?: RsaPrivateKey;
   /** Default false for the server role. */
   splitRecords?: boolean;
   /** Ask the client for a certificate (TS 33.141 6.1.4). */
@@ -204,6 +220,10 @@ export interface ServerEngineOptions extends CommonEngineOptions {
   certificateAuthorities?: readonly Uint8Array[];
   /** The DHE group (default: RFC 3526 2048-bit MODP group). */
   dhGroup?: DhGroup;
+  /** RFC 4279: the key for a client's psk_identity (the socket's pskCallback binds the socket). PSK suites need it. */
+  pskCallback?: ServerPskLookup;
+  /** RFC 4279 5.2: the psk_identity_hint sent in ServerKeyExchange (UTF-8, at most 1024 bytes); none by default. */
+  pskIdentityHint?: string;
 }
 
 export type EngineOptions = ClientEngineOptions | ServerEngineOptions;

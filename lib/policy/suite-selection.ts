@@ -37,9 +37,27 @@ export const NULL_ENCRYPTION_SUITES: readonly CipherSuite[] = CIPHER_SUITES.filt
   (a, b) => MACS[b.mac].length - MACS[a.mac].length,
 );
 
+/**
+ * The RFC 4279 suites a role adds to its defaults once pskCallback is set (never without: secure
+ * defaults). Plain PSK first (TS 33.222 5.4, docs/profile.md), 3DES first as TS 33.141 6.2 orders the
+ * UE's list; the server prefers AES as for its RSA defaults. DHE_PSK (forward secrecy) after them. No
+ * RSA_PSK by default (it needs a certificate as well) and no RC4; both can be configured by name.
+ */
+const pskSuites = (ciphers: readonly string[]): CipherSuite[] =>
+  ['PSK', 'DHE_PSK'].flatMap((kx) => ciphers.map((c) => byName(`TLS_${kx}_WITH_${c}_SHA`)));
+export const DEFAULT_CLIENT_PSK_SUITES: readonly CipherSuite[] = pskSuites(['3DES_EDE_CBC', 'AES_128_CBC', 'AES_256_CBC']);
+export const DEFAULT_SERVER_PSK_SUITES: readonly CipherSuite[] = pskSuites(['AES_256_CBC', 'AES_128_CBC', '3DES_EDE_CBC']);
+
 export interface SuitePolicyOptions {
   /** Allow TLS_RSA_WITH_NULL_SHA / _MD5 (integrity only). Off by default. */
   allowNullEncryption?: boolean;
+  /** A pskCallback is configured: RFC 4279 suites may be listed, and the defaults start with them. */
+  psk?: boolean;
+  /**
+   * Server: a certificate is configured (default true). Without one the defaults keep only suites that
+   * need none (PSK, DHE_PSK); ServerFlow refuses an explicit list that needs one.
+   */
+  certificate?: boolean;
 }
 
 /**
@@ -74,8 +92,18 @@ export function resolveSuites(
   role: 'client' | 'server',
   options: SuitePolicyOptions = {},
 ): CipherSuite[] {
-  if (list === undefined) return [...(role === 'client' ? DEFAULT_CLIENT_SUITES : DEFAULT_SERVER_SUITES)];
+  if (list === undefined) {
+    const base = role === 'client' ? DEFAULT_CLIENT_SUITES : DEFAULT_SERVER_SUITES;
+    if (!options.psk) return [...base];
+    const psk = role === 'client' ? DEFAULT_CLIENT_PSK_SUITES : DEFAULT_SERVER_PSK_SUITES;
+    const withCert = role === 'client' || options.certificate !== false;
+    return [...psk, ...(withCert ? base : [])];
+  }
   const out = parseSuiteList(list);
+  const pskSuite = out.find((s) => s.psk);
+  if (pskSuite && !options.psk) {
+    throw new TLSConfigError(`${pskSuite.name}: RFC 4279 suites need pskCallback (PSK suites are off without one)`, 'pskCallback');
+  }
   const nullSuite = out.find((s) => s.nullCipher);
   if (nullSuite && !options.allowNullEncryption) {
     throw new TLSConfigError(`${nullSuite.name}: NULL encryption needs allowNullEncryption: true (TS 33.141 6.2)`);

@@ -161,10 +161,13 @@ function checkKeyUsage(o: IdentityCheck, leaf: X509Certificate, first: string): 
       o.certOption,
     );
   }
-  const kxs = o.keyExchanges ?? IMPLEMENTED_KEY_EXCHANGES;
+  // Key exchanges without a server certificate (RFC 4279 PSK, DHE_PSK: usage null) ask nothing of it.
+  const certified = (kx: string): boolean => serverKeyUsageOf(kx) !== null;
+  const kxs = (o.keyExchanges ?? IMPLEMENTED_KEY_EXCHANGES).filter(certified);
+  if (kxs.length === 0) return;
   const usable = kxs.filter((kx) => has(serverKeyUsageOf(kx) ?? 'keyEncipherment'));
   if (usable.length > 0) return;
-  const needs = IMPLEMENTED_KEY_EXCHANGES.map((kx, i) => `${kx}${i === 0 ? ' needs' : ''} ${serverKeyUsageOf(kx)!}`).join(', ');
+  const needs = IMPLEMENTED_KEY_EXCHANGES.filter(certified).map((kx, i) => `${kx}${i === 0 ? ' needs' : ''} ${serverKeyUsageOf(kx)!}`).join(', ');
   throw new TLSConfigError(
     `${o.certOption}: ${first} keyUsage (${usages}) allows none of the configured key exchanges (${[...new Set(kxs)].join(', ')}): ${needs} (RFC 2246 7.4.2); use a TLS server certificate or choose suites its key can serve`,
     o.certOption,

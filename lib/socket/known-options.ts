@@ -21,12 +21,13 @@ const COMMON = [
 const CLIENT = [
   'host', 'port', 'socket', 'servername', 'session', 'checkServerIdentity',
   'minDHSize', 'maxFragmentLength', 'requestOCSP', 'sessionTickets', 'verifyOCSP', 'trustedCaKeys', 'certificateUrl',
+  'pskCallback',
 ] as const;
 
 const SERVER = [
   'requestCert', 'sessionTimeout', 'sessionStore', 'contexts', 'SNICallback', 'selectContext',
   'requireEncryption128', 'dhGroup', 'unrecognizedName', 'ocspResponse', 'fetchCertificateUrl',
-  'reauthenticateResumed', 'certificateAuthorities',
+  'reauthenticateResumed', 'certificateAuthorities', 'pskCallback', 'pskIdentityHint',
   // net.Server options the Server passes on
   'pauseOnConnect', 'noDelay', 'keepAlive',
 ] as const;
@@ -55,8 +56,6 @@ export const REFUSED_NODE_OPTIONS: Readonly<Record<string, string>> = {
   privateKeyIdentifier: 'OpenSSL engines are not available',
   clientCertEngine: 'OpenSSL engines are not available',
   crl: 'CRLs are not checked; use verifyOCSP for revocation',
-  pskCallback: 'PSK suites are not implemented',
-  pskIdentityHint: 'PSK suites are not implemented',
   highWaterMark: 'not implemented',
   signal: 'not implemented; call socket.destroy() instead',
   server: 'not implemented for new TLSSocket(); use createServer()',

@@ -22,6 +22,7 @@ import { parsePrivateKey } from '../x509/keys.js';
 import { loadIdentity } from './config-check.js';
 import { refuseNodeSecureContext, SecureContext } from './secure-context.js';
 import { contextsOf, selectorOf, type VirtualHostOptions } from './virtual-hosts.js';
+import { checkPskCallback, checkPskIdentityHint, unboundServerPsk, type ServerPskCallback } from './psk-options.js';
 
 /** PEM text, or DER/PEM bytes. */
 export type PemInput = string | Uint8Array;
@@ -104,6 +105,7 @@ export const CLIENT_PASSTHROUGH = [
   'renegotiation',
   'allowNullEncryption',
   'maxSessionLeafSize',
+  'pskCallback',
 ] as const satisfies readonly (keyof ClientEngineOptions)[];
 
 /** Engine options a server passes through unchanged (see engine/types.ts for each). */
@@ -119,6 +121,7 @@ export const SERVER_PASSTHROUGH = [
   'certificateAuthorities',
   'renegotiation',
   'maxSessionLeafSize',
+  'pskIdentityHint',
 ] as const satisfies readonly (keyof ServerEngineOptions)[];
 
 export interface ClientSocketOptions extends CommonSocketOptions, Pick<ClientEngineOptions, (typeof CLIENT_PASSTHROUGH)[number]> {
@@ -146,6 +149,8 @@ export interface ServerSocketOptions
   sessionTimeout?: number;
   /** Where the server keeps resumable sessions; default: an in-memory store per Server. */
   sessionStore?: SessionStore;
+  /** RFC 4279 (node:tls's name): the key for a client's PSK identity; may return a Promise (lib/socket/psk-options.ts). */
+  pskCallback?: ServerPskCallback;
 }
 
 export const DEFAULT_HANDSHAKE_TIMEOUT = 120_000;
@@ -303,6 +308,8 @@ export interface ServerContext extends CommonContext {
   readonly keyExchanges: readonly string[];
   /** The engine options every connection starts from (verifyPeer is added per connection). */
   readonly engine: Readonly<ServerEngineOptions>;
+  /** RFC 4279: the application's pskCallback, bound to each connection's socket (psk-options.ts). */
+  readonly pskCallback?: ServerPskCallback;
 }
 
 export interface ClientContext extends CommonContext {
@@ -346,7 +353,7 @@ function common(opts: ClientSocketOptions | ServerSocketOptions, role: 'client' 
 function providerFor(opts: ClientSocketOptions | ServerSocketOptions, role: 'client' | 'server'): CryptoProvider {
   const choice = opts.crypto ?? opts.provider ?? 'auto';
   if (choice !== 'native') return resolveProvider(choice);
-  const suites = resolveSuites(parseCipherSuites(opts.cipherSuites, opts.ciphers), role, { allowNullEncryption: true });
+  const suites = resolveSuites(parseCipherSuites(opts.cipherSuites, opts.ciphers), role, { allowNullEncryption: true, psk: opts.pskCallback !== undefined });
   const ciphers = [...new Set(suites.map((s) => cipherInfo(s).provider).filter((c): c is BulkCipherName => c !== null))];
   return resolveProvider('native', { ciphers });
 }
@@ -377,13 +384,23 @@ export function identityFromSecureContext(opts: object): SecureContext | undefin
 
 export function resolveServerContext(opts: ServerSocketOptions): ServerContext {
   const given = identityFromSecureContext(opts)?.context;
-  if (!given && (opts.key === undefined || opts.cert === undefined)) {
+  checkPskCallback(opts.pskCallback);
+  checkPskIdentityHint(opts.pskIdentityHint);
+  const psk = opts.pskCallback !== undefined;
+  const noIdentity = !given && opts.key === undefined && opts.cert === undefined;
+  // RFC 4279: a server with pskCallback and no key/cert serves the suites that need no certificate.
+  if (!given && (opts.key === undefined || opts.cert === undefined) && !(psk && noIdentity)) {
     throw new TLSConfigError('a server needs both key and cert (RSA key exchange; TS 33.141 6.2 suites)', opts.key === undefined ? 'key' : 'cert');
   }
   const base = common(opts, 'server');
   const requestCert = opts.requestCert === true;
   // The suites' key exchanges decide the keyUsage the certificate needs (config-check.ts).
-  const keyExchanges = resolveSuites(base.engine.cipherSuites, 'server', { allowNullEncryption: true }).map((s) => s.keyExchange);
+  const suites = resolveSuites(base.engine.cipherSuites, 'server', { allowNullEncryption: true, psk, certificate: !noIdentity });
+  if (noIdentity) {
+    const needing = suites.find((s) => s.serverKeyUsage !== null);
+    if (needing) throw new TLSConfigError(`${needing.name} needs key and cert (only PSK and DHE_PSK suites work without them)`, 'cert');
+  }
+  const keyExchanges = suites.map((s) => s.keyExchange);
   return {
     ...base,
     isServer: true,
@@ -393,15 +410,20 @@ export function resolveServerContext(opts: ServerSocketOptions): ServerContext {
       isServer: true as const,
       ...(given
         ? { certificateChain: given.certificateChain, privateKey: given.privateKey, ocspResponse: opts.ocspResponse ?? given.ocspResponse }
-        : loadIdentity(opts.key, opts.cert, { prefix: '', role: 'server', keyExchanges, strict: opts.strictIdentity })),
+        : noIdentity
+          ? {}
+          : loadIdentity(opts.key, opts.cert, { prefix: '', role: 'server', keyExchanges, strict: opts.strictIdentity })),
       requestCert,
       sessionTimeout: sessionTimeoutOf(opts),
       sessionStore: opts.sessionStore,
       ...pick(opts, SERVER_PASSTHROUGH),
       contexts: contextsOf(opts.contexts, keyExchanges),
       selectContext: selectorOf(opts, keyExchanges),
+      // Marks PSK as configured for the engine's checks; each TLSSocket binds the real one (psk-options.ts).
+      pskCallback: opts.pskCallback ? unboundServerPsk : undefined,
     }),
     keyExchanges,
+    ...(opts.pskCallback ? { pskCallback: opts.pskCallback } : {}),
   };
 }
 
@@ -411,6 +433,7 @@ export function resolveClientContext(opts: ClientSocketOptions): ClientContext {
   if ((opts.key === undefined) !== (opts.cert === undefined)) {
     throw new TLSConfigError('a client certificate needs both key and cert', opts.key === undefined ? 'key' : 'cert');
   }
+  checkPskCallback(opts.pskCallback);
   const base = common(opts, 'client');
   return {
     ...base,

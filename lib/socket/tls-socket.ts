@@ -35,9 +35,12 @@ import type { DetailedPeerCertificate, PeerCertificate } from './peer-certificat
 import { attachKeylogFile } from './keylog-file.js';
 import { LiveTrace } from '../replay/live-trace.js';
 import { checkKnownOptions } from './known-options.js';
+import { bindServerPsk } from './psk-options.js';
 import type { TLSSocketEvents } from './events.js';
 
-export interface TLSSocketOptions extends ClientSocketOptions, ServerSocketOptions {
+export interface TLSSocketOptions extends Omit<ClientSocketOptions, 'pskCallback'>, Omit<ServerSocketOptions, 'pskCallback'> {
+  /** RFC 4279: the client's pskCallback(hint) or, with isServer, the server's pskCallback(socket, identity). */
+  pskCallback?: ClientSocketOptions['pskCallback'] | ServerSocketOptions['pskCallback'];
   /** Act as the TLS server on this transport (e.g. a socket the AP accepted itself). Default false. */
   isServer?: boolean;
   /** Options already resolved by a Server (internal; saves parsing the key per connection), or a createSecureContext() result. */
@@ -169,7 +172,7 @@ export class TLSSocket extends Duplex {
     const resolved = options.secureContext && 'engine' in options.secureContext ? options.secureContext : undefined;
     if (!resolved) checkKnownOptions(options, 'socket');
     const isServer = options.isServer === true || resolved?.isServer === true;
-    this.context = resolved ?? (isServer ? resolveServerContext(options) : resolveClientContext(options));
+    this.context = resolved ?? (isServer ? resolveServerContext(options as ServerSocketOptions) : resolveClientContext(options as ClientSocketOptions));
     if (this.context.isServer !== isServer) throw new TypeError('TLSSocket: secureContext is for the other role');
     this.sniName = isServer ? undefined : defaultServername(options.host, options.servername);
     // node:tls checks the identity against servername, or the host when there is none (an IP literal).
@@ -224,6 +227,8 @@ export class TLSSocket extends Duplex {
         // The engine verifies client certificates itself (engine/peer-verification.ts); Node's root
         // store is the default anchors when there is no `ca`, as node:tls.
         ...(ctx.requestCert ? { trustAnchors: ctx.trustAnchors(), ...ctx.verifyPolicy } : {}),
+        // RFC 4279: node's pskCallback(socket, identity), bound to this socket.
+        ...(ctx.pskCallback ? { pskCallback: bindServerPsk(ctx.pskCallback, this) } : {}),
       };
     }
     const session = toSessionData(options.session);

@@ -10,7 +10,8 @@ import { handshake, makePair, type Delivery } from '../helpers/engine-pair.js';
 const DHE_SUITES = CIPHER_SUITES.filter((s) => s.implemented && s.keyExchange === 'DHE_RSA').map((s) => s.name);
 
 t.test('every implemented suite completes a full handshake and moves data both ways', async (t) => {
-  const suites = CIPHER_SUITES.filter((s) => s.implemented && !s.nullCipher).map((s) => s.name);
+  // The RFC 4279 suites need PSK callbacks: test/engine/psk.test.ts runs each of them.
+  const suites = CIPHER_SUITES.filter((s) => s.implemented && !s.nullCipher && !s.psk).map((s) => s.name);
   t.ok(suites.length >= 8, 'RSA and DHE_RSA suites with RC4, 3DES, AES-128, AES-256 (and MD5 variants)');
   for (const name of suites) {
     const p = await handshake({ cipherSuites: [name] }, { cipherSuites: [name] });

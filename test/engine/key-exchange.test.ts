@@ -16,6 +16,7 @@ import { CIPHER_SUITES, IMPLEMENTED_KEY_EXCHANGES, serverKeyUsageOf } from '../.
 import { bytesEqual } from '../../lib/util/bytes.js';
 import { sharedPki } from '../helpers/engine-pair.js';
 
+const PSK = new Uint8Array(32).fill(7);
 const requests = (ffdheGroups: number[] | null = null): ClientRequests => ({ ...noClientRequests(false), ffdheGroups });
 
 async function halves(kx: KeyExchangeAlgorithm, serverOptions: Partial<ServerEngineOptions> = {}) {
@@ -28,9 +29,10 @@ async function halves(kx: KeyExchangeAlgorithm, serverOptions: Partial<ServerEng
     privateKey: pki.server.key,
     clientVersion: TLS_1_0,
     requests: requests(),
-    options: { isServer: true, certificateChain: pki.chain, privateKey: pki.server.key, ...serverOptions },
+    // The RFC 4279 halves read the PSK options; the others ignore them.
+    options: { isServer: true, certificateChain: pki.chain, privateKey: pki.server.key, pskCallback: () => PSK, pskIdentityHint: 'hint', ...serverOptions },
   });
-  const client = kx.client({ ...common, serverPublicKey: pki.server.publicKey, options: {} });
+  const client = kx.client({ ...common, serverPublicKey: pki.server.publicKey, options: { pskCallback: () => ({ identity: 'id', psk: PSK }) } });
   return { server, client };
 }
 

@@ -11,17 +11,17 @@ import { decodeDhClientKeyExchange, encodeDhClientKeyExchange } from '../../mess
 import { decodeDheServerKeyExchange, encodeDheServerKeyExchange, encodeServerDHParams, type ServerDHParams } from '../../messages/server-key-exchange.js';
 import { concatBytes } from '../../util/bytes.js';
 import { FFDHE2048_ID, type ClientRequests } from '../server-extensions.js';
-import { serverKey } from './rsa.js';
+import { serverKey, serverPrivateKey } from './rsa.js';
 import type { KeyExchangeAlgorithm, KeyExchangeInputs } from './types.js';
 
 /** RFC 7919 4: a client that lists FFDHE groups without ffdhe2048 (ours) gets no DHE suite. */
-function unusableFor(requests: ClientRequests): string | null {
+export function unusableForDhe(requests: ClientRequests): string | null {
   const groups = requests.ffdheGroups;
   return groups === null || groups.includes(FFDHE2048_ID) ? null : 'RFC 7919 4: no FFDHE group in common for the DHE suites offered';
 }
 
 /** RFC 7919: the named group the client asked for, else the configured one (RFC 3526 group 14 by default). */
-function chooseGroup(requests: ClientRequests, configured: DhGroup | undefined): DhGroup {
+export function chooseGroup(requests: ClientRequests, configured: DhGroup | undefined): DhGroup {
   return requests.ffdheGroups?.includes(FFDHE2048_ID) ? FFDHE2048 : (configured ?? MODP_GROUP_14);
 }
 
@@ -36,7 +36,7 @@ export const DHE_RSA_KEY_EXCHANGE: KeyExchangeAlgorithm = {
   serverCertificate: true,
   serverKeyExchange: 'required',
   wire: { serverKeyExchange: ['dh_p', 'dh_g', 'dh_Ys', 'signature'], clientKeyExchange: ['dh_Yc'] },
-  unusableFor,
+  unusableFor: unusableForDhe,
 
   server: (inputs) => {
     const group = chooseGroup(inputs.requests, inputs.options.dhGroup);
@@ -46,7 +46,7 @@ export const DHE_RSA_KEY_EXCHANGE: KeyExchangeAlgorithm = {
         const pair = generateDhKeyPair(group, inputs.provider.random);
         privateKey = pair.privateKey;
         const params = { ...dhGroupBytes(group), ys: pair.publicKey };
-        const signature = signTls(inputs.provider, inputs.privateKey, paramsDigest(inputs, encodeServerDHParams(params)));
+        const signature = signTls(inputs.provider, serverPrivateKey(inputs), paramsDigest(inputs, encodeServerDHParams(params)));
         return encodeDheServerKeyExchange(params, signature);
       },
       premaster: (body) => {

@@ -3,7 +3,10 @@
  * its file here (types.ts explains the halves), one line below, and its rows in suites.ts.
  */
 import type { CipherSuite, KeyExchange } from '../../suites.js';
+import { DHE_PSK_KEY_EXCHANGE } from './dhe-psk.js';
 import { DHE_RSA_KEY_EXCHANGE } from './dhe-rsa.js';
+import { PSK_KEY_EXCHANGE } from './psk.js';
+import { RSA_PSK_KEY_EXCHANGE } from './rsa-psk.js';
 import { RSA_KEY_EXCHANGE } from './rsa.js';
 import type { KeyExchangeAlgorithm } from './types.js';
 
@@ -12,6 +15,9 @@ export type * from './types.js';
 export const KEY_EXCHANGES: Readonly<Partial<Record<KeyExchange, KeyExchangeAlgorithm>>> = {
   RSA: RSA_KEY_EXCHANGE,
   DHE_RSA: DHE_RSA_KEY_EXCHANGE,
+  PSK: PSK_KEY_EXCHANGE,
+  DHE_PSK: DHE_PSK_KEY_EXCHANGE,
+  RSA_PSK: RSA_PSK_KEY_EXCHANGE,
 };
 
 /** The key exchange of a suite the engine negotiates (resolveSuites lets only implemented ones through). */

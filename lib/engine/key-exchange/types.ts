@@ -28,8 +28,8 @@ export interface KeyExchangeInputs {
 }
 
 export interface ServerKeyExchangeInputs extends KeyExchangeInputs {
-  /** The private key of the chosen server context (signs DHE parameters, decrypts the RSA premaster). */
-  readonly privateKey: RsaPrivateKey;
+  /** The private key of the chosen server context (signs DHE parameters, decrypts the RSA premaster); null without a certificate (PSK-only server). */
+  readonly privateKey: RsaPrivateKey | null;
   /** ClientHello.client_version (RFC 2246 7.4.7.1: the version inside the RSA premaster). */
   readonly clientVersion: number;
   /** What the ClientHello asked for (RFC 7919 groups, and for PSK later nothing more). */
