@@ -108,7 +108,7 @@ export function createProxy(config: ApConfig, options: ProxyOptions = {}): Authe
     return a;
   };
   const server = withConfigErrors(config, () =>
-    new AuthenticationProxy(serverOptionsOf(config, store), (req, res) => {
+    new AuthenticationProxy({ ...serverOptionsOf(config, store), ...authenticator.serverOptions }, (req, res) => {
       const entry = accessLog.begin(req, res);
       void handle(req, res, entry).catch((err: Error) => {
         entry.error = err.message;
