@@ -11,6 +11,8 @@ export { formatBtid, parseBtid, type Btid } from './btid.js';
 export {
   gbaPskCallback,
   gbaClientPskCallback,
+  btidOfPskIdentity,
+  type GbaIdentityFormat,
   GBA_ME_HINT,
   GBA_U_HINT,
   type GbaAuthentication,

@@ -20,6 +20,22 @@ export const GBA_ME_HINT = '3GPP-bootstrapping';
 /** psk_identity_hint for GBA_U (the UE answers with Ks_ext_NAF). */
 export const GBA_U_HINT = '3GPP-bootstrapping-uicc';
 
+/**
+ * The psk_identity: the bare B-TID (TS 33.222 5.4 as the issue and older releases state it) or, as
+ * TS 36.508 4.7H (Table 4.7H-5, ClientKeyExchange) has it, the concatenation of the hint's string,
+ * "." and the B-TID, e.g. "3GPP-bootstrapping.<B-TID>". The server accepts both; the client sends the
+ * bare B-TID unless told otherwise.
+ */
+export type GbaIdentityFormat = 'btid' | 'prefixed';
+
+/** The B-TID inside a psk_identity and the prefix it came with (null: bare). */
+export function btidOfPskIdentity(identity: string): { btid: string; prefix: string | null } {
+  for (const prefix of [GBA_U_HINT, GBA_ME_HINT]) {
+    if (identity.startsWith(`${prefix}.`)) return { btid: identity.slice(prefix.length + 1), prefix };
+  }
+  return { btid: identity, prefix: null };
+}
+
 /** What the server callback reads off the socket (ut-tls's TLSSocket has both). */
 export interface GbaSocketView {
   /** The server_name the client sent: the NAF FQDN (TS 24.109 F.3). */
@@ -55,7 +71,10 @@ export type GbaRefusal = 'bad-btid' | 'no-naf-fqdn' | 'no-cipher-suite' | 'unkno
 
 /** What the server callback remembers of a connection it gave a key to. */
 export interface GbaAuthentication {
+  /** The B-TID (without any "3GPP-bootstrapping." prefix). */
   btid: string;
+  /** The psk_identity as the UE sent it. */
+  pskIdentity: string;
   nafId: Uint8Array;
   nafFqdn: string;
   expiresAt: number | undefined;
@@ -103,9 +122,10 @@ export function gbaPskCallback(options: GbaServerOptions): GbaServerPskCallback 
       options.onRefused?.(reason, identity, error);
       return null;
     };
+    const bare = btidOfPskIdentity(identity).btid;
     let btid: Btid;
     try {
-      btid = parseBtid(identity);
+      btid = parseBtid(bare);
     } catch (e) {
       return refuse('bad-btid', e);
     }
@@ -121,7 +141,7 @@ export function gbaPskCallback(options: GbaServerOptions): GbaServerPskCallback 
     }
     let answer: GbaKeyAnswer;
     try {
-      answer = await options.lookup(identity, id, { btid, nafFqdn: fqdn, cipherSuite: suite });
+      answer = await options.lookup(bare, id, { btid, nafFqdn: fqdn, cipherSuite: suite });
     } catch (e) {
       return refuse('lookup-failed', e);
     }
@@ -131,7 +151,7 @@ export function gbaPskCallback(options: GbaServerOptions): GbaServerPskCallback 
     const exp = isRecord(answer) && answer.expiresAt !== undefined ? +answer.expiresAt : undefined;
     // TS 33.220 4.5.3: a key of an expired bootstrapping session must not be used.
     if (exp !== undefined && !(now() < exp)) return refuse('expired');
-    authenticated.set(socket, { btid: identity, nafId: id, nafFqdn: fqdn, expiresAt: exp, info: isRecord(answer) ? answer.info : undefined });
+    authenticated.set(socket, { btid: bare, pskIdentity: identity, nafId: id, nafFqdn: fqdn, expiresAt: exp, info: isRecord(answer) ? answer.info : undefined });
     return key;
   };
   return Object.assign(callback, { authenticationOf: (socket: object) => authenticated.get(socket) });
@@ -144,6 +164,8 @@ export interface GbaClientOptions {
   ksNaf?: Uint8Array;
   /** Ks_ext_NAF (GBA_U): the answer to hint "3GPP-bootstrapping-uicc". */
   ksExtNaf?: Uint8Array;
+  /** 'btid' (default): psk_identity = B-TID; 'prefixed': "<hint>.<B-TID>" (TS 36.508 Table 4.7H-5). */
+  identityFormat?: GbaIdentityFormat;
 }
 
 /** The client's pskCallback(hint) for GBA: only the 3GPP hints get an answer (TS 24.109 F.3). */
@@ -155,6 +177,7 @@ export function gbaClientPskCallback(options: GbaClientOptions): (hint: string |
   }
   return (hint) => {
     const psk = hint === GBA_ME_HINT ? options.ksNaf : hint === GBA_U_HINT ? options.ksExtNaf : undefined;
-    return psk ? { identity: options.btid, psk } : null;
+    if (!psk) return null;
+    return { identity: options.identityFormat === 'prefixed' ? `${hint}.${options.btid}` : options.btid, psk };
   };
 }

@@ -81,3 +81,16 @@ t.test('the client answers only the 3GPP hints (TS 24.109 F.3)', async (t) => {
   t.throws(() => gbaClientPskCallback({ btid: 'nope', ksNaf: me }), { code: 'ERR_GBA_BAD_BTID' });
   t.throws(() => gbaClientPskCallback({ btid: BTID }), { code: 'ERR_GBA_BAD_KEY' });
 });
+
+t.test('psk_identity with the "3GPP-bootstrapping." prefix of TS 36.508 Table 4.7H-5 is accepted too', async (t) => {
+  const { cb, refusals, asked } = harness();
+  const socket = { ...SOCKET };
+  const key = await cb(socket, `${GBA_ME_HINT}.${BTID}`);
+  t.ok(key, 'key found for the prefixed identity');
+  t.equal(asked.length, 1, 'the lookup got the bare B-TID (it answers only BTID)');
+  t.match(cb.authenticationOf(socket), { btid: BTID, pskIdentity: `${GBA_ME_HINT}.${BTID}` });
+  t.same(refusals, []);
+  const me = new Uint8Array(32).fill(3);
+  t.same(gbaClientPskCallback({ btid: BTID, ksNaf: me, identityFormat: 'prefixed' })(GBA_ME_HINT), { identity: `3GPP-bootstrapping.${BTID}`, psk: me });
+  t.same(gbaClientPskCallback({ btid: BTID, ksExtNaf: me, identityFormat: 'prefixed' })(GBA_U_HINT), { identity: `3GPP-bootstrapping-uicc.${BTID}`, psk: me });
+});
