@@ -67,3 +67,33 @@ t.test('the B-TID key of another virtual host does not open this one; an expired
   await t.rejects(ueConnect({ port: old.port, ca: old.ca, servername: 'as1.example.test', cipherSuites: [SUITE], pskCallback: gbaClientPskCallback({ btid: BTID, ksNaf: ueKey('as1.example.test') }) }), 'expired bootstrapping session');
   t.same([...s.as1.seen, ...old.as1.seen], [], 'no request reached an AS');
 });
+
+t.test('ap.json "authenticator": {"type": "gba", "file"}: a lab file of bootstrapping sessions', { timeout: 30_000 }, async (t) => {
+  const dir = await demoDir(t);
+  const as1 = await startBackend(t, 'as1');
+  const as2 = await startBackend(t, 'as2');
+  writeConfig(dir, {
+    sessions: [{ btid: BTID, ks: Buffer.from(SESSION.ks).toString('hex'), impi: IMPI, expiresAt: new Date(Date.now() + 3_600_000).toISOString(), identities: IMPUS, default: 'tel:+15551234' }],
+  }, 'gba.json');
+  const file = writeConfig(dir, twoHostConfig(as1.url, as2.url, { tls: { ciphers: `${SUITE}:TLS_RSA_WITH_3DES_EDE_CBC_SHA` }, authenticator: { type: 'gba', file: 'gba.json' } }));
+  const { startProxy } = await import('./helpers.js');
+  const { port } = await startProxy(t, file);
+  const ca = readFileSync(join(dir, 'ca.pem'), 'utf8');
+  const ue = await ueConnect({ port, ca, servername: 'as1.example.test', cipherSuites: [SUITE], pskCallback: gbaClientPskCallback({ btid: BTID, ksNaf: ueKey('as1.example.test') }) });
+  t.teardown(() => ue.close());
+  t.equal((await ue.get('/lab')).status, 200);
+  t.equal(as1.seen[0]?.headers['x-3gpp-asserted-identity'], '"tel:+15551234"', 'the file\'s default identity is asserted');
+
+  const bad = (sessions: unknown, key: RegExp) => {
+    writeConfig(dir, { sessions }, 'bad.json');
+    const f = writeConfig(dir, twoHostConfig(as1.url, as2.url, { authenticator: { type: 'gba', file: 'bad.json' } }), 'bad-ap.json');
+    t.throws(() => createProxy(loadApConfig(f)), { name: 'ApConfigError', message: key });
+  };
+  const ok = { btid: BTID, ks: '00'.repeat(32), impi: IMPI, expiresAt: '2030-01-01T00:00:00Z', identities: IMPUS };
+  bad([{ ...ok, btid: 'nope' }], /sessions\[0\]\.btid/);
+  bad([{ ...ok, ks: 'abcd' }], /sessions\[0\]\.ks/);
+  bad([{ ...ok, expiresAt: 'soon' }], /sessions\[0\]\.expiresAt/);
+  bad([{ ...ok, identities: ['mailto:x@y'] }], /sessions\[0\]\.identities/);
+  bad('x', /sessions: expected a list/);
+  t.throws(() => loadApConfig(writeConfig(dir, twoHostConfig(as1.url, as2.url, { authenticator: { type: 'gba' } }), 'nofile.json')), { message: /authenticator\.file/ });
+});
