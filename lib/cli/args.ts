@@ -159,7 +159,7 @@ export function suitesOption(p: ParsedCommand, role: 'client' | 'server'): strin
   if (v === undefined) return undefined;
   try {
     // NULL suites pass here: refusing them without --allow-null is a policy (configuration) error, exit 1.
-    resolveSuites(v, role, { allowNullEncryption: true });
+    resolveSuites(v, role, { allowNullEncryption: true, psk: true }); // PSK suites: the socket checks pskCallback
   } catch (err) {
     throw new UsageError(`--suites: ${err instanceof Error ? err.message : String(err)}`, role);
   }

@@ -17,6 +17,7 @@ import type { TLSSocket } from '../socket/tls-socket.js';
 import { choiceOption, formatHelp, intOption, parseCommand, suitesOption, UsageError, type CommandSpec, type ParsedCommand } from './args.js';
 import { CRYPTO_CHOICES, describeError, parseHostPort, readBytes, readFile } from './common.js';
 import { showCertificates, verifyLine } from './show-certs.js';
+import { clientPsk, PSK_CLIENT_OPTIONS } from './psk.js';
 
 export const CLIENT_SPEC: CommandSpec = {
   name: 'client',
@@ -46,6 +47,7 @@ At the end of stdin sends close_notify and waits for the server to close.`,
     { name: 'connect-timeout', kind: 'value', metavar: 'MS', help: 'give up when TCP does not connect within MS (default 10000)' },
     { name: 'handshake-timeout', kind: 'value', metavar: 'MS', help: 'give up when the handshake does not finish within MS of the start\n(default 30000)' },
     { name: 'reconnect', kind: 'value', metavar: 'N', help: 'after the first handshake, N more connections resuming its session, each\nprinting its "protocol ... resumed: yes|no" line; stdin goes to the last' },
+    ...PSK_CLIENT_OPTIONS,
   ],
   footer: `LIST: comma-separated cipher suites, RFC names or OpenSSL names, in preference order.
 example: printf 'GET / HTTP/1.0\\r\\n\\r\\n' | ut-tls client xcap.example.org:443 --ca ca.pem`,
@@ -78,6 +80,9 @@ interface ClientPlan {
   waitClose: boolean;
   connectTimeout: number;
   sessOut: string | undefined;
+  /** RFC 4279: the hints the server sent (one per handshake), for the "psk:" line. */
+  pskHints: (string | null)[] | undefined;
+  pskIdentity: string | undefined;
 }
 
 function planFrom(p: ParsedCommand): ClientPlan {
@@ -93,6 +98,7 @@ function planFrom(p: ParsedCommand): ClientPlan {
   const statusRequest = p.has('status-request');
   const connectTimeout = intOption(p, 'connect-timeout', 1, 3_600_000, 'client') ?? DEFAULT_CONNECT_TIMEOUT;
   const handshakeTimeout = intOption(p, 'handshake-timeout', 1, 3_600_000, 'client') ?? DEFAULT_HANDSHAKE_TIMEOUT;
+  const psk = clientPsk(p);
   return {
     host,
     port,
@@ -113,7 +119,10 @@ function planFrom(p: ParsedCommand): ClientPlan {
       renegotiation: choiceOption(p, 'renegotiation', ['refuse', 'secure'] as const, 'client'),
       keylogFile: p.value('keylog-file'),
       handshakeTimeout,
+      pskCallback: psk?.pskCallback,
     },
+    pskHints: psk?.hints,
+    pskIdentity: psk?.identity,
     mfl,
     truncatedHmac,
     statusRequest,
@@ -141,6 +150,12 @@ function reportHandshake(socket: TLSSocket, plan: ClientPlan): void {
     err(`ocsp-response: ${ocsp ? `${ocsp.length} bytes` : 'none'}\n`);
   }
   if (plan.showCerts) err(showCertificates(socket));
+  // RFC 4279: the hint the server sent (none: no ServerKeyExchange or an empty hint); only for PSK suites.
+  if (plan.pskHints && plan.pskHints.length > 0) {
+    const hint = plan.pskHints[plan.pskHints.length - 1];
+    err(`psk: identity ${JSON.stringify(plan.pskIdentity)} hint ${hint === null || hint === undefined ? 'none' : JSON.stringify(hint)}\n`);
+    plan.pskHints.length = 0;
+  }
 }
 
 interface Outcome {

@@ -18,6 +18,7 @@ import type { TLSSocket } from '../socket/tls-socket.js';
 import { connectionFacts, serveHttp } from './http-responder.js';
 import { choiceOption, formatHelp, intOption, parseCommand, suitesOption, UsageError, type CommandSpec, type ParsedCommand } from './args.js';
 import { CRYPTO_CHOICES, describeError, onStopSignals, parsePort, readBytes, readFile } from './common.js';
+import { PSK_SERVER_OPTIONS, serverPsk } from './psk.js';
 
 export const SERVER_SPEC: CommandSpec = {
   name: 'server',
@@ -72,6 +73,7 @@ Prints "listening on HOST:PORT" on stdout once accepting, one line per handshake
     { name: 'trace', kind: 'flag', help: 'print every record and handshake message of every connection on stderr\n(secrets never printed)' },
     { name: 'max-connections', kind: 'value', metavar: 'N', help: 'refuse connections beyond N open at once (each logged as "dropped")' },
     { name: 'grace', kind: 'value', metavar: 'MS', help: 'on SIGINT/SIGTERM: stop accepting, let open connections finish for up\nto MS (default 5000), then close them and exit 0' },
+    ...PSK_SERVER_OPTIONS,
   ],
   footer: `LIST: comma-separated cipher suites, RFC names (TLS_RSA_WITH_3DES_EDE_CBC_SHA) or OpenSSL
 names (DES-CBC3-SHA), in preference order.
@@ -133,7 +135,10 @@ export function runServer(argv: string[]): void {
   const portText = p.value('port');
   const keyFile = p.value('key');
   const certFile = p.value('cert');
-  if (portText === undefined || !keyFile || !certFile) throw new UsageError('server needs --port, --key and --cert', 'server');
+  const psk = serverPsk(p);
+  // RFC 4279: with PSK keys the server may run without a certificate (PSK and DHE_PSK suites only).
+  if (portText === undefined || (!psk && (!keyFile || !certFile))) throw new UsageError('server needs --port, --key and --cert (or --psk-file / --psk-identity)', 'server');
+  if ((keyFile === undefined) !== (certFile === undefined)) throw new UsageError('--key and --cert go together', 'server');
   const port = parsePort(portText, 'server');
   const host = p.value('host') ?? '127.0.0.1';
   const echo = p.has('echo');
@@ -151,8 +156,10 @@ export function runServer(argv: string[]): void {
   const grace = intOption(p, 'grace', 0, 3_600_000, 'server') ?? 5000;
   const server = createServer({
     crypto: choiceOption(p, 'crypto', CRYPTO_CHOICES, 'server'),
-    key: readFile(keyFile, '--key'),
-    cert: readFile(certFile, '--cert'),
+    key: keyFile ? readFile(keyFile, '--key') : undefined,
+    cert: certFile ? readFile(certFile, '--cert') : undefined,
+    pskCallback: psk?.pskCallback,
+    pskIdentityHint: psk?.pskIdentityHint,
     cipherSuites,
     requestCert,
     // --request-cert: TS 33.141 6.1.4 operator policy "continue and authenticate the UE with GBA".
@@ -175,7 +182,8 @@ export function runServer(argv: string[]): void {
     const peer = peerOf(socket);
     const suite = socket.getCipher()?.standardName ?? '-';
     const cert = requestCert ? clientCertField(socket) : '';
-    log(`handshake peer=${peer} suite=${suite} resumed=${socket.isSessionReused() ? 'yes' : 'no'} servername=${socket.servername ?? '-'}${cert}`);
+    const identity = socket.pskIdentity !== null ? ` psk-identity=${JSON.stringify(socket.pskIdentity)}` : '';
+    log(`handshake peer=${peer} suite=${suite} resumed=${socket.isSessionReused() ? 'yes' : 'no'} servername=${socket.servername ?? '-'}${cert}${identity}`);
     socket.on('renegotiated', () => {
       log(`renegotiated peer=${peer} suite=${socket.getCipher()?.standardName ?? '-'} servername=${socket.servername ?? '-'}`);
     });

@@ -33,8 +33,11 @@ export function checkPskIdentityHint(value: unknown): string | undefined {
 }
 
 /** The engine's lookup for one connection: the socket's callback with the socket bound. */
-export function bindServerPsk(callback: ServerPskCallback, socket: TLSSocket): ServerPskLookup {
-  return (identity) => callback(socket, identity);
+export function bindServerPsk(callback: ServerPskCallback, socket: TLSSocket, seen: (identity: string) => void): ServerPskLookup {
+  return (identity) => {
+    seen(identity);
+    return callback(socket, identity);
+  };
 }
 
 /** Stands in the resolved server options until a socket binds the application's callback. */

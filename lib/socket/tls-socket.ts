@@ -112,6 +112,8 @@ export class TLSSocket extends Duplex {
   readonly encrypted = true;
   /** True once the peer's certificate chain verified (client: against ca and the server name). */
   authorized = false;
+  /** Server, RFC 4279: the psk_identity the client sent in this connection's full handshake (null otherwise). */
+  pskIdentity: string | null = null;
   /** Node-style code of the verification failure, e.g. 'CERT_HAS_EXPIRED'; null when authorized. */
   authorizationError: string | null = null;
   readonly alpnProtocol = false as const;
@@ -228,7 +230,7 @@ export class TLSSocket extends Duplex {
         // store is the default anchors when there is no `ca`, as node:tls.
         ...(ctx.requestCert ? { trustAnchors: ctx.trustAnchors(), ...ctx.verifyPolicy } : {}),
         // RFC 4279: node's pskCallback(socket, identity), bound to this socket.
-        ...(ctx.pskCallback ? { pskCallback: bindServerPsk(ctx.pskCallback, this) } : {}),
+        ...(ctx.pskCallback ? { pskCallback: bindServerPsk(ctx.pskCallback, this, (identity) => (this.pskIdentity = identity)) } : {}),
       };
     }
     const session = toSessionData(options.session);

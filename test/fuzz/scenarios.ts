@@ -163,6 +163,15 @@ async function build(): Promise<Scenario[]> {
   out.push(...(await pairOf('rsa-aes128', () => ({ client: { cipherSuites: ['TLS_RSA_WITH_AES_128_CBC_SHA'] }, server: {} }))));
   out.push(...(await pairOf('rsa-rc4', () => ({ client: { cipherSuites: ['TLS_RSA_WITH_RC4_128_SHA'] }, server: {} }))));
   out.push(...(await pairOf('dhe-rsa-aes128', () => ({ client: { cipherSuites: ['TLS_DHE_RSA_WITH_AES_128_CBC_SHA'] }, server: { cipherSuites: ['TLS_DHE_RSA_WITH_AES_128_CBC_SHA'] } }))));
+  // RFC 4279 (issue 20): fuzzed hellos and ClientKeyExchange bodies offering / carrying PSK suites.
+  const PSK_KEY = new Uint8Array(32).fill(0x5a);
+  const psk = (suite: string, hint?: string) => () => ({
+    client: { cipherSuites: [suite], pskCallback: () => ({ identity: 'AQIDBAUGBwgJCgsMDQ4PEA==@bsf.example.org', psk: PSK_KEY }) },
+    server: { cipherSuites: [suite], pskCallback: (id: string) => (id.endsWith('@bsf.example.org') ? PSK_KEY : null), ...(hint ? { pskIdentityHint: hint } : {}) },
+  });
+  out.push(...(await pairOf('psk-aes128', psk('TLS_PSK_WITH_AES_128_CBC_SHA', '3GPP-bootstrapping'))));
+  out.push(...(await pairOf('dhe-psk-aes128', psk('TLS_DHE_PSK_WITH_AES_128_CBC_SHA', '3GPP-bootstrapping'))));
+  out.push(...(await pairOf('rsa-psk-3des', psk('TLS_RSA_PSK_WITH_3DES_EDE_CBC_SHA'))));
   out.push(
     ...(await pairOf('client-cert', (_seed, p) => ({
       client: { cipherSuites: ['TLS_RSA_WITH_AES_128_CBC_SHA'], certificateChain: [p.client.der], privateKey: p.client.key },

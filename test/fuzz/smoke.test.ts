@@ -3,7 +3,8 @@
  * small fixed budget, and every reproducer in test/fuzz/regressions/ replayed. The targets are real
  * in-memory handshakes captured with seeded random and a fixed PKI and clock (scenarios.ts), so a
  * replayed flight stays valid to the end and mutations reach every message, encrypted ones included:
- * both roles of RSA (3DES, AES-128, RC4), DHE-RSA, client certificates, resumption with a synchronous
+ * both roles of RSA (3DES, AES-128, RC4), DHE-RSA, the RFC 4279 PSK, DHE_PSK and RSA_PSK key exchanges
+ * (hint, identity, PSK ClientKeyExchange bodies), client certificates, resumption with a synchronous
  * and an async store, an SSLv2-compatible hello; and the certificate, Certificate message, SSLv2 hello,
  * ClientHello, extension, session-bytes and PEM parsers.
  *
