@@ -14,7 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { connect, createServer, suiteByName, type TLSSocket } from '../../lib/index.js';
 import { formatBtid, gbaClientPskCallback, gbaPskCallback, ksNaf, nafId, parseBtid, uaSharedKeyTls, GBA_ME_HINT, type GbaRefusal } from 'ut-tls/gba';
-import { startGnutlsServer, tempDir, type Teardown } from '../helpers/peers.js';
+import { runCliClient, startGnutlsServer, tempDir, type Teardown } from '../helpers/peers.js';
 import { testPki } from '../helpers/pki.js';
 
 const NAF = 'naf.example.org';
@@ -140,4 +140,24 @@ t.test('gnutls-serv --pskpasswd (user = B-TID, key = Ks_NAF from ut-tls/gba) aga
 
   const wrong = await ue(peer.port, 'TLS_PSK_WITH_3DES_EDE_CBC_SHA', btid, ueKey(LIVE, 0x008b, 'other.example.org'));
   t.ok(wrong.error, 'a Ks_NAF for another NAF does not work');
+});
+
+t.test('the same with the ut-tls command: ut-tls client --psk-identity <B-TID> --psk-key <Ks_NAF from ut-tls/gba> -> gnutls-serv', { timeout: 30_000 }, async (t) => {
+  const pki = await testPki();
+  const dir = tempDir(t);
+  const btid = formatBtid(LIVE.rand, BSF);
+  // TLS_PSK_WITH_AES_128_CBC_SHA = 0x008C: the UE derives for NAF_Id = FQDN || 01 00 01 00 8c.
+  const keyHex = Buffer.from(ueKey(LIVE, 0x008c)).toString('hex');
+  const file = join(dir, 'gba.passwd');
+  writeFileSync(file, `${btid}:${keyHex}\n`);
+  const peer = await startGnutlsServer(t, {
+    certFile: pki.certFile,
+    keyFile: pki.keyFile,
+    priority: 'NORMAL:-VERS-ALL:+VERS-TLS1.0:-CIPHER-ALL:+AES-128-CBC:-KX-ALL:+PSK:-MAC-ALL:+SHA1:%COMPAT',
+    extraArgs: ['--pskpasswd', file, '--pskhint', GBA_ME_HINT],
+  });
+  const r = await runCliClient(t, [`127.0.0.1:${peer.port}`, '--servername', NAF, '--suites', 'TLS_PSK_WITH_AES_128_CBC_SHA', '--psk-identity', btid, '--psk-key', keyHex], 'gba ping\n', 20_000, /gba ping/);
+  t.equal(r.code, 0, r.stderr);
+  t.match(r.stderr, `psk: identity ${JSON.stringify(btid)} hint "3GPP-bootstrapping"`, 'the CLI shows the GBA hint');
+  t.match(r.stdout, 'gba ping', 'echoed by gnutls-serv');
 });
