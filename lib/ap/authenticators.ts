@@ -12,6 +12,7 @@ import type { IncomingMessage } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { parseCertificate } from '../x509/certificate.js';
 import { ApConfigError } from './config.js';
+import type { ServerOptions } from '../http/server.js';
 import { isValidIdentity, type AuthenticatedUser } from './identity.js';
 
 /** What the TLS layer knows about the connection a request came on. */
@@ -29,6 +30,8 @@ export interface Authenticator {
   authenticate(req: IncomingMessage, tls: TlsFacts): AuthenticatedUser | null | Promise<AuthenticatedUser | null>;
   /** WWW-Authenticate value sent with 401 when authenticate gives null; absent: 403. */
   readonly challenge?: string;
+  /** TLS server options the authenticator needs (GBA: pskCallback and pskIdentityHint, gba-authenticator.ts). */
+  readonly serverOptions?: Partial<ServerOptions>;
 }
 
 function userFrom(identities: readonly string[], dflt?: string): AuthenticatedUser | null {

@@ -48,6 +48,7 @@ export interface HostConfig {
 
 export type AuthenticatorConfig =
   | { readonly type: 'static'; readonly file: string }
+  | { readonly type: 'gba'; readonly file: string }
   | { readonly type: 'client-certificate' };
 
 export type SessionStoreConfig =
@@ -185,13 +186,14 @@ export function parseApConfig(json: unknown, file: string): ApConfig {
   const defaultHost = defaults[0] ?? hosts[0]!;
 
   const authJson = c.object(top.authenticator ?? { type: 'static' }, 'authenticator', ['type', 'file']);
-  const type = c.oneOf(authJson.type, 'authenticator.type', ['static', 'client-certificate'] as const, 'static');
+  const type = c.oneOf(authJson.type, 'authenticator.type', ['static', 'client-certificate', 'gba'] as const, 'static');
   let authenticator: AuthenticatorConfig;
-  if (type === 'static') {
-    if (authJson.file === undefined) c.fail('authenticator.file', 'the static authenticator needs a file');
+  if (type === 'static' || type === 'gba') {
+    // gba: a lab file of bootstrapping sessions standing in for the BSF (lib/ap/gba-authenticator.ts).
+    if (authJson.file === undefined) c.fail('authenticator.file', `the ${type} authenticator needs a file`);
     authenticator = { type, file: c.read(authJson.file, 'authenticator.file').path };
   } else {
-    if (authJson.file !== undefined) c.fail('authenticator.file', 'only the static authenticator takes a file');
+    if (authJson.file !== undefined) c.fail('authenticator.file', 'only the static and gba authenticators take a file');
     if (!tls.requestCert) c.fail('authenticator.type', 'client-certificate needs "tls": {"requestCert": true}');
     authenticator = { type };
   }

@@ -13,6 +13,8 @@ export { formatAccessLine, openAccessLog } from './access-log.js';
 export type { AccessEntry, AccessLog } from './access-log.js';
 export { clientCertificateAuthenticator, staticAuthenticator, encodeAuthRecord, decodeAuthRecord, readAuthRecord } from './authenticators.js';
 export type { Authenticator, TlsFacts } from './authenticators.js';
+export { gbaAuthenticator, gbaFileAuthenticator } from './gba-authenticator.js';
+export type { GbaAuthenticator, GbaAuthenticatorOptions, ImpuLookup } from './gba-authenticator.js';
 export { ASSERTED_IDENTITY, INTENDED_IDENTITY, applyIdentityHeaders, decideIdentity, formatQuotedIdentity, isValidIdentity, parseQuotedIdentity } from './identity.js';
 export type { AuthenticatedUser, IdentityDecision } from './identity.js';
 export { RedisSessionStore } from './redis-store.js';

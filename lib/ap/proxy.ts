@@ -13,6 +13,7 @@ import { MemorySessionStore } from '../session/memory-store.js';
 import type { TLSSocket } from '../socket/tls-socket.js';
 import type { ApConfig, HostConfig, RouteConfig } from './config.js';
 import { clientCertificateAuthenticator, staticAuthenticator, type Authenticator, type TlsFacts } from './authenticators.js';
+import { gbaFileAuthenticator } from './gba-authenticator.js';
 import { applyIdentityHeaders, decideIdentity } from './identity.js';
 import { serverOptionsOf, withConfigErrors } from './tls-options.js';
 import { MemoryReauthMarks, type ReauthMarks } from './reauth-marks.js';
@@ -52,7 +53,9 @@ function tlsFactsOf(sock: TLSSocket): TlsFacts {
 }
 
 function makeAuthenticator(config: ApConfig): Authenticator {
-  return config.authenticator.type === 'static' ? staticAuthenticator(config.authenticator.file) : clientCertificateAuthenticator();
+  const a = config.authenticator;
+  if (a.type === 'gba') return gbaFileAuthenticator(a.file);
+  return a.type === 'static' ? staticAuthenticator(a.file) : clientCertificateAuthenticator();
 }
 
 function reply(res: http.ServerResponse, status: number, text: string, headers: http.OutgoingHttpHeaders = {}): void {
@@ -108,7 +111,7 @@ export function createProxy(config: ApConfig, options: ProxyOptions = {}): Authe
     return a;
   };
   const server = withConfigErrors(config, () =>
-    new AuthenticationProxy(serverOptionsOf(config, store), (req, res) => {
+    new AuthenticationProxy({ ...serverOptionsOf(config, store), ...authenticator.serverOptions }, (req, res) => {
       const entry = accessLog.begin(req, res);
       void handle(req, res, entry).catch((err: Error) => {
         entry.error = err.message;

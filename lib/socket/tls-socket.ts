@@ -628,6 +628,14 @@ export class TLSSocket extends Duplex {
   }
 
   /**
+   * The suite of this handshake's ServerHello, already while the handshake runs (a server pskCallback
+   * that keys on it, e.g. GBA's NAF_Id, TS 33.220 H.3); null before ServerHello. ut-tls only.
+   */
+  get negotiatedCipherSuite(): number | null {
+    return this.engine.cipherSuite?.id ?? null;
+  }
+
+  /**
    * Server side (TS 33.141 6.1.4): keep the application's authentication record (e.g. the identity
    * GBA / HTTP Digest authenticated) with this connection's session; see authRecord on resumption.
    */

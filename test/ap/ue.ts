@@ -16,6 +16,8 @@ export interface UeOptions {
   key?: string;
   cert?: string;
   cipherSuites?: string[];
+  /** RFC 4279 client pskCallback (GBA: gbaClientPskCallback). */
+  pskCallback?: (hint: string | null) => { identity: string; psk: Uint8Array } | null;
 }
 
 export interface UeAnswer {
@@ -43,6 +45,7 @@ export async function ueConnect(o: UeOptions): Promise<UeConnection> {
     ...(o.session ? { session: o.session } : {}),
     ...(o.key ? { key: o.key, cert: o.cert } : {}),
     ...(o.cipherSuites ? { cipherSuites: o.cipherSuites } : {}),
+    ...(o.pskCallback ? { pskCallback: o.pskCallback } : {}),
   });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('handshake: no answer in 10 s')), 10_000);
