@@ -48,7 +48,6 @@ import {
   agreementFromSession,
   checkClientOptions,
   checkServerAnswers,
-  deriveMasterSecret,
   newAgreement,
   offerExtensions,
   recordOptionsOf,
@@ -350,14 +349,7 @@ export class ClientFlow extends HandshakeFlow {
       const h = this.host.transcript.hash(provider);
       this.host.sendHandshake(HandshakeType.certificate_verify, encodeCertificateVerify(signTls(provider, signingKey, h.both)));
     }
-    const master = deriveMasterSecret(this.agreement, {
-      preMaster,
-      clientRandom: this.clientRandom,
-      serverRandom: this.serverRandom,
-      provider,
-      sessionHash: () => this.host.transcript.hash(provider),
-    });
-    this.installKeys(agreed.suite, master, recordOptionsOf(this.agreement));
+    const master = this.installFullHandshakeKeys(agreed.suite, preMaster, this.agreement);
     this.session = { ...agreed.session, masterSecret: master, ...this.verifier.sessionFields(this.peerCertificates, this.peerRecord) };
     this.sendFinished(master);
     this.state = { name: 'WAIT_CHANGE_CIPHER_SPEC', master };

@@ -12,6 +12,7 @@ import type { CipherSuite } from '../suites.js';
 import { toHex } from '../util/bytes.js';
 import type { FlowHost } from './flow-host.js';
 import { deriveKeys, pendingStates } from './key-schedule.js';
+import { deriveMasterSecret, recordOptionsOf, type Agreement } from './extensions/index.js';
 import type { CertificateVerdict, RenegotiationContext, SessionData } from './types.js';
 
 export abstract class HandshakeFlow {
@@ -67,6 +68,20 @@ export abstract class HandshakeFlow {
     const keys = deriveKeys(suite, master, this.clientRandom, this.serverRandom, this.host.provider);
     this.host.setPendingStates(pendingStates(this.host.provider, suite, keys, this.host.isServer, options));
     this.host.events.keylog?.(`CLIENT_RANDOM ${toHex(this.clientRandom)} ${toHex(master)}`);
+  }
+
+  /** A full handshake's keys: the master secret as the agreed extensions say (EMS), then installKeys. */
+  protected installFullHandshakeKeys(suite: CipherSuite, preMaster: Uint8Array, agreement: Agreement): Uint8Array {
+    const provider = this.host.provider;
+    const master = deriveMasterSecret(agreement, {
+      preMaster,
+      clientRandom: this.clientRandom,
+      serverRandom: this.serverRandom,
+      provider,
+      sessionHash: () => this.host.transcript.hash(provider),
+    });
+    this.installKeys(suite, master, recordOptionsOf(agreement));
+    return master;
   }
 
   /** verify_data over the transcript (RFC 2246 7.4.9); excludeLast when checking a received Finished. */

@@ -18,7 +18,7 @@ import { hash } from '../crypto/hash.js';
 import { TLSConfigError } from '../errors.js';
 import { toHex } from '../util/bytes.js';
 import { parseCertificate, type X509Certificate } from '../x509/certificate.js';
-import { checkHostname, verifyPath, type CertificatePurpose } from '../x509/verify.js';
+import { checkHostname, DEFAULT_MIN_RSA_BITS, verifyPath, type CertificatePurpose } from '../x509/verify.js';
 import type {
   CertificateVerdict,
   ClientEngineOptions,
@@ -102,13 +102,27 @@ function validityWindow(path: readonly X509Certificate[]): { validFrom: number; 
   return { validFrom, validUntil };
 }
 
-function recordOf(verdict: CertificateVerdict, window: { validFrom: number; validUntil: number }, anchor?: Uint8Array): SessionPeerVerification {
+/** What a stricter minRSABits / allowSHA1Signatures would judge again (the path is not kept). */
+function strengthOf(path: readonly X509Certificate[]): NonNullable<SessionPeerVerification['strength']> {
+  const bits = path.filter((c) => c.publicKey.algorithm === 'rsa').map((c) => c.publicKeyBits);
+  // The anchor's own signature is never judged (x509/verify.ts checkIssuerSignature).
+  const sha1Signed = path.slice(0, -1).some((c) => c.signatureAlgorithm.hash === 'sha1');
+  return { minKeyBits: bits.length > 0 ? Math.min(...bits) : 0, sha1Signed };
+}
+
+function recordOf(
+  verdict: CertificateVerdict,
+  window: { validFrom: number; validUntil: number },
+  anchor?: Uint8Array,
+  strength?: SessionPeerVerification['strength'],
+): SessionPeerVerification {
   return {
     authorized: verdict.authorized,
     ...(!verdict.authorized ? { code: (verdict.code ?? 'ERR_TLS_CERT_UNTRUSTED').slice(0, MAX_STORED_CODE) } : {}),
     validFrom: window.validFrom,
     validUntil: window.validUntil,
     ...(anchor ? { anchor } : {}),
+    ...(strength ? { strength } : {}),
   };
 }
 
@@ -210,7 +224,7 @@ export class PeerVerifier {
     const window = validityWindow(r.path);
     const anchor = hash('sha256', r.path[r.path.length - 1]!.raw);
     const verdict = this.checkIdentity(chain) ?? { authorized: true };
-    return { verdict, record: recordOf(verdict, window, anchor) };
+    return { verdict, record: recordOf(verdict, window, anchor, strengthOf(r.path)) };
   }
 
   /** RFC 2818 3.1 (or the application's checkServerIdentity) for a client; null when it holds. */
@@ -245,6 +259,8 @@ export class PeerVerifier {
       if (this.options.verifyPeer || !anchors || !anchorDigests(anchors).has(toHex(v.anchor))) {
         return failed('UNABLE_TO_GET_ISSUER_CERT_LOCALLY', "the trust anchor that verified the session's peer chain is no longer trusted", AlertDescription.unknown_ca);
       }
+      const weaker = this.weakerThanPolicy(v);
+      if (weaker) return weaker;
     } else if (!this.options.verifyPeer) {
       return failed('ERR_TLS_SESSION_UNVERIFIED', "the session was verified by a verifyPeer callback this connection does not have", AlertDescription.certificate_unknown);
     }
@@ -255,6 +271,24 @@ export class PeerVerifier {
       if (f) return f;
     }
     return { authorized: true };
+  }
+
+  /**
+   * The session's path judged against today's minRSABits / allowSHA1Signatures: a session made under
+   * a laxer policy is not resumed under a stricter one (the full handshake judges the chain again).
+   * A record without strength (written before it was kept) cannot be judged, so it is refused too.
+   */
+  private weakerThanPolicy(v: SessionPeerVerification): CertificateVerdict | null {
+    const s = v.strength;
+    if (!s) return failed('ERR_TLS_SESSION_UNVERIFIED', "the session does not record its path's key sizes and signatures", AlertDescription.certificate_unknown);
+    const minRSABits = this.options.minRSABits ?? DEFAULT_MIN_RSA_BITS;
+    if (s.minKeyBits < minRSABits) {
+      return failed('CA_KEY_TOO_SMALL', `the session's peer chain has a ${s.minKeyBits}-bit RSA key; at least ${minRSABits} bits are required now (minRSABits)`, AlertDescription.bad_certificate);
+    }
+    if (s.sha1Signed && this.options.allowSHA1Signatures === false) {
+      return failed('CA_MD_TOO_WEAK', "the session's peer chain has a SHA-1 signature and allowSHA1Signatures is off now", AlertDescription.bad_certificate);
+    }
+    return null;
   }
 
   /** The record of a verdict reached without a chain (the server's "client sent no certificate"). */

@@ -45,7 +45,6 @@ import { contextForAuthorities, contextForName, type ServerContext } from './ser
 import {
   agreementFromSession,
   answerClientHello,
-  deriveMasterSecret,
   extensionsAllowResumption,
   newAgreement,
   readClientRequests,
@@ -482,15 +481,7 @@ export class ServerFlow extends HandshakeFlow {
   }
 
   private onPremaster(preMaster: Uint8Array, agreed: Agreed, clientPublicKey: RsaPublicKey | null): void {
-    const provider = this.host.provider;
-    const master = deriveMasterSecret(this.agreement, {
-      preMaster,
-      clientRandom: this.clientRandom,
-      serverRandom: this.serverRandom,
-      provider,
-      sessionHash: () => this.host.transcript.hash(provider),
-    });
-    this.installKeys(agreed.suite, master, recordOptionsOf(this.agreement));
+    const master = this.installFullHandshakeKeys(agreed.suite, preMaster, this.agreement);
     this.session = { ...agreed.session, masterSecret: master, ...this.verifier.sessionFields(this.peerCertificates, this.peerRecord) };
     this.state = clientPublicKey ? { name: 'WAIT_CERTIFICATE_VERIFY', master, clientPublicKey } : { name: 'WAIT_CHANGE_CIPHER_SPEC', master };
   }

@@ -5,10 +5,10 @@
  * Format (all lengths big-endian), version 1:
  *   "UTS" 0x01 | id<1> | master<1> (48) | suite u16 | compression u8 | createdAt u64 (ms) | lifetime u32 (s)
  *   | flags u8 (1: servername, 2: maxFragmentLength, 4: truncatedHmac, 8: appData,
- *              16: peerChainDigest, 32: peerVerification, 64: ticket)
+ *              16: peerChainDigest, 32: peerVerification, 64: ticket, 128: path strength)
  *   | [servername<2>] | [maxFragmentLength u16] | [appData<3>] | [ticket<2>] | peerCertificates<3> of cert<3>
  *   | [peerChainDigest (32)] | [peerVerification: authorized u8 | validFrom u64 | validUntil u64
- *                             | anchor<1> (0 or 32) | code<1>]
+ *                             | anchor<1> (0 or 32) | code<1>] | [strength: minKeyBits u16 | sha1Signed u8]
  * peerCertificates holds the peer's leaf only (lib/engine/peer-verification.ts); sessions written
  * before the digest and verification flags decode without them and count as unverified.
  * The master secret is in it: treat serialised sessions like keys.
@@ -44,7 +44,8 @@ export function encodeSession(s: SessionData): Uint8Array {
     (s.appData ? 8 : 0) |
     (s.peerChainDigest ? 16 : 0) |
     (v ? 32 : 0) |
-    (s.ticket ? 64 : 0);
+    (s.ticket ? 64 : 0) |
+    (v?.strength ? 128 : 0);
   w.u8(flags);
   if (s.servername !== undefined) w.vector(2, utf8(s.servername));
   if (s.maxFragmentLength) w.u16(s.maxFragmentLength);
@@ -63,6 +64,7 @@ export function encodeSession(s: SessionData): Uint8Array {
     time(w, v.validUntil);
     w.vector(1, v.anchor ?? new Uint8Array(0));
     w.vector(1, utf8((v.code ?? '').slice(0, 64)));
+    if (v.strength) w.u16(Math.min(0xffff, v.strength.minKeyBits)).u8(v.strength.sha1Signed ? 1 : 0);
   }
   return w.finish();
 }
@@ -78,7 +80,7 @@ export function decodeSession(bytes: Uint8Array): SessionData {
   const createdAt = readTime(r, 'created_at');
   const lifetime = r.u16('lifetime') * 65536 + r.u16('lifetime');
   const flags = r.u8('flags');
-  if (flags & ~0x7f) throw new DecodeError('session: unknown flags');
+  if (flags & 128 && !(flags & 32)) throw new DecodeError('session: path strength without a verification');
   const servername = flags & 1 ? fromUtf8(r.vector(2, 'servername')) : undefined;
   const maxFragmentLength = flags & 2 ? r.u16('max_fragment_length') : undefined;
   const appData = flags & 8 ? r.vector(3, 'app_data').slice() : undefined;
@@ -96,12 +98,14 @@ export function decodeSession(bytes: Uint8Array): SessionData {
     const anchor = r.vector(1, 'anchor', 0, 32).slice();
     if (anchor.length !== 0 && anchor.length !== 32) throw new DecodeError('session: anchor digest must be 32 bytes');
     const code = fromUtf8(r.vector(1, 'code', 0, 64));
+    const strength = flags & 128 ? { minKeyBits: r.u16('min_key_bits'), sha1Signed: r.u8('sha1_signed') === 1 } : undefined;
     peerVerification = {
       authorized: authorized === 1,
       ...(code !== '' ? { code } : {}),
       validFrom,
       validUntil,
       ...(anchor.length > 0 ? { anchor } : {}),
+      ...(strength ? { strength } : {}),
     };
   }
   r.end();

@@ -44,6 +44,12 @@ export interface SessionPeerVerification {
   readonly validUntil: number;
   /** SHA-256 of the trust anchor's DER; absent when an application verifyPeer callback decided. */
   readonly anchor?: Uint8Array;
+  /**
+   * How strong the verified path was, so a stricter policy at resumption is applied again: the
+   * smallest RSA key of the path (anchor included; minRSABits) and whether a certificate below the
+   * anchor is SHA-1-signed (allowSHA1Signatures). Set with `anchor`.
+   */
+  readonly strength?: { readonly minKeyBits: number; readonly sha1Signed: boolean };
 }
 
 /** Server-side session storage; async so an AP can keep sessions outside the process. */

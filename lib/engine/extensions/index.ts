@@ -11,9 +11,12 @@
  *      `masterSecret` (key derivation, e.g. the session hash), `answeredOn: 'always'` to answer
  *      on resumption too.
  *   3. One line in EXTENSIONS below (its place is its place in the ClientHello and ServerHello).
- *   4. Its typed fields: the request in `ClientRequests` and the agreed fact in `Agreement` (./types.ts).
+ *   4. Its typed fields: the request in `ClientRequests` (its default in noClientRequests below) and
+ *      the agreed fact in `Agreement` (./types.ts).
  *   5. Its option in lib/engine/types.ts (and, if kept with the session, its field in
  *      lib/session/types.ts + lib/session/codec.ts).
+ *   6. Its option's route in lib/socket/engine-options.ts ('pass' makes it a socket option; the
+ *      build fails until the row is there). docs/architecture.md counts the files.
  * The flows (../server.ts, ../client.ts) are not touched: they call the functions below.
  */
 import { masterSecret } from '../../crypto/prf.js';
