@@ -7,6 +7,7 @@ import type { TrustedAuthority } from '../messages/extensions/trusted-ca-keys.js
 import type { CertificateUrl } from '../messages/certificate-url.js';
 import type { ServerContext } from './server-context.js';
 import type { CertificateUrlFetcher } from './certificate-url.js';
+import type { FfdheGroupName } from './key-exchange/ffdhe-groups.js';
 
 export type { ServerContext, TrustedAuthority, CertificateUrl, CertificateUrlFetcher };
 import type { CryptoProvider, RsaPrivateKey } from '../crypto/provider.js';
@@ -202,8 +203,16 @@ export interface ServerEngineOptions extends CommonEngineOptions {
   reauthenticateResumed?: boolean;
   /** DER distinguished names sent in CertificateRequest.certificate_authorities. */
   certificateAuthorities?: readonly Uint8Array[];
-  /** The DHE group (default: RFC 3526 2048-bit MODP group). */
+  /**
+   * The DHE group for a client that lists no RFC 7919 group (default: RFC 3526 2048-bit MODP group).
+   * When it is an RFC 7919 group (FFDHE3072, ...) it also goes first in the ffdheGroups preference.
+   */
   dhGroup?: DhGroup;
+  /**
+   * RFC 7919: the FFDHE groups the server uses for a client that lists some in supported_groups, in the
+   * server's preference order (default ffdhe2048, ffdhe3072, ffdhe4096: the fastest first).
+   */
+  ffdheGroups?: readonly FfdheGroupName[];
 }
 
 export type EngineOptions = ClientEngineOptions | ServerEngineOptions;

@@ -25,7 +25,7 @@ const CLIENT = [
 
 const SERVER = [
   'requestCert', 'sessionTimeout', 'sessionStore', 'contexts', 'SNICallback', 'selectContext',
-  'requireEncryption128', 'dhGroup', 'unrecognizedName', 'ocspResponse', 'fetchCertificateUrl',
+  'requireEncryption128', 'dhGroup', 'ffdheGroups', 'unrecognizedName', 'ocspResponse', 'fetchCertificateUrl',
   'reauthenticateResumed', 'certificateAuthorities',
   // net.Server options the Server passes on
   'pauseOnConnect', 'noDelay', 'keepAlive',

@@ -111,6 +111,7 @@ export const SERVER_PASSTHROUGH = [
   'requireEncryption128',
   'allowNullEncryption',
   'dhGroup',
+  'ffdheGroups',
   'unrecognizedName',
   'ocspResponse',
   'truncatedHmac',
