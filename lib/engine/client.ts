@@ -17,7 +17,6 @@
  * Resumption: ClientHello(session_id) --> ServerHello(same id), [CCS], Finished <-- ; [CCS], Finished -->
  */
 import { AlertDescription } from '../alerts.js';
-import { masterSecret } from '../crypto/prf.js';
 import type { RsaPrivateKey, RsaPublicKey } from '../crypto/provider.js';
 import { signTls } from '../crypto/rsa.js';
 import { TLSAlertError } from '../errors.js';
@@ -30,24 +29,31 @@ import { encodeClientHello, type ClientHello } from '../messages/client-hello.js
 import { encodeFinished, decodeFinished } from '../messages/finished.js';
 import { decodeCertificateStatus } from '../messages/certificate-status.js';
 import { encodeCertificateUrl } from '../messages/certificate-url.js';
-import { checkServerAck, requestedExtensions } from './client-extensions.js';
 import { decodeServerHello, type ServerHello } from '../messages/server-hello.js';
 import { ClientCertificateType, HandshakeType } from '../messages/types.js';
 import { ExtensionType, type Extension } from '../messages/extensions/types.js';
-import { encodeServerNameList, isValidHostName } from '../messages/extensions/server-name.js';
-import { decodeRenegotiationInfo, encodeRenegotiationInfo } from '../messages/extensions/renegotiation-info.js';
 import { resolveSuites } from '../policy/suite-selection.js';
 import { TLS_1_0 } from '../record/constants.js';
 import type { RawHandshakeMessage } from '../record/handshake-reassembler.js';
 import { TLS_EMPTY_RENEGOTIATION_INFO_SCSV, suiteById, type CipherSuite } from '../suites.js';
-import { bytesEqual, concatBytes, constantTimeEqual, DecodeError } from '../util/bytes.js';
+import { bytesEqual, constantTimeEqual, DecodeError } from '../util/bytes.js';
 import { parseCertificate } from '../x509/certificate.js';
 import type { FlowHost } from './flow-host.js';
 import { HandshakeFlow } from './flow.js';
 import { PeerVerifier } from './peer-verification.js';
 import type { CertificateVerdict, ClientEngineOptions, RenegotiationContext, SessionData, SessionPeerVerification } from './types.js';
 import { MAX_SESSION_LIFETIME_SECONDS, withinLifetime } from '../policy/session-lifetime.js';
-import { NEW_SESSION_TICKET, SESSION_TICKET_EXTENSION, decodeNewSessionTicket, sessionTicketExtension } from './session-ticket.js';
+import { NEW_SESSION_TICKET, SESSION_TICKET_EXTENSION, decodeNewSessionTicket } from './session-ticket.js';
+import {
+  agreementFromSession,
+  checkClientOptions,
+  checkServerAnswers,
+  deriveMasterSecret,
+  newAgreement,
+  offerExtensions,
+  recordOptionsOf,
+  sessionFieldsOf,
+} from './extensions/index.js';
 
 /** What a full handshake has agreed from the ServerHello on: the suite and the session being built. */
 interface Agreed {
@@ -79,12 +85,9 @@ export class ClientFlow extends HandshakeFlow {
   private offeredSession: SessionData | null = null;
   private sentExtensions = new Set<number>();
   private serverPublicKey: RsaPublicKey | null = null;
-  /** Extensions the server answered (RFC 3546 2.3: a subset of what we sent). */
-  private readonly acked = new Set<number>();
+  /** What the ServerHello agreed (extensions/index.ts: a subset of what we sent), or the resumed session's. */
+  private readonly agreement = newAgreement();
   private serverExtended = false;
-  private truncatedHmac = false;
-  private maxFragmentLength: number | undefined;
-  private readonly requested: Extension[];
   private resumedVerdict: CertificateVerdict | null = null;
   private readonly verifier: PeerVerifier;
   private peerRecord: SessionPeerVerification | null = null;
@@ -99,7 +102,7 @@ export class ClientFlow extends HandshakeFlow {
     super(host, previous);
     this.suites = resolveSuites(options.cipherSuites, 'client', { allowNullEncryption: options.allowNullEncryption });
     // Checked here so a bad option is a TLSConfigError at construction, not at start().
-    this.requested = requestedExtensions(options);
+    checkClientOptions(options);
     this.verifier = PeerVerifier.forClient(options); // TLSConfigError without trust anchors or an explicit skip
     if ((options.certificateChain?.length ?? 0) > 0 && !options.privateKey) {
       throw new TypeError('a client certificate needs its privateKey');
@@ -119,17 +122,7 @@ export class ClientFlow extends HandshakeFlow {
     // A renegotiation is always a full handshake here (no session offered).
     const session = this.previous ? null : this.usableSession();
     this.offeredSession = session;
-    const extensions: Extension[] = [];
-    const name = this.options.servername;
-    if (name && isValidHostName(name)) {
-      extensions.push({ type: ExtensionType.server_name, data: encodeServerNameList([name]) });
-    }
-    extensions.push(...this.requested);
-    if (this.options.sessionTickets && !this.previous) extensions.push(sessionTicketExtension(session?.ticket));
-    if (this.previous) {
-      // RFC 5746 3.5: a renegotiating ClientHello carries client_verify_data, never the SCSV.
-      extensions.push({ type: ExtensionType.renegotiation_info, data: encodeRenegotiationInfo(this.previous.clientVerifyData) });
-    }
+    const extensions = offerExtensions({ options: this.options, previous: this.previous, session });
     this.sentExtensions = new Set(extensions.map((e) => e.type));
     const suiteIds = this.suites.map((s) => s.id);
     const hello: ClientHello = {
@@ -205,7 +198,7 @@ export class ClientFlow extends HandshakeFlow {
         return this.onFinished(message.body, state.master);
       case 'WAIT_CHANGE_CIPHER_SPEC':
         // RFC 5077 3.3: NewSessionTicket comes before the server's ChangeCipherSpec, once, if acknowledged.
-        if (message.type === NEW_SESSION_TICKET && this.acked.has(SESSION_TICKET_EXTENSION) && !this.ticketReceived) {
+        if (message.type === NEW_SESSION_TICKET && this.agreement.acked.has(SESSION_TICKET_EXTENSION) && !this.ticketReceived) {
           return this.onNewSessionTicket(message.body);
         }
         return this.unexpected(message, state.name);
@@ -243,20 +236,13 @@ export class ClientFlow extends HandshakeFlow {
       this.peerCertificates = offered.peerCertificates;
       this.peerVerdict = this.resumedVerdict;
       // RFC 3546 3.2 / 3.5: the session's values hold for its resumptions.
-      this.maxFragmentLength = offered.maxFragmentLength;
-      this.truncatedHmac = offered.truncatedHmac === true;
-      if (this.maxFragmentLength) this.host.setMaxFragment(this.maxFragmentLength);
-      this.installKeys(suite, offered.masterSecret, { truncatedMac: this.truncatedHmac });
+      agreementFromSession(offered, this.agreement);
+      if (this.agreement.maxFragmentLength) this.host.setMaxFragment(this.agreement.maxFragmentLength);
+      this.installKeys(suite, offered.masterSecret, recordOptionsOf(this.agreement));
       this.state = { name: 'WAIT_CHANGE_CIPHER_SPEC', master: offered.masterSecret };
       return;
     }
-    // checkServerAck only lets max_fragment_length through when we asked for it.
-    const maxFragmentLength = this.options.maxFragmentLength;
-    if (this.acked.has(ExtensionType.max_fragment_length) && maxFragmentLength !== undefined) {
-      this.maxFragmentLength = maxFragmentLength;
-      this.host.setMaxFragment(maxFragmentLength);
-    }
-    this.truncatedHmac = this.acked.has(ExtensionType.truncated_hmac);
+    if (this.agreement.maxFragmentLength) this.host.setMaxFragment(this.agreement.maxFragmentLength);
     this.session = {
       id: hello.sessionId,
       masterSecret: new Uint8Array(0),
@@ -265,8 +251,7 @@ export class ClientFlow extends HandshakeFlow {
       createdAt: this.host.now(),
       lifetime: MAX_SESSION_LIFETIME_SECONDS,
       ...(this.options.servername ? { servername: this.options.servername } : {}),
-      ...(this.maxFragmentLength ? { maxFragmentLength: this.maxFragmentLength } : {}),
-      ...(this.truncatedHmac ? { truncatedHmac: true } : {}),
+      ...sessionFieldsOf(this.agreement),
       peerCertificates: [],
     };
     const agreed = { suite, session: this.session };
@@ -277,30 +262,8 @@ export class ClientFlow extends HandshakeFlow {
   /** RFC 3546 2.3: only extensions we asked for; RFC 5746: renegotiation_info is always allowed (we sent the SCSV). */
   private checkServerExtensions(extensions: Extension[] | null): void {
     this.serverExtended = extensions !== null;
-    let sawRenegotiationInfo = false;
-    for (const ext of extensions ?? []) {
-      if (ext.type === ExtensionType.renegotiation_info) {
-        const value = decodeRenegotiationInfo(ext.data);
-        const expected = this.previous ? concatBytes(this.previous.clientVerifyData, this.previous.serverVerifyData) : new Uint8Array(0);
-        if (!constantTimeEqual(value, expected)) {
-          throw new TLSAlertError(
-            AlertDescription.handshake_failure,
-            this.previous ? 'RFC 5746 3.5: renegotiation_info does not match the previous Finished values' : 'RFC 5746 3.4: non-empty renegotiation_info in the initial handshake',
-          );
-        }
-        this.secureRenegotiation = true;
-        sawRenegotiationInfo = true;
-        continue;
-      }
-      if (!this.sentExtensions.has(ext.type)) {
-        throw new TLSAlertError(AlertDescription.unsupported_extension, `RFC 3546 2.3: server sent extension ${ext.type} that the client did not offer`);
-      }
-      checkServerAck(ext, this.options);
-      this.acked.add(ext.type);
-    }
-    if (this.previous && !sawRenegotiationInfo) {
-      throw new TLSAlertError(AlertDescription.handshake_failure, 'RFC 5746 3.5: renegotiating server did not send renegotiation_info');
-    }
+    checkServerAnswers(extensions, this.sentExtensions, { options: this.options, previous: this.previous, agreement: this.agreement });
+    this.secureRenegotiation = this.agreement.acked.has(ExtensionType.renegotiation_info);
   }
 
   private onCertificate(chain: Uint8Array[], agreed: Agreed): void {
@@ -324,7 +287,7 @@ export class ClientFlow extends HandshakeFlow {
     if (!verdict.authorized && this.verifier.rejecting) {
       throw new TLSAlertError(verdict.alert ?? AlertDescription.bad_certificate, `${verdict.code ?? 'certificate rejected'}: ${verdict.message ?? ''}`.trim());
     }
-    this.state = this.acked.has(ExtensionType.status_request) ? { name: 'WAIT_CERTIFICATE_STATUS', agreed } : this.afterCertificateState(agreed);
+    this.state = this.agreement.acked.has(ExtensionType.status_request) ? { name: 'WAIT_CERTIFICATE_STATUS', agreed } : this.afterCertificateState(agreed);
   }
 
   /** Starts the key exchange's client half (the server's key is known now) and names the state that follows. */
@@ -367,7 +330,7 @@ export class ClientFlow extends HandshakeFlow {
       const chain = this.options.certificateChain ?? [];
       const key = this.options.privateKey;
       const rsaSign = certificateTypes.includes(ClientCertificateType.rsa_sign) ? (key ?? null) : null;
-      if (rsaSign && this.options.certificateUrl && this.acked.has(ExtensionType.client_certificate_url)) {
+      if (rsaSign && this.options.certificateUrl && this.agreement.acked.has(ExtensionType.client_certificate_url)) {
         // RFC 3546 3.3: URLs instead of the chain; the CertificateVerify proves the key as usual.
         this.host.sendHandshake(HandshakeType.certificate_url, encodeCertificateUrl(this.options.certificateUrl));
         signingKey = rsaSign;
@@ -383,8 +346,14 @@ export class ClientFlow extends HandshakeFlow {
       const h = this.host.transcript.hash(provider);
       this.host.sendHandshake(HandshakeType.certificate_verify, encodeCertificateVerify(signTls(provider, signingKey, h.both)));
     }
-    const master = masterSecret(preMaster, this.clientRandom, this.serverRandom, this.host.provider);
-    this.installKeys(agreed.suite, master, { truncatedMac: this.truncatedHmac });
+    const master = deriveMasterSecret(this.agreement, {
+      preMaster,
+      clientRandom: this.clientRandom,
+      serverRandom: this.serverRandom,
+      provider,
+      sessionHash: () => this.host.transcript.hash(provider),
+    });
+    this.installKeys(agreed.suite, master, recordOptionsOf(this.agreement));
     this.session = { ...agreed.session, masterSecret: master, ...this.verifier.sessionFields(this.peerCertificates, this.peerRecord) };
     this.sendFinished(master);
     this.state = { name: 'WAIT_CHANGE_CIPHER_SPEC', master };

@@ -13,7 +13,6 @@
  * Resumption: ClientHello(known id) --> ServerHello(id), [CCS], Finished <--; [CCS], Finished -->
  */
 import { AlertDescription } from '../alerts.js';
-import { masterSecret } from '../crypto/prf.js';
 import type { RsaPublicKey } from '../crypto/provider.js';
 import { verifyTls } from '../crypto/rsa.js';
 import { TLSAlertError, TLSConfigError } from '../errors.js';
@@ -30,23 +29,32 @@ import { decodeClientHello, decodeSSLv2ClientHello, type ClientHello } from '../
 import { decodeFinished, encodeFinished } from '../messages/finished.js';
 import { encodeServerHello } from '../messages/server-hello.js';
 import { ClientCertificateType, HandshakeType } from '../messages/types.js';
-import { encodeMaxFragmentLength, maxFragmentLengthBytes } from '../messages/extensions/max-fragment-length.js';
-import { encodeRenegotiationInfo } from '../messages/extensions/renegotiation-info.js';
 import { CertificateStatusType } from '../messages/extensions/status-request.js';
-import { ExtensionType, type Extension } from '../messages/extensions/types.js';
+import { ExtensionType } from '../messages/extensions/types.js';
 import { resolveSuites, selectServerSuite } from '../policy/suite-selection.js';
 import { TLS_1_0 } from '../record/constants.js';
 import type { RawHandshakeMessage } from '../record/handshake-reassembler.js';
 import { MemorySessionStore } from '../session/memory-store.js';
-import { TLS_EMPTY_RENEGOTIATION_INFO_SCSV, type CipherSuite } from '../suites.js';
-import { concatBytes, constantTimeEqual } from '../util/bytes.js';
+import type { CipherSuite } from '../suites.js';
+import { constantTimeEqual } from '../util/bytes.js';
 import { parseCertificate } from '../x509/certificate.js';
 import type { FlowHost } from './flow-host.js';
 import { fetchCertificateChain } from './certificate-url.js';
 import { HandshakeFlow } from './flow.js';
 import { PeerVerifier } from './peer-verification.js';
 import { contextForAuthorities, contextForName, type ServerContext } from './server-context.js';
-import { readClientRequests, type ClientRequests } from './server-extensions.js';
+import {
+  agreementFromSession,
+  answerClientHello,
+  deriveMasterSecret,
+  extensionsAllowResumption,
+  newAgreement,
+  readClientRequests,
+  recordOptionsOf,
+  serverSecureRenegotiation,
+  sessionFieldsOf,
+  type ClientRequests,
+} from './extensions/index.js';
 import type { CertificateVerdict, RenegotiationContext, ServerEngineOptions, SessionData, SessionPeerVerification, SessionStore } from './types.js';
 import { isAllowedLifetime, MAX_SESSION_LIFETIME_SECONDS, withinLifetime } from '../policy/session-lifetime.js';
 
@@ -89,10 +97,10 @@ export class ServerFlow extends HandshakeFlow {
   private readonly defaultContext: ServerContext;
   private context: ServerContext;
   private requests: ClientRequests | null = null;
-  /** Extensions this ServerHello answers (RFC 3546 2.3: only those the client sent). */
-  private readonly acked = new Set<number>();
-  private maxFragmentLength: number | undefined;
-  private truncatedHmac = false;
+  /** What the ServerHello agreed (extensions/index.ts), or on resumption what the session keeps. */
+  private readonly agreement = newAgreement();
+  /** How the certificate context was chosen: what server_name / trusted_ca_keys answer. */
+  private readonly chosenBy = { name: false, authorities: false };
   private readonly verifier: PeerVerifier;
   private peerRecord: SessionPeerVerification | null = null;
   private resumedVerdict: CertificateVerdict | null = null;
@@ -163,7 +171,7 @@ export class ServerFlow extends HandshakeFlow {
       case 'WAIT_CLIENT_CERTIFICATE': {
         if (message.type === HandshakeType.certificate) return this.onClientCertificate(decodeCertificate(message.body), state.agreed);
         const fetch = this.options.fetchCertificateUrl;
-        if (message.type === HandshakeType.certificate_url && fetch && this.acked.has(ExtensionType.client_certificate_url)) {
+        if (message.type === HandshakeType.certificate_url && fetch && this.agreement.acked.has(ExtensionType.client_certificate_url)) {
           return this.onCertificateUrl(message.body, fetch, state.agreed);
         }
         return this.unexpected(message, state.name);
@@ -199,30 +207,11 @@ export class ServerFlow extends HandshakeFlow {
     const requests = readClientRequests(hello);
     this.requests = requests;
     this.servername = requests.servername;
-    this.checkRenegotiationSignal(hello, requests);
+    this.secureRenegotiation = serverSecureRenegotiation(hello, requests, this.previous);
     this.state = { name: 'WAIT_HOOK' };
     return then(this.chooseContext(requests), () =>
       then(this.lookupSession(hello), (cached) => this.continueHello(hello, requests, cached)),
     );
-  }
-
-  /** RFC 5746 3.6 (initial handshake) and 3.7 (secure renegotiation). */
-  private checkRenegotiationSignal(hello: ClientHello, requests: ClientRequests): void {
-    const scsv = hello.cipherSuites.includes(TLS_EMPTY_RENEGOTIATION_INFO_SCSV);
-    const info = requests.renegotiationInfo;
-    if (!this.previous) {
-      if (info !== null && info.length !== 0) {
-        throw new TLSAlertError(AlertDescription.handshake_failure, 'RFC 5746 3.6: non-empty renegotiation_info in the initial handshake');
-      }
-      this.secureRenegotiation = scsv || info !== null;
-      return;
-    }
-    if (scsv) throw new TLSAlertError(AlertDescription.handshake_failure, 'RFC 5746 3.7: SCSV in a renegotiating ClientHello');
-    if (info === null) throw new TLSAlertError(AlertDescription.handshake_failure, 'RFC 5746 3.7: renegotiating ClientHello without renegotiation_info');
-    if (!constantTimeEqual(info, this.previous.clientVerifyData)) {
-      throw new TLSAlertError(AlertDescription.handshake_failure, 'RFC 5746 3.7: renegotiation_info does not match client_verify_data');
-    }
-    this.secureRenegotiation = true;
   }
 
   /** Virtual hosts (TS 33.141 Annex A option 1, RFC 3546 3.1), then trusted_ca_keys (RFC 3546 3.4). */
@@ -236,7 +225,7 @@ export class ServerFlow extends HandshakeFlow {
       return then(found, (context) => {
         if (context) {
           this.context = context;
-          this.acked.add(ExtensionType.server_name);
+          this.chosenBy.name = true;
           return;
         }
         this.unrecognizedName(name);
@@ -264,7 +253,7 @@ export class ServerFlow extends HandshakeFlow {
     const found = contextForAuthorities(all, requests.trustedAuthorities);
     if (found) {
       this.context = found;
-      this.acked.add(ExtensionType.trusted_ca_keys);
+      this.chosenBy.authorities = true;
     }
   }
 
@@ -274,7 +263,7 @@ export class ServerFlow extends HandshakeFlow {
   }
 
   private continueHello(hello: ClientHello, requests: ClientRequests, cached: SessionData | undefined): void {
-    const session = cached && this.resumable(cached) ? cached : undefined;
+    const session = cached && this.resumable(cached, requests) ? cached : undefined;
     // resumable() checked that the session's suite is one of ours.
     const resumedSuite = session && this.suites.find((x) => x.id === session.cipherSuite);
     if (session && resumedSuite) {
@@ -285,7 +274,6 @@ export class ServerFlow extends HandshakeFlow {
     }
     const suite = this.selectSuite(hello, requests);
     this.suite = suite;
-    this.negotiateExtensions(requests, suite);
     this.fullHandshake(hello, requests, suite);
   }
 
@@ -308,10 +296,11 @@ export class ServerFlow extends HandshakeFlow {
   }
 
   /** Unexpired (TS 33.141 7.1), a suite we still allow, and the same server name (RFC 6066 3). */
-  private resumable(s: SessionData): boolean {
+  private resumable(s: SessionData, requests: ClientRequests): boolean {
     if (!withinLifetime(s.createdAt, s.lifetime, this.host.now(), this.sessionTimeout)) return false;
     if (!this.suites.some((x) => x.id === s.cipherSuite)) return false;
     if ((s.servername ?? null) !== this.servername) return false;
+    if (!extensionsAllowResumption(s, requests, this.options)) return false;
     if (!this.options.requestCert) return true;
     // The client's stored verification, judged again today (peer-verification.ts): with
     // rejectUnauthorized an expired or unverified client is sent through a full handshake.
@@ -325,42 +314,19 @@ export class ServerFlow extends HandshakeFlow {
     return this.context.trustAnchors ? { anchors: this.context.trustAnchors } : {};
   }
 
-  /** RFC 3546 3.2, 3.3, 3.5, 3.6: what this server agrees to, for a full handshake. */
-  private negotiateExtensions(requests: ClientRequests, suite: CipherSuite): void {
-    if (requests.maxFragmentLength !== null) {
-      this.maxFragmentLength = maxFragmentLengthBytes(requests.maxFragmentLength);
-      this.acked.add(ExtensionType.max_fragment_length);
-    }
-    if (requests.truncatedHmac && this.options.truncatedHmac === true && suite.cipher !== 'NULL') {
-      this.truncatedHmac = true;
-      this.acked.add(ExtensionType.truncated_hmac);
-    }
-    if (requests.ocsp && this.context.ocspResponse) this.acked.add(ExtensionType.status_request);
-    if (requests.clientCertificateUrl && this.options.requestCert && this.options.fetchCertificateUrl) {
-      this.acked.add(ExtensionType.client_certificate_url);
-    }
-  }
-
-  private serverHelloExtensions(resumed: boolean, requests: ClientRequests): Extension[] | null {
-    const extensions: Extension[] = [];
-    // RFC 5746 3.6: always answer the signal, even when renegotiation itself is refused.
-    if (this.secureRenegotiation) {
-      const value = this.previous ? concatBytes(this.previous.clientVerifyData, this.previous.serverVerifyData) : new Uint8Array(0);
-      extensions.push({ type: ExtensionType.renegotiation_info, data: encodeRenegotiationInfo(value) });
-    }
-    // RFC 3546 2.3: a resumed session's ServerHello carries no (RFC 3546) extensions.
-    if (!resumed) {
-      const empty = new Uint8Array(0);
-      if (this.acked.has(ExtensionType.server_name)) extensions.push({ type: ExtensionType.server_name, data: empty });
-      if (this.acked.has(ExtensionType.max_fragment_length) && requests.maxFragmentLength !== null) {
-        extensions.push({ type: ExtensionType.max_fragment_length, data: encodeMaxFragmentLength(requests.maxFragmentLength) });
-      }
-      if (this.acked.has(ExtensionType.client_certificate_url)) extensions.push({ type: ExtensionType.client_certificate_url, data: empty });
-      if (this.acked.has(ExtensionType.trusted_ca_keys)) extensions.push({ type: ExtensionType.trusted_ca_keys, data: empty });
-      if (this.acked.has(ExtensionType.truncated_hmac)) extensions.push({ type: ExtensionType.truncated_hmac, data: empty });
-      if (this.acked.has(ExtensionType.status_request)) extensions.push({ type: ExtensionType.status_request, data: empty });
-    }
-    return extensions.length > 0 ? extensions : null;
+  /** The ServerHello extensions (extensions/index.ts), filling this.agreement; `resumed` on resumption. */
+  private answerHello(requests: ClientRequests, suite: CipherSuite, resumed: SessionData | null) {
+    return answerClientHello({
+      requests,
+      options: this.options,
+      suite,
+      context: this.context,
+      chosenBy: this.chosenBy,
+      resumed,
+      previous: this.previous,
+      secureRenegotiation: this.secureRenegotiation,
+      agreement: this.agreement,
+    });
   }
 
   private resume(hello: ClientHello, session: SessionData, suite: CipherSuite, requests: ClientRequests): void {
@@ -373,8 +339,8 @@ export class ServerFlow extends HandshakeFlow {
     this.peerCertificates = session.peerCertificates;
     this.peerVerdict = this.resumedVerdict;
     // RFC 3546 3.2 / 3.5: negotiated once per session, kept across resumptions.
-    this.maxFragmentLength = session.maxFragmentLength;
-    this.truncatedHmac = session.truncatedHmac === true;
+    agreementFromSession(session, this.agreement);
+    const extensions = this.answerHello(requests, suite, session);
     this.host.sendHandshake(
       HandshakeType.server_hello,
       encodeServerHello({
@@ -383,12 +349,12 @@ export class ServerFlow extends HandshakeFlow {
         sessionId: hello.sessionId,
         cipherSuite: session.cipherSuite,
         compressionMethod: 0,
-        extensions: this.serverHelloExtensions(true, requests),
+        extensions,
       }),
     );
     this.host.lockVersion();
-    if (this.maxFragmentLength) this.host.setMaxFragment(this.maxFragmentLength);
-    this.installKeys(suite, session.masterSecret, { truncatedMac: this.truncatedHmac });
+    if (this.agreement.maxFragmentLength) this.host.setMaxFragment(this.agreement.maxFragmentLength);
+    this.installKeys(suite, session.masterSecret, recordOptionsOf(this.agreement));
     this.sendFinished(session.masterSecret);
     this.state = { name: 'WAIT_CHANGE_CIPHER_SPEC', master: session.masterSecret };
   }
@@ -397,6 +363,7 @@ export class ServerFlow extends HandshakeFlow {
     const provider = this.host.provider;
     this.serverRandom = provider.random(32);
     const sessionId = this.sessionTimeout > 0 ? provider.random(32) : new Uint8Array(0);
+    const extensions = this.answerHello(requests, suite, null);
     const session: SessionData = {
       id: sessionId,
       masterSecret: new Uint8Array(0),
@@ -405,8 +372,7 @@ export class ServerFlow extends HandshakeFlow {
       createdAt: this.host.now(),
       lifetime: this.sessionTimeout,
       ...(this.servername !== null ? { servername: this.servername } : {}),
-      ...(this.maxFragmentLength ? { maxFragmentLength: this.maxFragmentLength } : {}),
-      ...(this.truncatedHmac ? { truncatedHmac: true } : {}),
+      ...sessionFieldsOf(this.agreement),
       peerCertificates: [],
     };
     this.session = session;
@@ -418,17 +384,17 @@ export class ServerFlow extends HandshakeFlow {
         sessionId,
         cipherSuite: suite.id,
         compressionMethod: 0,
-        extensions: this.serverHelloExtensions(false, requests),
+        extensions,
       }),
     );
     this.host.lockVersion();
     // RFC 3546 3.2: once agreed, fragment at once, handshake messages included.
-    if (this.maxFragmentLength) this.host.setMaxFragment(this.maxFragmentLength);
+    if (this.agreement.maxFragmentLength) this.host.setMaxFragment(this.agreement.maxFragmentLength);
     const kx = keyExchangeOf(suite);
     if (kx.serverCertificate) {
       this.host.sendHandshake(HandshakeType.certificate, encodeCertificate([...this.context.certificateChain]));
       const ocspResponse = this.context.ocspResponse;
-      if (this.acked.has(ExtensionType.status_request) && ocspResponse) {
+      if (this.agreement.acked.has(ExtensionType.status_request) && ocspResponse) {
         this.host.sendHandshake(HandshakeType.certificate_status, encodeCertificateStatus({ statusType: CertificateStatusType.ocsp, response: ocspResponse }));
       }
     }
@@ -501,8 +467,15 @@ export class ServerFlow extends HandshakeFlow {
   }
 
   private onPremaster(preMaster: Uint8Array, agreed: Agreed, clientPublicKey: RsaPublicKey | null): void {
-    const master = masterSecret(preMaster, this.clientRandom, this.serverRandom, this.host.provider);
-    this.installKeys(agreed.suite, master, { truncatedMac: this.truncatedHmac });
+    const provider = this.host.provider;
+    const master = deriveMasterSecret(this.agreement, {
+      preMaster,
+      clientRandom: this.clientRandom,
+      serverRandom: this.serverRandom,
+      provider,
+      sessionHash: () => this.host.transcript.hash(provider),
+    });
+    this.installKeys(agreed.suite, master, recordOptionsOf(this.agreement));
     this.session = { ...agreed.session, masterSecret: master, ...this.verifier.sessionFields(this.peerCertificates, this.peerRecord) };
     this.state = clientPublicKey ? { name: 'WAIT_CERTIFICATE_VERIFY', master, clientPublicKey } : { name: 'WAIT_CHANGE_CIPHER_SPEC', master };
   }

@@ -64,7 +64,7 @@ export function engineOptionsFor(config: UtTlsConfig, keys: KeyFiles, build: Bui
   };
   const chain = config.certificate ? pemDecode(keyFile(keys, config.certificate), 'CERTIFICATE') : undefined;
   const privateKey = config.privateKey ? parsePrivateKey(keyFile(keys, config.privateKey)) : undefined;
-  const session = config.session ? sessionFromJson(config.session, suiteIdOf) : undefined;
+  const session = config.session ? sessionFromJson(config.session) : undefined;
   if (config.role === 'server') {
     if (!chain || !privateKey) throw new Error('the server role needs certificate and privateKey');
     const store = build.sessionStore ?? new MemorySessionStore({ now: () => clock });

@@ -24,7 +24,7 @@ import { suiteById, TLS_EMPTY_RENEGOTIATION_INFO_SCSV, TLS_FALLBACK_SCSV, type C
 import { bytesEqual, concatBytes, fromHex, toHex } from '../util/bytes.js';
 import { parseCertificate } from '../x509/certificate.js';
 import { extensionName, handshakeMessageName } from './fields.js';
-import { isRecordEntry, type Direction, type Transcript } from './format.js';
+import { isRecordEntry, sessionFromJson, type Direction, type Transcript } from './format.js';
 import { parseKeyLog } from './keylog.js';
 import { contentTypeName, isSSLv2Hello } from './records.js';
 
@@ -433,7 +433,7 @@ export function createSessionDecoder(keys: Map<string, Uint8Array>, options: Ses
 
 /** Decodes the transcript and checks it; `keylogText` is an NSS key-log file's content. */
 export function analyzeTranscript(t: Transcript, keylogText: string): TranscriptAnalysis {
-  const decoder = createSessionDecoder(parseKeyLog(keylogText), { truncatedMac: t.utTls?.session?.truncatedHmac === true });
+  const decoder = createSessionDecoder(parseKeyLog(keylogText), { truncatedMac: t.utTls?.session ? sessionFromJson(t.utTls.session).truncatedHmac === true : false });
   t.records.forEach((entry, index) => {
     if (isRecordEntry(entry)) decoder.record(index, sideOf(entry.from, t), fromHex(entry.hex));
   });

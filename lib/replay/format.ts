@@ -12,6 +12,7 @@
  * Runtime-neutral: JSON in, typed values out; no file access here.
  */
 import type { SessionData } from '../engine/types.js';
+import { decodeSession, encodeSession } from '../session/codec.js';
 import { fromHex, toHex } from '../util/bytes.js';
 
 export const TRANSCRIPT_FORMAT = 'ut-tls-transcript';
@@ -39,18 +40,12 @@ export function isRecordEntry(e: TranscriptEntry): e is RecordEntry {
   return (e as RecordEntry).from !== undefined;
 }
 
-/** SessionData as JSON (hex for bytes). */
+/**
+ * SessionData as JSON: the session codec's bytes (lib/session/codec.ts) in hex, so a field added to
+ * SessionData (an extension's flag kept for resumption) reaches transcripts with no list to update.
+ */
 export interface SessionJson {
-  id: string;
-  masterSecret: string;
-  cipherSuite: string;
-  compressionMethod: number;
-  createdAt: number;
-  lifetime: number;
-  servername?: string;
-  peerCertificates: string[];
-  maxFragmentLength?: number;
-  truncatedHmac?: boolean;
+  encoded: string;
 }
 
 /** How ut-tls was configured: enough to build the same Connection again. */
@@ -210,44 +205,17 @@ function checkConfig(c: unknown): void {
   if (c.session !== undefined) {
     const s = c.session;
     if (!isObject(s)) fail('utTls.session', 'must be an object');
-    checkHex(s.id, 'utTls.session.id');
-    checkHex(s.masterSecret, 'utTls.session.masterSecret');
-    if (typeof s.cipherSuite !== 'string') fail('utTls.session.cipherSuite', 'must be a suite name');
-    if (typeof s.createdAt !== 'number' || typeof s.lifetime !== 'number') fail('utTls.session', 'needs numeric createdAt and lifetime');
-    if (!Array.isArray(s.peerCertificates)) fail('utTls.session.peerCertificates', 'must be an array of hex strings');
-    s.peerCertificates.forEach((h: unknown, i: number) => checkHex(h, `utTls.session.peerCertificates[${i}]`));
+    checkHex(s.encoded, 'utTls.session.encoded');
   }
 }
 
-/** Resolves a suite name the way the transcript stores it (RFC name) to its id, via the caller's table. */
-export function sessionToJson(s: SessionData, suiteName: (id: number) => string): SessionJson {
-  return {
-    id: toHex(s.id),
-    masterSecret: toHex(s.masterSecret),
-    cipherSuite: suiteName(s.cipherSuite),
-    compressionMethod: s.compressionMethod,
-    createdAt: s.createdAt,
-    lifetime: s.lifetime,
-    ...(s.servername !== undefined ? { servername: s.servername } : {}),
-    peerCertificates: s.peerCertificates.map(toHex),
-    ...(s.maxFragmentLength !== undefined ? { maxFragmentLength: s.maxFragmentLength } : {}),
-    ...(s.truncatedHmac !== undefined ? { truncatedHmac: s.truncatedHmac } : {}),
-  };
+export function sessionToJson(s: SessionData): SessionJson {
+  return { encoded: toHex(encodeSession(s)) };
 }
 
-export function sessionFromJson(s: SessionJson, suiteId: (name: string) => number): SessionData {
-  return {
-    id: fromHex(s.id),
-    masterSecret: fromHex(s.masterSecret),
-    cipherSuite: suiteId(s.cipherSuite),
-    compressionMethod: s.compressionMethod,
-    createdAt: s.createdAt,
-    lifetime: s.lifetime,
-    ...(s.servername !== undefined ? { servername: s.servername } : {}),
-    peerCertificates: s.peerCertificates.map((h) => fromHex(h)),
-    ...(s.maxFragmentLength !== undefined ? { maxFragmentLength: s.maxFragmentLength } : {}),
-    ...(s.truncatedHmac !== undefined ? { truncatedHmac: s.truncatedHmac } : {}),
-  };
+/** The session of a transcript's config; a DecodeError when `encoded` is not a session. */
+export function sessionFromJson(s: SessionJson): SessionData {
+  return decodeSession(fromHex(s.encoded));
 }
 
 /** JSON text with one record per line group: stable, diff-friendly output for committed files. */

@@ -8,6 +8,7 @@
  * TLSv1 (the only version ut-tls speaks), refused when they exclude it.
  */
 import { TLSConfigError } from '../errors.js';
+import { CLIENT_PASSTHROUGH, SERVER_PASSTHROUGH } from './engine-options.js';
 
 /** Options of both roles (options.ts CommonSocketOptions, plus options other modules read). */
 const COMMON = [
@@ -18,15 +19,12 @@ const COMMON = [
   'keylogFile', 'enableTrace', 'maxPendingHandshakes', 'pendingInputLimit', 'maxSessionLeafSize',
 ] as const;
 
-const CLIENT = [
-  'host', 'port', 'socket', 'servername', 'session', 'checkServerIdentity',
-  'minDHSize', 'maxFragmentLength', 'requestOCSP', 'sessionTickets', 'verifyOCSP', 'trustedCaKeys', 'certificateUrl',
-] as const;
+/** The socket's own client options, and every engine option it passes through (engine-options.ts). */
+const CLIENT = ['host', 'port', 'socket', 'servername', 'session', 'checkServerIdentity', ...CLIENT_PASSTHROUGH] as const;
 
 const SERVER = [
   'requestCert', 'sessionTimeout', 'sessionStore', 'contexts', 'SNICallback', 'selectContext',
-  'requireEncryption128', 'dhGroup', 'ffdheGroups', 'unrecognizedName', 'ocspResponse', 'fetchCertificateUrl',
-  'reauthenticateResumed', 'certificateAuthorities',
+  ...SERVER_PASSTHROUGH,
   // net.Server options the Server passes on
   'pauseOnConnect', 'noDelay', 'keepAlive',
 ] as const;

@@ -20,6 +20,7 @@ import { cipherInfo } from '../suites.js';
 import { pemDecode } from '../x509/pem.js';
 import { parsePrivateKey } from '../x509/keys.js';
 import { loadIdentity } from './config-check.js';
+import { CLIENT_PASSTHROUGH, SERVER_PASSTHROUGH } from './engine-options.js';
 import { refuseNodeSecureContext, SecureContext } from './secure-context.js';
 import { contextsOf, selectorOf, type VirtualHostOptions } from './virtual-hosts.js';
 
@@ -91,36 +92,8 @@ export interface CommonSocketOptions {
   enableTrace?: boolean | ((line: string, socket: import('./tls-socket.js').TLSSocket) => void);
 }
 
-/** Engine options a client passes through unchanged (see engine/types.ts for each). */
-export const CLIENT_PASSTHROUGH = [
-  'minDHSize',
-  'maxFragmentLength',
-  'truncatedHmac',
-  'requestOCSP',
-  'sessionTickets',
-  'verifyOCSP',
-  'trustedCaKeys',
-  'certificateUrl',
-  'renegotiation',
-  'allowNullEncryption',
-  'maxSessionLeafSize',
-] as const satisfies readonly (keyof ClientEngineOptions)[];
-
-/** Engine options a server passes through unchanged (see engine/types.ts for each). */
-export const SERVER_PASSTHROUGH = [
-  'requireEncryption128',
-  'allowNullEncryption',
-  'dhGroup',
-  'ffdheGroups',
-  'unrecognizedName',
-  'ocspResponse',
-  'truncatedHmac',
-  'fetchCertificateUrl',
-  'reauthenticateResumed',
-  'certificateAuthorities',
-  'renegotiation',
-  'maxSessionLeafSize',
-] as const satisfies readonly (keyof ServerEngineOptions)[];
+// The pass-through lists derive from the engine option types (engine-options.ts).
+export { CLIENT_PASSTHROUGH, SERVER_PASSTHROUGH };
 
 export interface ClientSocketOptions extends CommonSocketOptions, Pick<ClientEngineOptions, (typeof CLIENT_PASSTHROUGH)[number]> {
   host?: string;

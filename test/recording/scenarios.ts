@@ -12,7 +12,7 @@ import { fromHex, toHex, utf8 } from '../../lib/util/bytes.js';
 import { createTestPki } from '../helpers/testca.js';
 import { suiteIdOf, type KeyFiles } from '../../lib/replay/config.js';
 import { sessionToJson, serializeTranscript, type PeerInfo, type Transcript, type UtTlsConfig } from '../../lib/replay/format.js';
-import { RecordingSession, suiteNameOf, type AppScript } from '../../lib/replay/recorder.js';
+import { RecordingSession, type AppScript } from '../../lib/replay/recorder.js';
 import { freePort, LOCALHOST, sleep, spawnPeer, waitForPort, within, type PeerProcess } from '../helpers/peers.js';
 import { gnutlsVersion, recordClient, recordServer, startRelay } from './recorder-node.js';
 import { analyzeTranscript } from '../../lib/replay/decoder.js';
@@ -168,7 +168,7 @@ function clientVsGnutls(opts: {
             ...opts.config,
             seed: `${opts.config.seed} resumed`,
             clock: RECORDING_CLOCK + RESUME_DELAY_MS,
-            session: sessionToJson(first.session, suiteNameOf),
+            session: sessionToJson(first.session),
           };
           const second = await recordClient({ config, keys: ctx.keys, script: sendThenClose, port });
           check(second, opts.resumedName, true);
@@ -211,7 +211,7 @@ function serverVsGnutls(opts: {
             const previous = earlier[0]!.session;
             if (!previous) throw new Error(`${opts.name}: the first connection left no session`);
             return {
-              config: { ...opts.config, seed: `${opts.config.seed} resumed`, clock, session: sessionToJson(previous, suiteNameOf) },
+              config: { ...opts.config, seed: `${opts.config.seed} resumed`, clock, session: sessionToJson(previous) },
               script: echo,
             };
           },

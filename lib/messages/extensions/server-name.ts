@@ -76,7 +76,7 @@ export function decodeServerNameList(data: Uint8Array): ServerNameList {
     seen.add(type);
     if (type === NameType.host_name) {
       // Not refused here: the raw bytes stay in `names` and the server decides (see
-      // engine/server-extensions.ts: ASCII host names only, illegal_parameter otherwise).
+      // engine/extensions/server-name.ts: ASCII host names only, illegal_parameter otherwise).
       hostName = lenientUtf8.decode(name);
     }
     names.push({ type, name });
