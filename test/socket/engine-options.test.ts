@@ -15,7 +15,7 @@ t.test('the pass-through lists are the engine options routed "pass"', async (t) 
   );
   t.same(
     [...SERVER_PASSTHROUGH].sort(),
-    ['allowNullEncryption', 'certificateAuthorities', 'dhGroup', 'fetchCertificateUrl', 'maxSessionLeafSize', 'ocspResponse', 'reauthenticateResumed', 'renegotiation', 'requireEncryption128', 'truncatedHmac', 'unrecognizedName'],
+    ['allowNullEncryption', 'certificateAuthorities', 'dhGroup', 'fetchCertificateUrl', 'ffdheGroups', 'maxSessionLeafSize', 'ocspResponse', 'reauthenticateResumed', 'renegotiation', 'requireEncryption128', 'truncatedHmac', 'unrecognizedName'],
   );
   t.equal(CLIENT_ENGINE_ROUTES.verifyPeer, 'engine', 'verifyPeer is not a socket option');
   t.equal(SERVER_ENGINE_ROUTES.certificateChain, 'socket');
