@@ -98,7 +98,7 @@ export class ServerFlow extends HandshakeFlow {
   private context: ServerContext;
   private requests: ClientRequests | null = null;
   /** What the ServerHello agreed (extensions/index.ts), or on resumption what the session keeps. */
-  private readonly agreement = newAgreement();
+  readonly agreement = newAgreement();
   /** How the certificate context was chosen: what server_name / trusted_ca_keys answer. */
   private readonly chosenBy = { name: false, authorities: false };
   private readonly verifier: PeerVerifier;

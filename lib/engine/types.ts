@@ -80,6 +80,12 @@ export interface EngineEvents {
 
 export interface CommonEngineOptions extends PeerVerificationOptions {
   provider?: CryptoProvider;
+  /**
+   * RFC 7301 ALPN, as node:tls: the protocols, most preferred first, as strings (or Buffers) or one
+   * Buffer/Uint8Array in wire form (each name after its 1-byte length). Client: offered; server: chosen
+   * from (its own order) when the client offers ALPN. Default: no ALPN.
+   */
+  ALPNProtocols?: readonly (string | Uint8Array)[] | Uint8Array;
   /** Ordered list of suite names (RFC or OpenSSL) or ids; defaults per role (see policy). */
   cipherSuites?: readonly (string | number)[];
   /** Clock in milliseconds since the epoch; injectable for tests and replay. Default Date.now. */
@@ -167,6 +173,11 @@ export interface ClientEngineOptions extends CommonEngineOptions {
 }
 
 export interface ServerEngineOptions extends CommonEngineOptions {
+  /**
+   * RFC 7301, as node:tls: picks the protocol from the client's list (return one of `protocols`), or
+   * returns undefined to refuse the connection with no_application_protocol. Wins over ALPNProtocols.
+   */
+  ALPNCallback?: (info: { servername: string | undefined; protocols: string[] }) => string | undefined;
   isServer: true;
   certificateChain: readonly Uint8Array[];
   privateKey: RsaPrivateKey;

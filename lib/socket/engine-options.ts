@@ -27,6 +27,7 @@ const COMMON_ROUTES = {
   maxChainDepth: 'engine',
   maxSessionLeafSize: 'pass',
   verifyPeer: 'engine',
+  ALPNProtocols: 'pass',
 } as const;
 
 export const CLIENT_ENGINE_ROUTES = {
@@ -72,6 +73,7 @@ export const SERVER_ENGINE_ROUTES = {
   certificateAuthorities: 'pass',
   dhGroup: 'pass',
   ffdheGroups: 'pass',
+  ALPNCallback: 'pass',
 } as const satisfies Record<keyof ServerEngineOptions, Route>;
 
 /** The keys whose row is 'pass'. */
