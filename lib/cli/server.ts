@@ -40,6 +40,7 @@ Prints "listening on HOST:PORT" on stdout once accepting, one line per handshake
     },
     { name: 'allow-null', kind: 'flag', help: 'allow NULL-encryption suites (integrity only, TS 33.141 6.2); without\n--suites, TLS_RSA_WITH_NULL_SHA and _MD5 are added last' },
     { name: 'require-encryption-128', kind: 'flag', help: 'operator policy of TS 33.141 7.2(d): refuse suites under 128 bits' },
+    { name: 'alpn', kind: 'value', metavar: 'LIST', help: 'application protocols to choose from, comma-separated, our preference first\n(RFC 7301; no overlap: no_application_protocol); the handshake line gets\nalpn=<selected>|-' },
     { name: 'echo', kind: 'flag', help: 'send received application data back (otherwise it goes to stdout)' },
     { name: 'request-cert', kind: 'flag', help: 'ask for a client certificate, continue without one (TS 33.141 6.1.4)' },
     { name: 'require-cert', kind: 'flag', help: 'ask for a client certificate, refuse the handshake without a valid one' },
@@ -149,6 +150,7 @@ export function runServer(argv: string[]): void {
   if (http && echo) throw new UsageError('give --echo or --http, not both', 'server');
   const maxConnections = intOption(p, 'max-connections', 1, 1_000_000, 'server');
   const grace = intOption(p, 'grace', 0, 3_600_000, 'server') ?? 5000;
+  const alpn = p.value('alpn')?.split(',').filter((s) => s.length > 0);
   const server = createServer({
     crypto: choiceOption(p, 'crypto', CRYPTO_CHOICES, 'server'),
     key: readFile(keyFile, '--key'),
@@ -167,6 +169,7 @@ export function runServer(argv: string[]): void {
     allowNullEncryption: p.has('allow-null') || undefined,
     truncatedHmac: p.has('truncated-hmac') || undefined,
     dhGroup: dhGroupName ? DH_GROUPS[dhGroupName] : undefined,
+    ALPNProtocols: alpn,
     keylogFile: p.value('keylog-file'),
     enableTrace: p.has('trace') ? (line, socket) => log(`trace peer=${peerOf(socket)} ${line}`) : undefined,
   });
@@ -175,7 +178,7 @@ export function runServer(argv: string[]): void {
     const peer = peerOf(socket);
     const suite = socket.getCipher()?.standardName ?? '-';
     const cert = requestCert ? clientCertField(socket) : '';
-    log(`handshake peer=${peer} suite=${suite} resumed=${socket.isSessionReused() ? 'yes' : 'no'} servername=${socket.servername ?? '-'}${cert}`);
+    log(`handshake peer=${peer} suite=${suite} resumed=${socket.isSessionReused() ? 'yes' : 'no'} servername=${socket.servername ?? '-'}${cert}${alpn ? ` alpn=${socket.alpnProtocol || '-'}` : ''}`);
     socket.on('renegotiated', () => {
       log(`renegotiated peer=${peer} suite=${socket.getCipher()?.standardName ?? '-'} servername=${socket.servername ?? '-'}`);
     });

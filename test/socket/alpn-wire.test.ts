@@ -137,3 +137,16 @@ t.test('answered only when asked; no ALPN on either side leaves alpnProtocol fal
   t.equal(c2.alpnProtocol, false);
   c2.end();
 });
+
+t.test('CLI: ut-tls server --alpn with gnutls-cli, ut-tls client --alpn with gnutls-serv', BOUNDED, async (t) => {
+  const { startCliServer, runCliClient, waitForOutput, withoutPeer } = await import('../helpers/peers.js');
+  const server = await startCliServer(t, ['--key', pki.keyFile, '--cert', pki.certFile, '--echo', '--alpn', 'http/1.1,h2']);
+  const r = await runGnutlsClient(t, { port: server.port, caFile: pki.caFile, priority: GNUTLS10, input: 'x\n', extraArgs: ['--alpn', 'h2', '--alpn', 'http/1.1'] });
+  t.equal(r.code, 0, r.stderr);
+  t.match(r.stdout, /Application protocol: http\/1\.1/, 'our preference wins');
+  t.match(withoutPeer((await waitForOutput(server.stderr, /^handshake .*$/m))[0]), / alpn=http\/1\.1$/);
+  const gs = await startGnutlsServer(t, { certFile: pki.certFile, keyFile: pki.keyFile, priority: GNUTLS10, echo: true, extraArgs: ['--alpn', 'h2'] });
+  const c = await runCliClient(t, [`127.0.0.1:${gs.port}`, '--ca', pki.caFile, '--servername', 'localhost', '--alpn', 'h2,http/1.1'], 'y\n', 15_000, /y\n/);
+  t.equal(c.code, 0, c.stderr);
+  t.match(c.stderr, /^alpn: h2$/m);
+});
