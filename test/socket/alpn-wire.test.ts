@@ -24,6 +24,13 @@ async function listening(t: Test, server: tls.Server | ReturnType<typeof createS
   return (server.address() as AddressInfo).port;
 }
 
+/** Ends our side and waits for the close (a peer killed at teardown may reset it first). */
+async function closed(c: TLSSocket): Promise<void> {
+  c.on('error', () => {});
+  c.end();
+  if (!c.destroyed) await once(c, 'close');
+}
+
 /** An ut-tls server whose connections report their alpnProtocol. */
 async function ourServer(t: Test, options: Record<string, unknown>) {
   const seen: (string | false)[] = [];
@@ -75,7 +82,7 @@ t.test('ut-tls client -> gnutls-serv --alpn', BOUNDED, async (t) => {
   const c = connect({ host: '127.0.0.1', port: gs.port, ca: pki.caPem, servername: 'localhost', ALPNProtocols: ['h2'] });
   await once(c, 'secureConnect');
   t.equal(c.alpnProtocol, 'h2');
-  c.end();
+  await closed(c);
 });
 
 t.test('no protocol in common: no_application_protocol (120), seen by node:tls and by our client', BOUNDED, async (t) => {
@@ -100,7 +107,7 @@ t.test('ALPNCallback chooses (with the servername), or refuses with 120', BOUNDE
   const c = connect({ host: '127.0.0.1', port: s.port, ca: pki.caPem, servername: 'localhost', ALPNProtocols: ['h2', 'http/1.1'] });
   await once(c, 'secureConnect');
   t.equal(c.alpnProtocol, 'http/1.1', 'the callback picked the last');
-  c.end();
+  await closed(c);
   t.same(calls[0], { servername: 'localhost', protocols: ['h2', 'http/1.1'] });
   const refused = connect({ host: '127.0.0.1', port: s.port, ca: pki.caPem, servername: 'localhost', ALPNProtocols: ['acme-tls/1'] });
   const [e] = (await once(refused, 'error')) as [Error & { alert?: number }];
@@ -135,7 +142,7 @@ t.test('answered only when asked; no ALPN on either side leaves alpnProtocol fal
   const c2 = connect({ host: '127.0.0.1', port: plain.port, ca: pki.caPem, servername: 'localhost', ALPNProtocols: ['h2'] });
   await once(c2, 'secureConnect');
   t.equal(c2.alpnProtocol, false);
-  c2.end();
+  await closed(c2);
 });
 
 t.test('CLI: ut-tls server --alpn with gnutls-cli, ut-tls client --alpn with gnutls-serv', BOUNDED, async (t) => {
@@ -149,4 +156,14 @@ t.test('CLI: ut-tls server --alpn with gnutls-cli, ut-tls client --alpn with gnu
   const c = await runCliClient(t, [`127.0.0.1:${gs.port}`, '--ca', pki.caFile, '--servername', 'localhost', '--alpn', 'h2,http/1.1'], 'y\n', 15_000, /y\n/);
   t.equal(c.code, 0, c.stderr);
   t.match(c.stderr, /^alpn: h2$/m);
+});
+
+t.test('curl --tlsv1.0 (offers h2,http/1.1) against ut-tls server --http --alpn http/1.1', BOUNDED, async (t) => {
+  const { startCliServer } = await import('../helpers/peers.js');
+  const { spawnSync } = await import('node:child_process');
+  const server = await startCliServer(t, ['--key', pki.keyFile, '--cert', pki.certFile, '--http', '--alpn', 'http/1.1']);
+  const r = spawnSync('curl', ['-sv', '--tlsv1.0', '--tls-max', '1.0', '--ciphers', 'DEFAULT@SECLEVEL=0', '--cacert', pki.caFile, '--resolve', `localhost:${server.port}:127.0.0.1`, `https://localhost:${server.port}/`], { encoding: 'latin1', timeout: 20_000 });
+  t.match(r.stderr, /ALPN.*offers h2/i, 'curl offered h2');
+  t.match(r.stderr, /ALPN.*(server accepted|accepted) http\/1\.1/i, 'and got http/1.1');
+  t.equal(r.status, 0, r.stderr.slice(-500));
 });
