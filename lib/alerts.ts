@@ -36,6 +36,7 @@ export const AlertDescription = {
   unrecognized_name: 112,
   bad_certificate_status_response: 113,
   bad_certificate_hash_value: 114,
+  no_application_protocol: 120, // RFC 7301 3.2
 } as const;
 export type AlertDescription = (typeof AlertDescription)[keyof typeof AlertDescription];
 

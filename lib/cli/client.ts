@@ -1,7 +1,7 @@
 /**
  * `ut-tls client`: a TLS 1.0 client (UE) on the command line. Output contract (docs/cli.md):
  *   stderr: "protocol TLSv1 suite <RFC name> resumed: yes|no" after each handshake (then one line per
- *   extension flag given: "max-fragment-length: ...", "truncated-hmac: ...", "ocsp-response: ...";
+ *   extension flag given: "max-fragment-length: ...", "truncated-hmac: ...", "ocsp-response: ...", "alpn: ...";
  *   --show-certs: the chain and "verify: ok|failed code=..."; --trace: the records; --wait-close:
  *   "close: ..."); stdout: what the server sent. stdin is copied to the connection.
  *
@@ -36,6 +36,7 @@ At the end of stdin sends close_notify and waits for the server to close.`,
     { name: 'sess-in', kind: 'value', metavar: 'FILE', help: 'offer the session in FILE for resumption ("resumed: yes" when taken)' },
     { name: 'max-fragment-length', kind: 'value', metavar: 'N', help: 'ask for records of at most N bytes: 512, 1024, 2048 or 4096 (RFC 3546 3.2)' },
     { name: 'truncated-hmac', kind: 'flag', help: 'ask for 80-bit MACs (RFC 3546 3.5)' },
+    { name: 'alpn', kind: 'value', metavar: 'LIST', help: 'offer these application protocols, comma-separated, e.g. h2,http/1.1\n(RFC 7301); prints "alpn: <selected>|none"' },
     { name: 'status-request', kind: 'flag', help: 'ask for a stapled OCSP response (RFC 3546 3.6); its size goes to stderr' },
     { name: 'renegotiation', kind: 'value', metavar: 'MODE', help: "refuse (default) or secure (RFC 5746: follow the server's HelloRequest)" },
     { name: 'crypto', kind: 'value', metavar: 'P', help: 'auto (default), pure or native, as for the server' },
@@ -74,6 +75,7 @@ interface ClientPlan {
   mfl: number | undefined;
   truncatedHmac: boolean;
   statusRequest: boolean;
+  alpn: boolean;
   showCerts: boolean;
   trace: boolean;
   ignEof: boolean;
@@ -96,6 +98,7 @@ function planFrom(p: ParsedCommand): ClientPlan {
   const mfl = maxFragmentLength(p);
   const truncatedHmac = p.has('truncated-hmac');
   const statusRequest = p.has('status-request');
+  const alpn = p.value('alpn')?.split(',').filter((s) => s.length > 0);
   const connectTimeout = intOption(p, 'connect-timeout', 1, 3_600_000, 'client') ?? DEFAULT_CONNECT_TIMEOUT;
   const handshakeTimeout = intOption(p, 'handshake-timeout', 1, 3_600_000, 'client') ?? DEFAULT_HANDSHAKE_TIMEOUT;
   const psk = clientPsk(p);
@@ -116,6 +119,7 @@ function planFrom(p: ParsedCommand): ClientPlan {
       maxFragmentLength: mfl,
       truncatedHmac: truncatedHmac || undefined,
       requestOCSP: statusRequest || undefined,
+      ALPNProtocols: alpn,
       renegotiation: choiceOption(p, 'renegotiation', ['refuse', 'secure'] as const, 'client'),
       keylogFile: p.value('keylog-file'),
       handshakeTimeout,
@@ -126,6 +130,7 @@ function planFrom(p: ParsedCommand): ClientPlan {
     mfl,
     truncatedHmac,
     statusRequest,
+    alpn: alpn !== undefined,
     showCerts: p.has('show-certs'),
     trace: p.has('trace'),
     ignEof: p.has('ign-eof'),
@@ -145,6 +150,7 @@ function reportHandshake(socket: TLSSocket, plan: ClientPlan): void {
   const session = socket.getSession();
   if (plan.mfl !== undefined) err(`max-fragment-length: ${session?.maxFragmentLength ?? 'not agreed'}\n`);
   if (plan.truncatedHmac) err(`truncated-hmac: ${session?.truncatedHmac ? 'yes' : 'no'}\n`);
+  if (plan.alpn) err(`alpn: ${socket.alpnProtocol || 'none'}\n`);
   if (plan.statusRequest) {
     const ocsp = socket.getOCSPResponse();
     err(`ocsp-response: ${ocsp ? `${ocsp.length} bytes` : 'none'}\n`);

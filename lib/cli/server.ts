@@ -9,7 +9,7 @@
  *     (--trace) "trace peer=... <record or message>"; and "stopping ..." / "stopped ..." on a signal.
  */
 import type { AddressInfo, Socket } from 'node:net';
-import { FFDHE2048, MODP_GROUP_14, type DhGroup } from '../crypto/dh.js';
+import { FFDHE2048, FFDHE3072, FFDHE4096, MODP_GROUP_14, type DhGroup } from '../crypto/dh.js';
 import type { ServerContext as EngineServerContext } from '../engine/types.js';
 import { DEFAULT_SERVER_SUITES, DHE_SERVER_SUITES, NULL_ENCRYPTION_SUITES } from '../policy/suite-selection.js';
 import { loadCertificates, loadPrivateKey, MAX_SESSION_TIMEOUT } from '../socket/options.js';
@@ -37,10 +37,11 @@ Prints "listening on HOST:PORT" on stdout once accepting, one line per handshake
       name: 'dh-group',
       kind: 'value',
       metavar: 'NAME',
-      help: 'the DHE group for clients that list no RFC 7919 group (those that do get\nffdhe2048): modp2048 (RFC 3526 group 14, default) or ffdhe2048',
+      help: 'the DHE group for clients that list no RFC 7919 group: modp2048 (RFC 3526\ngroup 14, default), ffdhe2048, ffdhe3072 or ffdhe4096; an ffdhe group is also\npreferred first for clients that list it (others get ffdhe2048, 3072, 4096 in\nthat order)',
     },
     { name: 'allow-null', kind: 'flag', help: 'allow NULL-encryption suites (integrity only, TS 33.141 6.2); without\n--suites, TLS_RSA_WITH_NULL_SHA and _MD5 are added last' },
     { name: 'require-encryption-128', kind: 'flag', help: 'operator policy of TS 33.141 7.2(d): refuse suites under 128 bits' },
+    { name: 'alpn', kind: 'value', metavar: 'LIST', help: 'application protocols to choose from, comma-separated, our preference first\n(RFC 7301; no overlap: no_application_protocol); the handshake line gets\nalpn=<selected>|-' },
     { name: 'echo', kind: 'flag', help: 'send received application data back (otherwise it goes to stdout)' },
     { name: 'request-cert', kind: 'flag', help: 'ask for a client certificate, continue without one (TS 33.141 6.1.4)' },
     { name: 'require-cert', kind: 'flag', help: 'ask for a client certificate, refuse the handshake without a valid one' },
@@ -81,7 +82,7 @@ examples: ut-tls server --port 4433 --key ap.key --cert ap.pem --echo
           ut-tls server --port 4433 --key ap.key --cert ap.pem --http --trace`,
 };
 
-const DH_GROUPS: Record<string, DhGroup> = { modp2048: MODP_GROUP_14, ffdhe2048: FFDHE2048 };
+const DH_GROUPS: Record<string, DhGroup> = { modp2048: MODP_GROUP_14, ffdhe2048: FFDHE2048, ffdhe3072: FFDHE3072, ffdhe4096: FFDHE4096 };
 
 /** --suites as given, or the AP default list with what --dhe and --allow-null add. */
 function serverSuites(p: ParsedCommand): string | string[] | undefined {
@@ -154,6 +155,7 @@ export function runServer(argv: string[]): void {
   if (http && echo) throw new UsageError('give --echo or --http, not both', 'server');
   const maxConnections = intOption(p, 'max-connections', 1, 1_000_000, 'server');
   const grace = intOption(p, 'grace', 0, 3_600_000, 'server') ?? 5000;
+  const alpn = p.value('alpn')?.split(',').filter((s) => s.length > 0);
   const server = createServer({
     crypto: choiceOption(p, 'crypto', CRYPTO_CHOICES, 'server'),
     key: keyFile ? readFile(keyFile, '--key') : undefined,
@@ -174,6 +176,7 @@ export function runServer(argv: string[]): void {
     allowNullEncryption: p.has('allow-null') || undefined,
     truncatedHmac: p.has('truncated-hmac') || undefined,
     dhGroup: dhGroupName ? DH_GROUPS[dhGroupName] : undefined,
+    ALPNProtocols: alpn,
     keylogFile: p.value('keylog-file'),
     enableTrace: p.has('trace') ? (line, socket) => log(`trace peer=${peerOf(socket)} ${line}`) : undefined,
   });
@@ -183,7 +186,8 @@ export function runServer(argv: string[]): void {
     const suite = socket.getCipher()?.standardName ?? '-';
     const cert = requestCert ? clientCertField(socket) : '';
     const identity = socket.pskIdentity !== null ? ` psk-identity=${JSON.stringify(socket.pskIdentity)}` : '';
-    log(`handshake peer=${peer} suite=${suite} resumed=${socket.isSessionReused() ? 'yes' : 'no'} servername=${socket.servername ?? '-'}${cert}${identity}`);
+    const alpnField = alpn ? ` alpn=${socket.alpnProtocol || '-'}` : '';
+    log(`handshake peer=${peer} suite=${suite} resumed=${socket.isSessionReused() ? 'yes' : 'no'} servername=${socket.servername ?? '-'}${cert}${identity}${alpnField}`);
     socket.on('renegotiated', () => {
       log(`renegotiated peer=${peer} suite=${socket.getCipher()?.standardName ?? '-'} servername=${socket.servername ?? '-'}`);
     });

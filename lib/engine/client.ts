@@ -85,7 +85,7 @@ export class ClientFlow extends HandshakeFlow {
   private sentExtensions = new Set<number>();
   private serverPublicKey: RsaPublicKey | null = null;
   /** What the ServerHello agreed (extensions/index.ts: a subset of what we sent), or the resumed session's. */
-  private readonly agreement = newAgreement();
+  readonly agreement = newAgreement();
   private serverExtended = false;
   private resumedVerdict: CertificateVerdict | null = null;
   private readonly verifier: PeerVerifier;

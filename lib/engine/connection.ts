@@ -230,6 +230,10 @@ export class Connection implements FlowHost {
   get ocspResponse(): Uint8Array | null {
     return this.current.ocspResponse;
   }
+  /** RFC 7301: the application protocol the server selected, or null. */
+  get alpnProtocol(): string | null {
+    return this.current.agreement.alpnProtocol ?? null;
+  }
   /** Both sides signalled RFC 5746 secure renegotiation. */
   get secureRenegotiation(): boolean {
     return this.current.secureRenegotiation;

@@ -28,6 +28,8 @@ export abstract class HandshakeFlow {
   secureRenegotiation = false;
   /** RFC 3546 3.6: the OCSP response the server stapled, if any (client side). */
   ocspResponse: Uint8Array | null = null;
+  /** What the hellos agreed (extensions/types.ts), for the Connection's getters. */
+  abstract readonly agreement: Agreement;
 
   protected clientRandom: Uint8Array = new Uint8Array(32);
   protected serverRandom: Uint8Array = new Uint8Array(32);

@@ -16,6 +16,7 @@ import { AlertDescription } from '../alerts.js';
 import type { RsaPublicKey } from '../crypto/provider.js';
 import { verifyTls } from '../crypto/rsa.js';
 import { TLSAlertError, TLSConfigError } from '../errors.js';
+import { checkFfdhePreference } from './key-exchange/ffdhe-groups.js';
 import { assertNever } from '../util/assert-never.js';
 import type { CertificateUrlFetcher } from './certificate-url.js';
 import { keyExchangeOf, type ServerKeyExchangeHalf } from './key-exchange/index.js';
@@ -97,7 +98,7 @@ export class ServerFlow extends HandshakeFlow {
   private context: ServerContext | null;
   private requests: ClientRequests | null = null;
   /** What the ServerHello agreed (extensions/index.ts), or on resumption what the session keeps. */
-  private readonly agreement = newAgreement();
+  readonly agreement = newAgreement();
   /** How the certificate context was chosen: what server_name / trusted_ca_keys answer. */
   private readonly chosenBy = { name: false, authorities: false };
   private readonly verifier: PeerVerifier;
@@ -123,6 +124,7 @@ export class ServerFlow extends HandshakeFlow {
       if (!hasCertificate) throw new TLSConfigError('the server needs a certificate (cert)');
       if (!options.privateKey) throw new TLSConfigError('the server needs a private key (key)');
     }
+    if (options.ffdheGroups !== undefined) checkFfdhePreference(options.ffdheGroups);
     const timeout = options.sessionTimeout ?? MAX_SESSION_LIFETIME_SECONDS;
     if (!isAllowedLifetime(timeout)) {
       throw new TLSConfigError(`sessionTimeout ${timeout}: TS 33.141 7.1 allows at most ${MAX_SESSION_LIFETIME_SECONDS} seconds`);
@@ -293,12 +295,12 @@ export class ServerFlow extends HandshakeFlow {
    */
   private selectSuite(hello: ClientHello, requests: ClientRequests): CipherSuite {
     const options = { requireEncryption128: this.options.requireEncryption128 };
-    const usable = this.suites.filter((s) => keyExchangeOf(s).unusableFor(requests) === null);
+    const usable = this.suites.filter((s) => keyExchangeOf(s).unusableFor(requests, this.options) === null);
     if (usable.length === this.suites.length) return selectServerSuite(hello.cipherSuites, this.suites, options);
     try {
       return selectServerSuite(hello.cipherSuites, usable, options);
     } catch (err) {
-      const reason = keyExchangeOf(selectServerSuite(hello.cipherSuites, this.suites, options)).unusableFor(requests);
+      const reason = keyExchangeOf(selectServerSuite(hello.cipherSuites, this.suites, options)).unusableFor(requests, this.options);
       if (reason !== null) throw new TLSAlertError(AlertDescription.insufficient_security, reason);
       throw err;
     }

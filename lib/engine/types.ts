@@ -7,6 +7,7 @@ import type { TrustedAuthority } from '../messages/extensions/trusted-ca-keys.js
 import type { CertificateUrl } from '../messages/certificate-url.js';
 import type { ServerContext } from './server-context.js';
 import type { CertificateUrlFetcher } from './certificate-url.js';
+import type { FfdheGroupName } from './key-exchange/ffdhe-groups.js';
 
 export type { ServerContext, TrustedAuthority, CertificateUrl, CertificateUrlFetcher };
 import type { CryptoProvider, RsaPrivateKey } from '../crypto/provider.js';
@@ -79,6 +80,12 @@ export interface EngineEvents {
 
 export interface CommonEngineOptions extends PeerVerificationOptions {
   provider?: CryptoProvider;
+  /**
+   * RFC 7301 ALPN, as node:tls: the protocols, most preferred first, as strings (or Buffers) or one
+   * Buffer/Uint8Array in wire form (each name after its 1-byte length). Client: offered; server: chosen
+   * from (its own order) when the client offers ALPN. Default: no ALPN.
+   */
+  ALPNProtocols?: readonly (string | Uint8Array)[] | Uint8Array;
   /** Ordered list of suite names (RFC or OpenSSL) or ids; defaults per role (see policy). */
   cipherSuites?: readonly (string | number)[];
   /** Clock in milliseconds since the epoch; injectable for tests and replay. Default Date.now. */
@@ -181,6 +188,11 @@ export type ClientPskCallback = (hint: string | null) => { identity: string; psk
 export type ServerPskLookup = (identity: string) => Uint8Array | null | undefined | Promise<Uint8Array | null | undefined>;
 
 export interface ServerEngineOptions extends CommonEngineOptions {
+  /**
+   * RFC 7301, as node:tls: picks the protocol from the client's list (return one of `protocols`), or
+   * returns undefined to refuse the connection with no_application_protocol. Wins over ALPNProtocols.
+   */
+  ALPNCallback?: (info: { servername: string | undefined; protocols: string[] }) => string | undefined;
   isServer: true;
   /** Required unless every configured suite is one without a server certificate (RFC 4279 PSK, DHE_PSK). */
   certificateChain?: readonly Uint8Array[];
@@ -218,12 +230,20 @@ export interface ServerEngineOptions extends CommonEngineOptions {
   reauthenticateResumed?: boolean;
   /** DER distinguished names sent in CertificateRequest.certificate_authorities. */
   certificateAuthorities?: readonly Uint8Array[];
-  /** The DHE group (default: RFC 3526 2048-bit MODP group). */
+  /**
+   * The DHE group for a client that lists no RFC 7919 group (default: RFC 3526 2048-bit MODP group).
+   * When it is an RFC 7919 group (FFDHE3072, ...) it also goes first in the ffdheGroups preference.
+   */
   dhGroup?: DhGroup;
   /** RFC 4279: the key for a client's psk_identity (the socket's pskCallback binds the socket). PSK suites need it. */
   pskCallback?: ServerPskLookup;
   /** RFC 4279 5.2: the psk_identity_hint sent in ServerKeyExchange (UTF-8, at most 1024 bytes); none by default. */
   pskIdentityHint?: string;
+  /**
+   * RFC 7919: the FFDHE groups the server uses for a client that lists some in supported_groups, in the
+   * server's preference order (default ffdhe2048, ffdhe3072, ffdhe4096: the fastest first).
+   */
+  ffdheGroups?: readonly FfdheGroupName[];
 }
 
 export type EngineOptions = ClientEngineOptions | ServerEngineOptions;

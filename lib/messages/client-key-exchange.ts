@@ -32,9 +32,10 @@ export function encodeDhClientKeyExchange(yc: Uint8Array): Uint8Array {
 
 export function decodeDhClientKeyExchange(body: Uint8Array): Uint8Array {
   const r = new ByteReader(body, 'ClientKeyExchange(DH)');
-  // RFC 2246 says dh_Yc<1..2^16-1>; an empty one is read as the value 0 so the server refuses it as
-  // out of range (illegal_parameter), like the other degenerate values, as OpenSSL and tlsfuzzer do.
-  const v = r.vector(2, 'dh_Yc', 0, 0xffff).slice();
+  // RFC 2246: dh_Yc<1..2^16-1>, so an empty vector (body 00 00) is malformed: decode_error, as OpenSSL
+  // answers and tlsfuzzer expects. Yc = 0 sent as one zero byte is well formed and is refused later as
+  // out of range (illegal_parameter), like 1, p-1 and p.
+  const v = r.vector(2, 'dh_Yc', 1, 0xffff).slice();
   r.end();
   return v;
 }

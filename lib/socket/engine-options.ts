@@ -27,6 +27,7 @@ const COMMON_ROUTES = {
   maxChainDepth: 'engine',
   maxSessionLeafSize: 'pass',
   verifyPeer: 'engine',
+  ALPNProtocols: 'pass',
 } as const;
 
 export const CLIENT_ENGINE_ROUTES = {
@@ -74,6 +75,8 @@ export const SERVER_ENGINE_ROUTES = {
   dhGroup: 'pass',
   pskCallback: 'socket',
   pskIdentityHint: 'pass',
+  ffdheGroups: 'pass',
+  ALPNCallback: 'pass',
 } as const satisfies Record<keyof ServerEngineOptions, Route>;
 
 /** The keys whose row is 'pass'. */

@@ -37,8 +37,6 @@ const CONTEXT = ['key', 'cert', 'ca', 'ocspResponse', 'servername', 'strictIdent
 
 /** node:tls (and net) options ut-tls does not implement, with why or what to do instead. */
 export const REFUSED_NODE_OPTIONS: Readonly<Record<string, string>> = {
-  ALPNProtocols: 'ALPN (RFC 7301) is later than TLS 1.0 and not implemented',
-  ALPNCallback: 'ALPN (RFC 7301) is later than TLS 1.0 and not implemented',
   NPNProtocols: 'NPN is not implemented',
   pfx: 'PKCS#12 is not read; pass key and cert as PEM (openssl pkcs12 -nodes converts it)',
   passphrase: 'encrypted private keys are not read; decrypt the key first (openssl pkey -in key.pem -out plain.pem)',

@@ -116,7 +116,6 @@ export class TLSSocket extends Duplex {
   pskIdentity: string | null = null;
   /** Node-style code of the verification failure, e.g. 'CERT_HAS_EXPIRED'; null when authorized. */
   authorizationError: string | null = null;
-  readonly alpnProtocol = false as const;
   /** The peer ended with close_notify (a clean close, RFC 2246 7.2.1), not a bare transport close. */
   closeNotifyReceived = false;
 
@@ -622,6 +621,10 @@ export class TLSSocket extends Duplex {
   }
 
   /** Client: the name sent in server_name. Server: the name the client asked for. null when none. */
+  /** RFC 7301: the negotiated protocol; false when none (as node:tls). */
+  get alpnProtocol(): string | false {
+    return this.engine.alpnProtocol ?? false;
+  }
   get servername(): string | null {
     if (this.engine.isServer) return this.engine.servername;
     return this.sniName ?? null;

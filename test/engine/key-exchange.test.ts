@@ -89,10 +89,13 @@ t.test('DHE_RSA: the client half refuses a ServerKeyExchange whose signature doe
 
 t.test('DHE_RSA: the RFC 7919 group choice lives with DHE', async (t) => {
   const dhe = KEY_EXCHANGES.DHE_RSA!;
-  t.equal(dhe.unusableFor(requests(null)), null, 'no FFDHE groups listed: any group');
-  t.equal(dhe.unusableFor(requests([0x0100, 0x0101])), null, 'ffdhe2048 listed');
-  t.match(dhe.unusableFor(requests([0x0101])), /RFC 7919 4/, 'only other FFDHE groups: no DHE');
-  t.equal(KEY_EXCHANGES.RSA!.unusableFor(requests([0x0101])), null, 'RSA does not care');
+  const none = {} as ServerEngineOptions;
+  t.equal(dhe.unusableFor(requests(null), none), null, 'no FFDHE groups listed: any group');
+  t.equal(dhe.unusableFor(requests([0x0100, 0x0101]), none), null, 'ffdhe2048 listed');
+  t.equal(dhe.unusableFor(requests([0x0102]), none), null, 'ffdhe4096 alone is served too');
+  t.match(dhe.unusableFor(requests([0x0103, 0x0104]), none), /RFC 7919 4/, 'only FFDHE groups we lack (6144, 8192): no DHE');
+  t.match(dhe.unusableFor(requests([0x0101]), { ffdheGroups: ['ffdhe2048'] } as unknown as ServerEngineOptions), /RFC 7919 4/, 'ffdhe3072 not in the configured preference: no DHE');
+  t.equal(KEY_EXCHANGES.RSA!.unusableFor(requests([0x0101]), none), null, 'RSA does not care');
   // The configured group is used when the client names none; ffdhe2048 (p starts ff ff ff ff ff ff ff ff ad f8) when it does.
   const { server } = await halves(dhe, { dhGroup: MODP_GROUP_14 });
   const ske = server.serverKeyExchange()!;

@@ -42,8 +42,9 @@ t.test('DH ClientKeyExchange: dh_Yc<1..2^16-1>', async (t) => {
   t.same(decodeDhClientKeyExchange(body), yc);
   expectTruncationsRejected(t, decodeDhClientKeyExchange, body, 'DH ClientKeyExchange');
   expectTrailingRejected(t, decodeDhClientKeyExchange, body, 'DH ClientKeyExchange');
-  // An empty dh_Yc is read as the value 0; the server refuses it as out of range (illegal_parameter).
-  t.same(decodeDhClientKeyExchange(hex('0000')), new Uint8Array(0), 'empty dh_Yc decodes to no bytes (value 0)');
+  // An empty dh_Yc breaks the <1..2^16-1> bound: decode_error. One zero byte decodes (value 0, refused later).
+  expectDecodeError(t, () => decodeDhClientKeyExchange(hex('0000')), 'empty dh_Yc is decode_error');
+  t.same(decodeDhClientKeyExchange(hex('000100')), Uint8Array.of(0), 'Yc = 0 as one zero byte decodes');
   expectDecodeError(t, () => decodeDhClientKeyExchange(new Uint8Array(0)), 'implicit (empty) form is not supported');
   t.throws(() => encodeDhClientKeyExchange(new Uint8Array(0)), RangeError);
 });

@@ -28,7 +28,7 @@ t.test('a misspelt option is refused with a hint', async (t) => {
 
 t.test('node:tls options ut-tls does not implement are refused by name', async (t) => {
   for (const [name, value, why] of [
-    ['ALPNProtocols', ['h2'], /ALPN/],
+    ['NPNProtocols', ['h2'], /NPN/],
     ['pfx', Buffer.alloc(1), /PKCS#12/],
     ['passphrase', 'secret', /encrypted private keys/],
     ['ecdhCurve', 'auto', /ECDHE/],
@@ -39,7 +39,7 @@ t.test('node:tls options ut-tls does not implement are refused by name', async (
   }
   t.throws(() => connect({ port: 1, host: '127.0.0.1', ca: pki.caPem, family: 4 } as never), bad('family', /net\.connect\(\{ family \}\).*socket/));
   // undefined means absent, as in node:tls
-  t.ok(createServer({ ...base, ALPNProtocols: undefined } as never), 'an undefined value is no option');
+  t.ok(createServer({ ...base, NPNProtocols: undefined } as never), 'an undefined value is no option');
 });
 
 t.test('minVersion / maxVersion / secureProtocol: accepted when they allow TLSv1', async (t) => {

@@ -34,7 +34,7 @@ t.test('a client option given to a server says so', async (t) => {
 });
 
 t.test('unimplemented node:tls options are refused by name', async (t) => {
-  refused(t, () => createServer({ ...base, ALPNProtocols: ['h2'] } as never), 'ALPNProtocols', /not supported by ut-tls.*ALPN/);
+  refused(t, () => createServer({ ...base, NPNProtocols: ['h2'] } as never), 'NPNProtocols', /not supported by ut-tls.*NPN/);
   refused(t, () => createServer({ ...base, pfx: Buffer.alloc(1) } as never), 'pfx', /PKCS#12/);
   refused(t, () => connect({ port: 1, host: '127.0.0.1', ecdhCurve: 'auto' } as never), 'ecdhCurve', /ECDHE/);
 });

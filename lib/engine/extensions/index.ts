@@ -25,6 +25,7 @@ import { TLSAlertError } from '../../errors.js';
 import { AlertDescription } from '../../alerts.js';
 import type { Extension } from '../../messages/extensions/types.js';
 import type { ServerEngineOptions, SessionData } from '../types.js';
+import { alpn } from './alpn.js';
 import { clientCertificateUrl } from './client-certificate-url.js';
 import { maxFragmentLength } from './max-fragment-length.js';
 import { renegotiationInfo } from './renegotiation-info.js';
@@ -62,6 +63,7 @@ export const EXTENSIONS: readonly ExtensionModule[] = [
   statusRequest,
   supportedGroups,
   sessionTicket,
+  alpn,
   renegotiationInfo,
 ];
 
@@ -86,6 +88,7 @@ export function noClientRequests(extended: boolean): ClientRequests {
     clientCertificateUrl: false,
     renegotiationInfo: null,
     ffdheGroups: null,
+    alpnProtocols: null,
   };
 }
 

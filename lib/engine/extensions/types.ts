@@ -28,6 +28,8 @@ export interface ClientRequests {
   renegotiationInfo: Uint8Array | null;
   /** RFC 7919: the FFDHE groups (0x0100-0x01FF) listed in supported_groups, or null when none is. */
   ffdheGroups: number[] | null;
+  /** RFC 7301: the client's protocol_name_list, or null when not sent. */
+  alpnProtocols: string[] | null;
 }
 
 /**
@@ -41,6 +43,8 @@ export interface Agreement {
   maxFragmentLength?: number;
   /** RFC 3546 3.5. */
   truncatedHmac?: boolean;
+  /** RFC 7301: the protocol the server selected. */
+  alpnProtocol?: string;
 }
 
 /** Options of the record protection installed at ChangeCipherSpec (../key-schedule.ts pendingStates). */

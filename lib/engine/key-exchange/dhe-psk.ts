@@ -20,7 +20,7 @@ export const DHE_PSK_KEY_EXCHANGE: KeyExchangeAlgorithm = {
   unusableFor: unusableForDhe,
 
   server: ({ provider, options, requests }) => {
-    const group = chooseGroup(requests, options.dhGroup);
+    const group = chooseGroup(requests, options);
     let privateKey: bigint | null = null;
     return {
       serverKeyExchange: () => {

@@ -1,28 +1,32 @@
 /**
  * DHE_RSA key exchange (RFC 2246 7.4.3, 7.4.7.2): the server sends ephemeral DH parameters signed
  * with MD5 || SHA-1 under its certificate's RSA key; the client answers with its public value.
- * The group choice of RFC 7919 lives here: a client listing FFDHE groups gets ffdhe2048 or no DHE.
+ * The group choice of RFC 7919 lives here: a client listing FFDHE groups gets the first of the server's
+ * preference it listed (ffdhe-groups.ts), or no DHE.
  */
 import { AlertDescription } from '../../alerts.js';
-import { FFDHE2048, MODP_GROUP_14, dhGroupBytes, dhSharedSecret, generateDhKeyPair, validateDhParams, validateDhPublic, type DhGroup } from '../../crypto/dh.js';
+import { MODP_GROUP_14, dhGroupBytes, dhSharedSecret, generateDhKeyPair, validateDhParams, validateDhPublic, type DhGroup } from '../../crypto/dh.js';
 import { signTls, verifyTls } from '../../crypto/rsa.js';
 import { TLSAlertError } from '../../errors.js';
 import { decodeDhClientKeyExchange, encodeDhClientKeyExchange } from '../../messages/client-key-exchange.js';
 import { decodeDheServerKeyExchange, encodeDheServerKeyExchange, encodeServerDHParams, type ServerDHParams } from '../../messages/server-key-exchange.js';
 import { concatBytes } from '../../util/bytes.js';
-import { FFDHE2048_ID, type ClientRequests } from '../server-extensions.js';
+import type { ClientRequests } from '../server-extensions.js';
+import type { ServerEngineOptions } from '../types.js';
+import { ffdhePreference, pickFfdheGroup } from './ffdhe-groups.js';
 import { serverKey, serverPrivateKey } from './rsa.js';
 import type { KeyExchangeAlgorithm, KeyExchangeInputs } from './types.js';
 
-/** RFC 7919 4: a client that lists FFDHE groups without ffdhe2048 (ours) gets no DHE suite. */
-export function unusableForDhe(requests: ClientRequests): string | null {
+/** RFC 7919 4: a client that lists FFDHE groups, none of them in the server's preference, gets no DHE suite. */
+export function unusableForDhe(requests: ClientRequests, options: ServerEngineOptions): string | null {
   const groups = requests.ffdheGroups;
-  return groups === null || groups.includes(FFDHE2048_ID) ? null : 'RFC 7919 4: no FFDHE group in common for the DHE suites offered';
+  return groups === null || pickFfdheGroup(groups, ffdhePreference(options)) ? null : 'RFC 7919 4: no FFDHE group in common for the DHE suites offered';
 }
 
-/** RFC 7919: the named group the client asked for, else the configured one (RFC 3526 group 14 by default). */
-export function chooseGroup(requests: ClientRequests, configured: DhGroup | undefined): DhGroup {
-  return requests.ffdheGroups?.includes(FFDHE2048_ID) ? FFDHE2048 : (configured ?? MODP_GROUP_14);
+/** RFC 7919: the server's preferred group among those the client listed, else the configured one (RFC 3526 group 14 by default). */
+export function chooseGroup(requests: ClientRequests, options: ServerEngineOptions): DhGroup {
+  const named = requests.ffdheGroups ? pickFfdheGroup(requests.ffdheGroups, ffdhePreference(options)) : null;
+  return named?.group ?? options.dhGroup ?? MODP_GROUP_14;
 }
 
 /** RFC 2246 7.4.3: the signed hash is MD5 || SHA-1 over client_random + server_random + ServerDHParams. */
@@ -39,7 +43,7 @@ export const DHE_RSA_KEY_EXCHANGE: KeyExchangeAlgorithm = {
   unusableFor: unusableForDhe,
 
   server: (inputs) => {
-    const group = chooseGroup(inputs.requests, inputs.options.dhGroup);
+    const group = chooseGroup(inputs.requests, inputs.options);
     let privateKey: bigint | null = null;
     return {
       serverKeyExchange: () => {

@@ -74,7 +74,7 @@ export interface KeyExchangeAlgorithm {
    */
   readonly wire: { readonly serverKeyExchange: readonly string[]; readonly clientKeyExchange: readonly string[] };
   /** Server: why this key exchange cannot serve this ClientHello (RFC 7919 4 for DHE), or null. */
-  unusableFor(requests: ClientRequests): string | null;
+  unusableFor(requests: ClientRequests, options: ServerEngineOptions): string | null;
   server(inputs: ServerKeyExchangeInputs): ServerKeyExchangeHalf;
   client(inputs: ClientKeyExchangeInputs): ClientKeyExchangeHalf;
 }
