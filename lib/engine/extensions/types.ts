@@ -46,6 +46,8 @@ export interface Agreement {
 /** Options of the record protection installed at ChangeCipherSpec (../key-schedule.ts pendingStates). */
 export interface RecordOptions {
   truncatedMac?: boolean;
+  /** RFC 7366: MAC over the ciphertext (the record layer applies it to block ciphers only). */
+  encryptThenMac?: boolean;
 }
 
 /** Everything a server answer may look at. */
