@@ -5,7 +5,8 @@
  * Format (all lengths big-endian), version 1:
  *   "UTS" 0x01 | id<1> | master<1> (48) | suite u16 | compression u8 | createdAt u64 (ms) | lifetime u32 (s)
  *   | flags u8 (1: servername, 2: maxFragmentLength, 4: truncatedHmac, 8: appData,
- *              16: peerChainDigest, 32: peerVerification, 64: ticket)
+ *              16: peerChainDigest, 32: peerVerification, 64: ticket, 128: a second flags byte follows)
+ *   | [flags2 u8 (1: extendedMasterSecret, 2: encryptThenMac, 4: reserved for tickets)]
  *   | [servername<2>] | [maxFragmentLength u16] | [appData<3>] | [ticket<2>] | peerCertificates<3> of cert<3>
  *   | [peerChainDigest (32)] | [peerVerification: authorized u8 | validFrom u64 | validUntil u64
  *                             | anchor<1> (0 or 32) | code<1>]
@@ -45,7 +46,10 @@ export function encodeSession(s: SessionData): Uint8Array {
     (s.peerChainDigest ? 16 : 0) |
     (v ? 32 : 0) |
     (s.ticket ? 64 : 0);
-  w.u8(flags);
+  const flags2 = (s.extendedMasterSecret ? 1 : 0) | (s.encryptThenMac ? 2 : 0);
+  // The second byte only when needed: sessions without these flags encode as before.
+  w.u8(flags | (flags2 !== 0 ? 128 : 0));
+  if (flags2 !== 0) w.u8(flags2);
   if (s.servername !== undefined) w.vector(2, utf8(s.servername));
   if (s.maxFragmentLength) w.u16(s.maxFragmentLength);
   if (s.appData) w.vector(3, s.appData);
@@ -78,7 +82,8 @@ export function decodeSession(bytes: Uint8Array): SessionData {
   const createdAt = readTime(r, 'created_at');
   const lifetime = r.u16('lifetime') * 65536 + r.u16('lifetime');
   const flags = r.u8('flags');
-  if (flags & ~0x7f) throw new DecodeError('session: unknown flags');
+  const flags2 = flags & 128 ? r.u8('flags2') : 0;
+  if (flags2 & ~0x03) throw new DecodeError('session: unknown flags');
   const servername = flags & 1 ? fromUtf8(r.vector(2, 'servername')) : undefined;
   const maxFragmentLength = flags & 2 ? r.u16('max_fragment_length') : undefined;
   const appData = flags & 8 ? r.vector(3, 'app_data').slice() : undefined;
@@ -115,6 +120,8 @@ export function decodeSession(bytes: Uint8Array): SessionData {
     ...(servername !== undefined ? { servername } : {}),
     ...(maxFragmentLength !== undefined ? { maxFragmentLength } : {}),
     ...(flags & 4 ? { truncatedHmac: true } : {}),
+    ...(flags2 & 1 ? { extendedMasterSecret: true } : {}),
+    ...(flags2 & 2 ? { encryptThenMac: true } : {}),
     ...(appData !== undefined ? { appData } : {}),
     ...(ticket !== undefined ? { ticket } : {}),
     peerCertificates,

@@ -27,6 +27,9 @@ const COMMON_ROUTES = {
   maxChainDepth: 'engine',
   maxSessionLeafSize: 'pass',
   verifyPeer: 'engine',
+  extendedMasterSecret: 'pass',
+  requireExtendedMasterSecret: 'pass',
+  encryptThenMac: 'pass',
 } as const;
 
 export const CLIENT_ENGINE_ROUTES = {

@@ -30,6 +30,8 @@ import { sessionTicket } from './session-ticket.js';
 import { statusRequest } from './status-request.js';
 import { supportedGroups } from './supported-groups.js';
 import { truncatedHmac } from './truncated-hmac.js';
+import { encryptThenMac } from './encrypt-then-mac.js';
+import { extendedMasterSecret } from './extended-master-secret.js';
 import { trustedCaKeys } from './trusted-ca-keys.js';
 import type {
   Agreement,
@@ -59,6 +61,8 @@ export const EXTENSIONS: readonly ExtensionModule[] = [
   statusRequest,
   supportedGroups,
   sessionTicket,
+  encryptThenMac,
+  extendedMasterSecret,
   renegotiationInfo,
 ];
 
@@ -83,6 +87,8 @@ export function noClientRequests(extended: boolean): ClientRequests {
     clientCertificateUrl: false,
     renegotiationInfo: null,
     ffdheGroups: null,
+    extendedMasterSecret: false,
+    encryptThenMac: false,
   };
 }
 

@@ -28,6 +28,10 @@ export interface ClientRequests {
   renegotiationInfo: Uint8Array | null;
   /** RFC 7919: the FFDHE groups (0x0100-0x01FF) listed in supported_groups, or null when none is. */
   ffdheGroups: number[] | null;
+  /** RFC 7627 extended_master_secret. */
+  extendedMasterSecret: boolean;
+  /** RFC 7366 encrypt_then_mac. */
+  encryptThenMac: boolean;
 }
 
 /**
@@ -41,6 +45,10 @@ export interface Agreement {
   maxFragmentLength?: number;
   /** RFC 3546 3.5. */
   truncatedHmac?: boolean;
+  /** RFC 7627. Client: true or false once the ServerHello is checked; server: set by the answer or the session. */
+  extendedMasterSecret?: boolean;
+  /** RFC 7366, same convention. */
+  encryptThenMac?: boolean;
 }
 
 /** Options of the record protection installed at ChangeCipherSpec (../key-schedule.ts pendingStates). */
@@ -78,6 +86,8 @@ export interface ClientOfferContext {
 /** Everything a client's check of a server answer may look at. */
 export interface ClientCheckContext {
   readonly options: ClientEngineOptions;
+  /** The suite the ServerHello chose (RFC 7366 2: encrypt_then_mac only with a block cipher). */
+  readonly suite?: CipherSuite;
   readonly previous: RenegotiationContext | null;
   readonly agreement: Agreement;
 }
