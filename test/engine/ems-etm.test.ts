@@ -140,3 +140,16 @@ t.test('session codec: flags byte 128 + second byte; old encodings decode', asyn
   unknown[at + 1] = 0x08;
   t.throws(() => decodeSession(unknown), /unknown flags/);
 });
+
+t.test('1/n-1 splitting with encrypt-then-MAC: the client splits, record lengths are RFC 7366 ones', async (t) => {
+  const p = await handshake({ cipherSuites: AES });
+  p.client.wire.length = 0;
+  p.client.conn.write(new Uint8Array(100));
+  const all = Buffer.concat(p.client.wire);
+  const lengths: number[] = [];
+  for (let off = 0; off + 5 <= all.length; off += 5 + all.readUInt16BE(off + 3)) if (all[off] === 23) lengths.push(all.readUInt16BE(off + 3));
+  // 1 byte + padding -> 16, + 20 MAC = 36; 99 + padding -> 112, + 20 = 132.
+  t.same(lengths, [36, 132]);
+  p.flush();
+  t.equal(p.receivedBy(p.server).length, 100);
+});
