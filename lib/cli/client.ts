@@ -73,6 +73,8 @@ interface ClientPlan {
   options: ConnectOptions;
   mfl: number | undefined;
   truncatedHmac: boolean;
+  /** --require-ems or --no-etm given: report what was agreed. */
+  emsEtm: boolean;
   statusRequest: boolean;
   showCerts: boolean;
   trace: boolean;
@@ -120,6 +122,7 @@ function planFrom(p: ParsedCommand): ClientPlan {
     },
     mfl,
     truncatedHmac,
+    emsEtm: p.has('require-ems') || p.has('no-etm'),
     statusRequest,
     showCerts: p.has('show-certs'),
     trace: p.has('trace'),
@@ -138,7 +141,8 @@ function reportHandshake(socket: TLSSocket, plan: ClientPlan): void {
   const verify = socket.authorized ? '' : ` (certificate not verified: ${socket.authorizationError ?? 'unknown'})`;
   err(`protocol ${socket.getProtocol()} suite ${suite} resumed: ${socket.isSessionReused() ? 'yes' : 'no'}${verify}\n`);
   const session = socket.getSession();
-  err(`ems: ${session?.extendedMasterSecret ? 'yes' : 'no'} etm: ${session?.encryptThenMac ? 'yes' : 'no'}\n`);
+  // As truncated-hmac: the line only when one of its flags was given (the one-line report stays as it was).
+  if (plan.emsEtm) err(`ems: ${session?.extendedMasterSecret ? 'yes' : 'no'} etm: ${session?.encryptThenMac ? 'yes' : 'no'}\n`);
   if (plan.mfl !== undefined) err(`max-fragment-length: ${session?.maxFragmentLength ?? 'not agreed'}\n`);
   if (plan.truncatedHmac) err(`truncated-hmac: ${session?.truncatedHmac ? 'yes' : 'no'}\n`);
   if (plan.statusRequest) {
