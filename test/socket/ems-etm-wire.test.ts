@@ -59,3 +59,13 @@ for (const [ciphers, etm] of [['AES128-SHA', true], ['AES256-SHA', true]] as con
     await once(c, 'close');
   });
 }
+
+t.test('CLI: ut-tls client -> ut-tls server reports ems/etm; server --no-etm turns EtM off', BOUNDED, async (t) => {
+  const { startCliServer, runCliClient } = await import('../helpers/peers.js');
+  const on = await startCliServer(t, ['--key', pki.keyFile, '--cert', pki.certFile, '--echo']);
+  const a = await runCliClient(t, [`127.0.0.1:${on.port}`, '--ca', pki.caFile, '--require-ems'], 'hi\n');
+  t.match(a.stderr, /^ems: yes etm: yes$/m);
+  const off = await startCliServer(t, ['--key', pki.keyFile, '--cert', pki.certFile, '--echo', '--no-etm']);
+  const b = await runCliClient(t, [`127.0.0.1:${off.port}`, '--ca', pki.caFile, '--require-ems'], 'hi\n');
+  t.match(b.stderr, /^ems: yes etm: no$/m);
+});
