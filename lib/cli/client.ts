@@ -37,6 +37,8 @@ At the end of stdin sends close_notify and waits for the server to close.`,
     { name: 'max-fragment-length', kind: 'value', metavar: 'N', help: 'ask for records of at most N bytes: 512, 1024, 2048 or 4096 (RFC 3546 3.2)' },
     { name: 'truncated-hmac', kind: 'flag', help: 'ask for 80-bit MACs (RFC 3546 3.5)' },
     { name: 'alpn', kind: 'value', metavar: 'LIST', help: 'offer these application protocols, comma-separated, e.g. h2,http/1.1\n(RFC 7301); prints "alpn: <selected>|none"' },
+    { name: 'require-ems', kind: 'flag', help: 'refuse a server without extended master secret (RFC 7627 5.2)' },
+    { name: 'no-etm', kind: 'flag', help: 'do not offer encrypt-then-MAC (RFC 7366)' },
     { name: 'status-request', kind: 'flag', help: 'ask for a stapled OCSP response (RFC 3546 3.6); its size goes to stderr' },
     { name: 'renegotiation', kind: 'value', metavar: 'MODE', help: "refuse (default) or secure (RFC 5746: follow the server's HelloRequest)" },
     { name: 'crypto', kind: 'value', metavar: 'P', help: 'auto (default), pure or native, as for the server' },
@@ -74,6 +76,8 @@ interface ClientPlan {
   options: ConnectOptions;
   mfl: number | undefined;
   truncatedHmac: boolean;
+  /** --require-ems or --no-etm given: report what was agreed. */
+  emsEtm: boolean;
   statusRequest: boolean;
   alpn: boolean;
   showCerts: boolean;
@@ -118,6 +122,8 @@ function planFrom(p: ParsedCommand): ClientPlan {
       session: sessIn ? readBytes(sessIn, '--sess-in') : undefined,
       maxFragmentLength: mfl,
       truncatedHmac: truncatedHmac || undefined,
+      requireExtendedMasterSecret: p.has('require-ems') || undefined,
+      encryptThenMac: p.has('no-etm') ? false : undefined,
       requestOCSP: statusRequest || undefined,
       ALPNProtocols: alpn,
       renegotiation: choiceOption(p, 'renegotiation', ['refuse', 'secure'] as const, 'client'),
@@ -129,6 +135,7 @@ function planFrom(p: ParsedCommand): ClientPlan {
     pskIdentity: psk?.identity,
     mfl,
     truncatedHmac,
+    emsEtm: p.has('require-ems') || p.has('no-etm'),
     statusRequest,
     alpn: alpn !== undefined,
     showCerts: p.has('show-certs'),
@@ -148,6 +155,8 @@ function reportHandshake(socket: TLSSocket, plan: ClientPlan): void {
   const verify = socket.authorized ? '' : ` (certificate not verified: ${socket.authorizationError ?? 'unknown'})`;
   err(`protocol ${socket.getProtocol()} suite ${suite} resumed: ${socket.isSessionReused() ? 'yes' : 'no'}${verify}\n`);
   const session = socket.getSession();
+  // As truncated-hmac: the line only when one of its flags was given (the one-line report stays as it was).
+  if (plan.emsEtm) err(`ems: ${session?.extendedMasterSecret ? 'yes' : 'no'} etm: ${session?.encryptThenMac ? 'yes' : 'no'}\n`);
   if (plan.mfl !== undefined) err(`max-fragment-length: ${session?.maxFragmentLength ?? 'not agreed'}\n`);
   if (plan.truncatedHmac) err(`truncated-hmac: ${session?.truncatedHmac ? 'yes' : 'no'}\n`);
   if (plan.alpn) err(`alpn: ${socket.alpnProtocol || 'none'}\n`);

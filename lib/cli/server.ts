@@ -62,6 +62,8 @@ Prints "listening on HOST:PORT" on stdout once accepting, one line per handshake
     { name: 'unrecognized-name', kind: 'value', metavar: 'P', help: 'a server_name no --sni host matches: ignore, warning (default) or fatal' },
     { name: 'ocsp-response', kind: 'value', metavar: 'FILE', help: 'a DER OCSP response stapled when the client asks (RFC 3546 3.6)' },
     { name: 'truncated-hmac', kind: 'flag', help: 'agree to 80-bit MACs when asked (RFC 3546 3.5; off by default)' },
+    { name: 'require-ems', kind: 'flag', help: 'refuse clients without extended master secret (RFC 7627 5.2)' },
+    { name: 'no-etm', kind: 'flag', help: 'do not agree to encrypt-then-MAC (RFC 7366)' },
     { name: 'renegotiation', kind: 'value', metavar: 'MODE', help: 'refuse (default: a no_renegotiation warning) or secure (RFC 5746)' },
     {
       name: 'crypto',
@@ -175,6 +177,8 @@ export function runServer(argv: string[]): void {
     requireEncryption128: p.has('require-encryption-128') || undefined,
     allowNullEncryption: p.has('allow-null') || undefined,
     truncatedHmac: p.has('truncated-hmac') || undefined,
+    requireExtendedMasterSecret: p.has('require-ems') || undefined,
+    encryptThenMac: p.has('no-etm') ? false : undefined,
     dhGroup: dhGroupName ? DH_GROUPS[dhGroupName] : undefined,
     ALPNProtocols: alpn,
     keylogFile: p.value('keylog-file'),

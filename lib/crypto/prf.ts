@@ -61,6 +61,16 @@ export function masterSecret(preMaster: Uint8Array, clientRandom: Uint8Array, se
   return prf(preMaster, 'master secret', concatBytes(clientRandom, serverRandom), 48, macs);
 }
 
+/**
+ * RFC 7627 4: master_secret = PRF(pre_master_secret, "extended master secret", session_hash)[0..47],
+ * session_hash = MD5(handshake_messages) + SHA-1(handshake_messages) at TLS 1.0, the messages through
+ * ClientKeyExchange (CertificateVerify excluded).
+ */
+export function extendedMasterSecret(preMaster: Uint8Array, sessionHash: Uint8Array, macs?: MacSource): Uint8Array {
+  if (sessionHash.length !== 36) throw new RangeError('RFC 7627 4: the TLS 1.0 session hash is MD5 || SHA-1, 36 bytes');
+  return prf(preMaster, 'extended master secret', sessionHash, 48, macs);
+}
+
 /** key_block = PRF(master_secret, "key expansion", server_random + client_random) — note the order. */
 export function keyBlock(master: Uint8Array, clientRandom: Uint8Array, serverRandom: Uint8Array, length: number, macs?: MacSource): Uint8Array {
   checkRandom(clientRandom, 'client random');

@@ -222,7 +222,7 @@ export class ClientFlow extends HandshakeFlow {
     if (hello.compressionMethod !== 0) {
       throw new TLSAlertError(AlertDescription.illegal_parameter, 'RFC 2246 7.4.1.3: server chose a compression method that was not offered');
     }
-    this.checkServerExtensions(hello.extensions);
+    this.checkServerExtensions(hello.extensions, suite);
     this.serverRandom = hello.random;
     this.suite = suite;
     const offered = this.offeredSession;
@@ -263,9 +263,9 @@ export class ClientFlow extends HandshakeFlow {
   }
 
   /** RFC 3546 2.3: only extensions we asked for; RFC 5746: renegotiation_info is always allowed (we sent the SCSV). */
-  private checkServerExtensions(extensions: Extension[] | null): void {
+  private checkServerExtensions(extensions: Extension[] | null, suite: CipherSuite): void {
     this.serverExtended = extensions !== null;
-    checkServerAnswers(extensions, this.sentExtensions, { options: this.options, previous: this.previous, agreement: this.agreement });
+    checkServerAnswers(extensions, this.sentExtensions, { options: this.options, previous: this.previous, agreement: this.agreement, suite });
     this.secureRenegotiation = this.agreement.acked.has(ExtensionType.renegotiation_info);
   }
 
@@ -345,11 +345,12 @@ export class ClientFlow extends HandshakeFlow {
     }
     const { body: clientKeyExchange, preMaster } = kx.clientKeyExchange();
     this.host.sendHandshake(HandshakeType.client_key_exchange, clientKeyExchange);
+    // Before CertificateVerify: RFC 7627 4's session hash ends at ClientKeyExchange (the keys take effect at ChangeCipherSpec).
+    const master = this.installFullHandshakeKeys(agreed.suite, preMaster, this.agreement);
     if (signingKey) {
       const h = this.host.transcript.hash(provider);
       this.host.sendHandshake(HandshakeType.certificate_verify, encodeCertificateVerify(signTls(provider, signingKey, h.both)));
     }
-    const master = this.installFullHandshakeKeys(agreed.suite, preMaster, this.agreement);
     this.session = { ...agreed.session, masterSecret: master, ...this.verifier.sessionFields(this.peerCertificates, this.peerRecord) };
     this.sendFinished(master);
     this.state = { name: 'WAIT_CHANGE_CIPHER_SPEC', master };

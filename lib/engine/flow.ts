@@ -65,7 +65,7 @@ export abstract class HandshakeFlow {
   }
 
   /** Derives the key block for the negotiated suite and hands the pending states to the record layer. */
-  protected installKeys(suite: CipherSuite, master: Uint8Array, options: { truncatedMac?: boolean } = {}): void {
+  protected installKeys(suite: CipherSuite, master: Uint8Array, options: { truncatedMac?: boolean; encryptThenMac?: boolean } = {}): void {
     this.masterSecret = master;
     const keys = deriveKeys(suite, master, this.clientRandom, this.serverRandom, this.host.provider);
     this.host.setPendingStates(pendingStates(this.host.provider, suite, keys, this.host.isServer, options));

@@ -56,7 +56,7 @@ export function pendingStates(
   suite: CipherSuite,
   keys: ConnectionKeys,
   isServer: boolean,
-  options: { truncatedMac?: boolean } = {},
+  options: { truncatedMac?: boolean; encryptThenMac?: boolean } = {},
 ): PendingStates {
   const mine = isServer ? keys.server : keys.client;
   const theirs = isServer ? keys.client : keys.server;

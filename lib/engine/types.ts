@@ -97,6 +97,18 @@ export interface CommonEngineOptions extends PeerVerificationOptions {
    */
   renegotiation?: 'refuse' | 'secure';
   /**
+   * RFC 7627 extended master secret: offered (client) and accepted (server) unless false
+   * (docs/extensions.md). False also turns requireExtendedMasterSecret off.
+   */
+  extendedMasterSecret?: boolean;
+  /**
+   * RFC 7627 5.2 / 5.4: refuse a peer without extended master secret (handshake_failure), on full
+   * handshakes and resumptions. Default false: TLS 1.0 peers of 2004 do not know it.
+   */
+  requireExtendedMasterSecret?: boolean;
+  /** RFC 7366 encrypt-then-MAC for CBC suites: offered and accepted unless false (docs/extensions.md). */
+  encryptThenMac?: boolean;
+  /**
    * Do not answer the peer's close_notify at once: keep the write side open (write() still works)
    * until close() is called. The socket layer sets it and answers when its writable side ends, so
    * replies the application writes on the last data still reach the peer. Default false: answered at once.

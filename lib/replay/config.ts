@@ -60,6 +60,9 @@ export function engineOptionsFor(config: UtTlsConfig, keys: KeyFiles, build: Bui
     provider,
     now: () => clock,
     cipherSuites: config.cipherSuites,
+    // Transcripts recorded before RFC 7627 / 7366 were default-on replay without them; newer ones say so in extensions.
+    extendedMasterSecret: false,
+    encryptThenMac: false,
     ...config.extensions,
   };
   const chain = config.certificate ? pemDecode(keyFile(keys, config.certificate), 'CERTIFICATE') : undefined;

@@ -5,7 +5,8 @@
  * Format (all lengths big-endian), version 1:
  *   "UTS" 0x01 | id<1> | master<1> (48) | suite u16 | compression u8 | createdAt u64 (ms) | lifetime u32 (s)
  *   | flags u8 (1: servername, 2: maxFragmentLength, 4: truncatedHmac, 8: appData,
- *              16: peerChainDigest, 32: peerVerification, 64: ticket, 128: path strength)
+ *              16: peerChainDigest, 32: peerVerification, 64: ticket, 128: a second flags byte follows)
+ *   | [flags2 u8 (1: extendedMasterSecret, 2: encryptThenMac, 4: reserved for tickets, 8: path strength)]
  *   | [servername<2>] | [maxFragmentLength u16] | [appData<3>] | [ticket<2>] | peerCertificates<3> of cert<3>
  *   | [peerChainDigest (32)] | [peerVerification: authorized u8 | validFrom u64 | validUntil u64
  *                             | anchor<1> (0 or 32) | code<1>] | [strength: minKeyBits u16 | sha1Signed u8]
@@ -44,9 +45,11 @@ export function encodeSession(s: SessionData): Uint8Array {
     (s.appData ? 8 : 0) |
     (s.peerChainDigest ? 16 : 0) |
     (v ? 32 : 0) |
-    (s.ticket ? 64 : 0) |
-    (v?.strength ? 128 : 0);
-  w.u8(flags);
+    (s.ticket ? 64 : 0);
+  const flags2 = (s.extendedMasterSecret ? 1 : 0) | (s.encryptThenMac ? 2 : 0) | (v?.strength ? 8 : 0);
+  // The second byte only when needed: sessions without these flags encode as before.
+  w.u8(flags | (flags2 !== 0 ? 128 : 0));
+  if (flags2 !== 0) w.u8(flags2);
   if (s.servername !== undefined) w.vector(2, utf8(s.servername));
   if (s.maxFragmentLength) w.u16(s.maxFragmentLength);
   if (s.appData) w.vector(3, s.appData);
@@ -80,7 +83,9 @@ export function decodeSession(bytes: Uint8Array): SessionData {
   const createdAt = readTime(r, 'created_at');
   const lifetime = r.u16('lifetime') * 65536 + r.u16('lifetime');
   const flags = r.u8('flags');
-  if (flags & 128 && !(flags & 32)) throw new DecodeError('session: path strength without a verification');
+  const flags2 = flags & 128 ? r.u8('flags2') : 0;
+  if (flags2 & ~0x0b) throw new DecodeError('session: unknown flags');
+  if (flags2 & 8 && !(flags & 32)) throw new DecodeError('session: path strength without a verification');
   const servername = flags & 1 ? fromUtf8(r.vector(2, 'servername')) : undefined;
   const maxFragmentLength = flags & 2 ? r.u16('max_fragment_length') : undefined;
   const appData = flags & 8 ? r.vector(3, 'app_data').slice() : undefined;
@@ -98,7 +103,7 @@ export function decodeSession(bytes: Uint8Array): SessionData {
     const anchor = r.vector(1, 'anchor', 0, 32).slice();
     if (anchor.length !== 0 && anchor.length !== 32) throw new DecodeError('session: anchor digest must be 32 bytes');
     const code = fromUtf8(r.vector(1, 'code', 0, 64));
-    const strength = flags & 128 ? { minKeyBits: r.u16('min_key_bits'), sha1Signed: r.u8('sha1_signed') === 1 } : undefined;
+    const strength = flags2 & 8 ? { minKeyBits: r.u16('min_key_bits'), sha1Signed: r.u8('sha1_signed') === 1 } : undefined;
     peerVerification = {
       authorized: authorized === 1,
       ...(code !== '' ? { code } : {}),
@@ -119,6 +124,8 @@ export function decodeSession(bytes: Uint8Array): SessionData {
     ...(servername !== undefined ? { servername } : {}),
     ...(maxFragmentLength !== undefined ? { maxFragmentLength } : {}),
     ...(flags & 4 ? { truncatedHmac: true } : {}),
+    ...(flags2 & 1 ? { extendedMasterSecret: true } : {}),
+    ...(flags2 & 2 ? { encryptThenMac: true } : {}),
     ...(appData !== undefined ? { appData } : {}),
     ...(ticket !== undefined ? { ticket } : {}),
     peerCertificates,

@@ -24,6 +24,10 @@ export interface SessionData {
   /** RFC 3546 3.2 / 3.5: negotiated per session, kept across resumptions. */
   readonly maxFragmentLength?: number;
   readonly truncatedHmac?: boolean;
+  /** RFC 7627: the master secret was derived from the session hash (5.3: resumption must use it too). */
+  readonly extendedMasterSecret?: boolean;
+  /** RFC 7366 3.1: the session ran encrypt-then-MAC, which its resumptions keep. */
+  readonly encryptThenMac?: boolean;
   /** Client side, RFC 5077: the server's session ticket, offered back on resumption. */
   readonly ticket?: Uint8Array;
   /** Server side: the application's own authentication record (TS 33.141 6.1.4). */

@@ -28,6 +28,9 @@ const COMMON_ROUTES = {
   maxSessionLeafSize: 'pass',
   verifyPeer: 'engine',
   ALPNProtocols: 'pass',
+  extendedMasterSecret: 'pass',
+  requireExtendedMasterSecret: 'pass',
+  encryptThenMac: 'pass',
 } as const;
 
 export const CLIENT_ENGINE_ROUTES = {

@@ -34,6 +34,8 @@ import { sessionTicket } from './session-ticket.js';
 import { statusRequest } from './status-request.js';
 import { supportedGroups } from './supported-groups.js';
 import { truncatedHmac } from './truncated-hmac.js';
+import { encryptThenMac } from './encrypt-then-mac.js';
+import { extendedMasterSecret } from './extended-master-secret.js';
 import { trustedCaKeys } from './trusted-ca-keys.js';
 import type {
   Agreement,
@@ -64,6 +66,8 @@ export const EXTENSIONS: readonly ExtensionModule[] = [
   supportedGroups,
   sessionTicket,
   alpn,
+  encryptThenMac,
+  extendedMasterSecret,
   renegotiationInfo,
 ];
 
@@ -89,6 +93,8 @@ export function noClientRequests(extended: boolean): ClientRequests {
     renegotiationInfo: null,
     ffdheGroups: null,
     alpnProtocols: null,
+    extendedMasterSecret: false,
+    encryptThenMac: false,
   };
 }
 

@@ -30,6 +30,10 @@ export interface ClientRequests {
   ffdheGroups: number[] | null;
   /** RFC 7301: the client's protocol_name_list, or null when not sent. */
   alpnProtocols: string[] | null;
+  /** RFC 7627 extended_master_secret. */
+  extendedMasterSecret: boolean;
+  /** RFC 7366 encrypt_then_mac. */
+  encryptThenMac: boolean;
 }
 
 /**
@@ -45,11 +49,17 @@ export interface Agreement {
   truncatedHmac?: boolean;
   /** RFC 7301: the protocol the server selected. */
   alpnProtocol?: string;
+  /** RFC 7627. Client: true or false once the ServerHello is checked; server: set by the answer or the session. */
+  extendedMasterSecret?: boolean;
+  /** RFC 7366, same convention. */
+  encryptThenMac?: boolean;
 }
 
 /** Options of the record protection installed at ChangeCipherSpec (../key-schedule.ts pendingStates). */
 export interface RecordOptions {
   truncatedMac?: boolean;
+  /** RFC 7366: MAC over the ciphertext (the record layer applies it to block ciphers only). */
+  encryptThenMac?: boolean;
 }
 
 /** Everything a server answer may look at. */
@@ -80,6 +90,8 @@ export interface ClientOfferContext {
 /** Everything a client's check of a server answer may look at. */
 export interface ClientCheckContext {
   readonly options: ClientEngineOptions;
+  /** The suite the ServerHello chose (RFC 7366 2: encrypt_then_mac only with a block cipher). */
+  readonly suite?: CipherSuite;
   readonly previous: RenegotiationContext | null;
   readonly agreement: Agreement;
 }

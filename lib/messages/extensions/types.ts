@@ -9,6 +9,8 @@ export const ExtensionType = {
   trusted_ca_keys: 3,
   truncated_hmac: 4,
   status_request: 5,
+  encrypt_then_mac: 22, // RFC 7366 2
+  extended_master_secret: 23, // RFC 7627 5.1
   renegotiation_info: 0xff01, // RFC 5746 3.2
 } as const;
 export type ExtensionType = (typeof ExtensionType)[keyof typeof ExtensionType];
