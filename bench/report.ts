@@ -55,7 +55,9 @@ export interface BenchResult {
   /**
    * Only on rows where the two ends are different implementations: the other end. `impl` is the
    * measured (receiving) side, e.g. impl "ut-tls" with peer "gnutls-cli" = our server receiving from
-   * gnutls-cli. Rows without it have the same implementation at both ends.
+   * gnutls-cli; with peer "gnutls-serv", impl is the sending side (our client writing to gnutls-serv).
+   * The gnutls value on those rows is gnutls-cli → gnutls-serv, the yardstick for both directions.
+   * Rows without it have the same implementation at both ends.
    */
   peer?: string;
   /**
@@ -204,7 +206,8 @@ function describe(row: Row): string {
   parts.push(shortSuite(row.suite), row.transport);
   if (row.writeSize !== null) parts.push(formatSize(row.writeSize));
   if (row.concurrency !== null && row.metric !== 'throughput_MBps') parts.push(row.metric === 'heap_bytes_per_connection' ? `n=${row.concurrency}` : `c=${row.concurrency}`);
-  if (row.peer) parts.push(`from ${row.peer}`);
+  // impl is the measured side: the receiver of gnutls-cli's bytes, or the sender to gnutls-serv.
+  if (row.peer) parts.push(row.peer === 'gnutls-serv' ? 'to gnutls-serv' : `from ${row.peer}`);
   return parts.join(' ');
 }
 

@@ -45,7 +45,7 @@ import {
   type Transport,
 } from './report.js';
 import { formatHelp, parseCommand, UsageError, usageLine, type CommandSpec } from '../lib/cli/args.js';
-import { gnutlsCliToPeer, gnutlsThroughput, memoryThroughput, socketThroughput } from './throughput.js';
+import { gnutlsCliToPeer, gnutlsThroughput, memoryThroughput, socketThroughput, utTlsToGnutlsServ } from './throughput.js';
 
 /** dist/bench/run.js → the repository root. */
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -265,7 +265,13 @@ class Runner {
         } else {
           await this.cell(`gnutls-cli → gnutls-serv ${suite}`, async () => {
             const f = await gnutlsThroughput(this.pki, suite, seconds, bytes);
-            this.add([result('gnutls', 'throughput_MBps', { suite, transport: 'socket', concurrency: 1, write_size: GNUTLS_WRITE, value: f.MBps })]);
+            // Also the yardstick of the rows where one end is ours (same figure): gnutls-serv receiving
+            // from gnutls-cli, and gnutls-cli sending to gnutls-serv; so those rows get a ut-tls / gnutls ratio.
+            this.add([
+              result('gnutls', 'throughput_MBps', { suite, transport: 'socket', concurrency: 1, write_size: GNUTLS_WRITE, value: f.MBps }),
+              result('gnutls', 'throughput_MBps', { suite, transport: 'socket', concurrency: 1, write_size: GNUTLS_WRITE, value: f.MBps, peer: 'gnutls-cli' }),
+              result('gnutls', 'throughput_MBps', { suite, transport: 'socket', concurrency: 1, write_size: GNUTLS_WRITE, value: f.MBps, peer: 'gnutls-serv' }),
+            ]);
             return `${f.MBps.toFixed(1)} MB/s`;
           });
         }
@@ -275,6 +281,11 @@ class Runner {
         await this.cell(`gnutls-cli → ${impl} server ${suite}`, async () => {
           const f = await gnutlsCliToPeer(this.pki, utTlsSocketPeer(impl, this.pki), suite, seconds, bytes);
           this.add([result(impl, 'throughput_MBps', { suite, transport: 'socket', concurrency: 1, write_size: GNUTLS_WRITE, value: f.MBps, peer: 'gnutls-cli' })]);
+          return `${f.MBps.toFixed(1)} MB/s`;
+        });
+        await this.cell(`${impl} client → gnutls-serv ${suite}`, async () => {
+          const f = await utTlsToGnutlsServ(this.pki, impl, suite, seconds, bytes);
+          this.add([result(impl, 'throughput_MBps', { suite, transport: 'socket', concurrency: 1, write_size: GNUTLS_WRITE, value: f.MBps, peer: 'gnutls-serv' })]);
           return `${f.MBps.toFixed(1)} MB/s`;
         });
       }

@@ -8,6 +8,8 @@
 import { performance } from 'node:perf_hooks';
 import type { BenchPki } from './peers/pki.js';
 import { gnutlsCliSendFile, gnutlsToGnutls, makeZeroFile } from './peers/gnutls.js';
+import { utTlsClientToGnutlsServ } from './peers/gnutls-serv-sink.js';
+import type { UtTlsImpl } from './peers/ut-tls.js';
 import type { MemoryPeer, SocketPeer, SuiteName, Transfer } from './peers/types.js';
 
 export interface ThroughputFigures {
@@ -120,4 +122,9 @@ export async function gnutlsCliToPeer(pki: BenchPki, peer: SocketPeer, suite: Su
   } finally {
     file.remove();
   }
+}
+
+/** Our client sending `fileBytes` in 4095-byte writes to gnutls-serv (peers/gnutls-serv-sink.ts), repeated as needed. */
+export async function utTlsToGnutlsServ(pki: BenchPki, impl: UtTlsImpl, suite: SuiteName, seconds: number, fileBytes: number): Promise<ThroughputFigures> {
+  return repeat(seconds, () => utTlsClientToGnutlsServ(pki, impl, suite, fileBytes, 120_000));
 }

@@ -105,6 +105,18 @@ export class Connection implements FlowHost {
 
   /** Feeds bytes from the transport. Never throws; failures arrive as `error` events. */
   receive(bytes: Uint8Array): void {
+    this.receiveInto(bytes, false);
+  }
+
+  /**
+   * As receive(), for bytes handed over: the caller never writes to them again (a socket read's
+   * fresh chunk), so the record reader may keep the array itself instead of copying it.
+   */
+  receiveOwned(bytes: Uint8Array): void {
+    this.receiveInto(bytes, true);
+  }
+
+  private receiveInto(bytes: Uint8Array, owned: boolean): void {
     // After the peer's close_notify nothing it sends counts (RFC 2246 7.2.1).
     if (this.phase === 'failed' || this.phase === 'closed' || this.receivedCloseNotify) return;
     if (this.phase === 'idle') this.start();
@@ -120,7 +132,8 @@ export class Connection implements FlowHost {
       this.flushOutput();
       return;
     }
-    this.reader.push(bytes);
+    if (owned) this.reader.pushOwned(bytes);
+    else this.reader.push(bytes);
     this.pump();
   }
 

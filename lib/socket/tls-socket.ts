@@ -10,7 +10,7 @@
  *   slow peer slows the writer. Writes before the handshake completes wait, then flow in order.
  */
 import { Duplex } from 'node:stream';
-import type { Socket } from 'node:net';
+import { Socket as NetSocket, type Socket } from 'node:net';
 import { X509Certificate } from 'node:crypto';
 import { Connection } from '../engine/connection.js';
 import { concatBytes } from '../util/bytes.js';
@@ -158,8 +158,14 @@ export class TLSSocket extends Duplex {
       this.transport.pause();
       return;
     }
-    engine.receive(bytes);
+    if (this.ownedInput) engine.receiveOwned(bytes);
+    else engine.receive(bytes);
   }
+  /**
+   * A net.Socket read is a fresh chunk nobody writes to again, so the engine may keep it uncopied;
+   * other transports (a Duplex pair, a tunnel) may reuse theirs and are copied as before.
+   */
+  private readonly ownedInput: boolean;
   /** enableTrace()'s tracer. */
   private tracer: LiveTrace | undefined;
   /** What went out before any input (a client's ClientHello), so a trace enabled late still shows it. */
@@ -168,6 +174,7 @@ export class TLSSocket extends Duplex {
   constructor(socket: Duplex, options: TLSSocketOptions = {}) {
     super({ allowHalfOpen: false, emitClose: true, autoDestroy: true });
     this.transport = socket;
+    this.ownedInput = socket instanceof NetSocket;
     // A context resolved by Server / connect(), else these options (whose secureContext may be a
     // createSecureContext() result; options.ts refuses a node:tls one).
     const resolved = options.secureContext && 'engine' in options.secureContext ? options.secureContext : undefined;

@@ -26,7 +26,7 @@ import {
   type BenchResult,
 } from '../../bench/report.js';
 import { parseArgs } from '../../bench/run.js';
-import { gnutlsCliToPeer, gnutlsThroughput, memoryThroughput, payload, socketThroughput } from '../../bench/throughput.js';
+import { gnutlsCliToPeer, gnutlsThroughput, memoryThroughput, payload, socketThroughput, utTlsToGnutlsServ } from '../../bench/throughput.js';
 import { Connection } from '../../lib/engine/connection.js';
 
 const KEYS = ['impl', 'metric', 'suite', 'transport', 'concurrency', 'write_size', 'value', 'unit'];
@@ -206,6 +206,10 @@ t.test('gnutls: gnutls-cli to gnutls-serv, and to our server', async (t) => {
   // gnutlsCliToPeer throws unless our server received exactly the file.
   const g = await gnutlsCliToPeer(pki, utTlsSocketPeer('ut-tls', pki), 'TLS_RSA_WITH_RC4_128_SHA', 0, 1e6);
   t.equal(g.bytes, 1e6, 'our server received the whole file from gnutls-cli');
+  // utTlsToGnutlsServ throws unless gnutls-serv closed after every byte was written (its close
+  // follows our close_notify, which follows the last record).
+  const s = await utTlsToGnutlsServ(pki, 'ut-tls', 'TLS_RSA_WITH_3DES_EDE_CBC_SHA', 0, 1e6 + 7);
+  t.equal(s.bytes, 1e6 + 7, 'our client sent the whole file to gnutls-serv, the last write short');
 });
 
 t.test('memory figures from the --expose-gc child', async (t) => {
