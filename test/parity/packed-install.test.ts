@@ -83,6 +83,10 @@ t.test('the tarball installs from the npm cache', async (t) => {
   const js = readFileSync(join(app, 'node_modules/ut-tls/dist/lib/index.js'), 'utf8');
   t.notMatch(js, /sourceMappingURL/, 'the shipped .js names no map');
   t.ok(existsSync(join(app, 'node_modules/ut-tls/LICENSE')), 'LICENSE');
+  const meta = JSON.parse(readFileSync(join(app, 'node_modules/ut-tls/package.json'), 'utf8')) as Record<string, unknown>;
+  t.match(meta, { license: 'MIT', type: 'module', sideEffects: false, engines: { node: '>=20.19' } }, 'the metadata a registry page shows');
+  t.ok((meta['keywords'] as string[]).includes('tls'), 'keywords');
+  t.equal(meta['repository'], undefined, 'no repository: there is no public URL (docs/node-parity.md), none invented');
   t.ok(existsSync(join(app, 'node_modules/ut-tls/docs/examples/ap.json')), 'the AP example config the docs name');
 });
 
