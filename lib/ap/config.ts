@@ -53,7 +53,14 @@ export type AuthenticatorConfig =
 
 export type SessionStoreConfig =
   | { readonly type: 'memory' }
-  | { readonly type: 'redis'; readonly url: string; readonly prefix: string; readonly timeoutMs: number };
+  | {
+      readonly type: 'redis';
+      readonly url: string;
+      readonly prefix: string;
+      readonly timeoutMs: number;
+      /** rediss:// only: PEM texts read from the files the config names (ca, cert, key), and servername. */
+      readonly tls?: { readonly ca?: string; readonly cert?: string; readonly key?: string; readonly servername?: string };
+    };
 
 export interface ApConfig {
   readonly file: string;
@@ -164,6 +171,19 @@ export function loadApConfig(file: string): ApConfig {
 }
 
 /** Checks an already parsed configuration; `file` names it in errors and anchors relative paths. */
+/** sessionStore.tls: { ca, cert, key } file paths (read now) and servername; only with rediss://. */
+function storeTlsOf(c: Checker, v: unknown, rediss: boolean): { ca?: string; cert?: string; key?: string; servername?: string } | undefined {
+  if (v === undefined) return undefined;
+  if (!rediss) c.fail('sessionStore.tls', 'only with a rediss:// url');
+  const j = c.object(v, 'sessionStore.tls', ['ca', 'cert', 'key', 'servername']);
+  const out: { ca?: string; cert?: string; key?: string; servername?: string } = {};
+  for (const k of ['ca', 'cert', 'key'] as const) if (j[k] !== undefined) out[k] = c.read(j[k], `sessionStore.tls.${k}`).text;
+  if ((out.cert === undefined) !== (out.key === undefined)) c.fail('sessionStore.tls', 'cert and key go together');
+  const servername = c.optString(j.servername, 'sessionStore.tls.servername');
+  if (servername !== undefined) out.servername = servername;
+  return out;
+}
+
 export function parseApConfig(json: unknown, file: string): ApConfig {
   const c: Checker = new Checker(file, dirname(resolve(file)));
   const top = c.object(json, '', TOP_KEYS);
@@ -198,7 +218,7 @@ export function parseApConfig(json: unknown, file: string): ApConfig {
     authenticator = { type };
   }
 
-  const storeJson = c.object(top.sessionStore ?? { type: 'memory' }, 'sessionStore', ['type', 'url', 'prefix', 'timeoutMs']);
+  const storeJson = c.object(top.sessionStore ?? { type: 'memory' }, 'sessionStore', ['type', 'url', 'prefix', 'timeoutMs', 'tls']);
   const storeType = c.oneOf(storeJson.type, 'sessionStore.type', ['memory', 'redis'] as const, 'memory');
   let sessionStore: SessionStoreConfig;
   if (storeType === 'redis') {
@@ -209,16 +229,18 @@ export function parseApConfig(json: unknown, file: string): ApConfig {
     } catch {
       c.fail('sessionStore.url', `not a URL: ${JSON.stringify(url)}`);
     }
-    if (parsed.protocol !== 'redis:') c.fail('sessionStore.url', `expected a redis://[:password@]host[:port][/db] URL${parsed.protocol === 'rediss:' ? ' (rediss:// is not supported: keep Redis on a trusted network or a local tunnel)' : ''}`);
+    if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') c.fail('sessionStore.url', 'expected a redis://[:password@]host[:port][/db] or rediss://... URL');
+    const tls = storeTlsOf(c, storeJson.tls, parsed.protocol === 'rediss:');
     if (parsed.pathname.length > 1 && !/^\/\d{1,5}$/.test(parsed.pathname)) c.fail('sessionStore.url', `the path of ${url} is not a database number`);
     sessionStore = {
       type: storeType,
       url,
       prefix: c.optString(storeJson.prefix, 'sessionStore.prefix') ?? 'ut-tls:ap:',
       timeoutMs: c.int(storeJson.timeoutMs, 'sessionStore.timeoutMs', 1, 10_000, 50),
+      ...(tls ? { tls } : {}),
     };
   } else {
-    for (const k of ['url', 'prefix', 'timeoutMs']) if (storeJson[k] !== undefined) c.fail(`sessionStore.${k}`, 'only for "type": "redis"');
+    for (const k of ['url', 'prefix', 'timeoutMs', 'tls']) if (storeJson[k] !== undefined) c.fail(`sessionStore.${k}`, 'only for "type": "redis"');
     sessionStore = { type: 'memory' };
   }
 

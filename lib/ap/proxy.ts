@@ -97,7 +97,7 @@ export function createProxy(config: ApConfig, options: ProxyOptions = {}): Authe
   const log = options.log ?? ((line: string) => process.stderr.write(`ut-tls ap: ${line}\n`));
   const now = options.now ?? Date.now;
   const redis = !options.sessionStore && config.sessionStore.type === 'redis'
-    ? new RedisSessionStore({ url: config.sessionStore.url, prefix: config.sessionStore.prefix, timeoutMs: config.sessionStore.timeoutMs, log, now })
+    ? new RedisSessionStore({ url: config.sessionStore.url, prefix: config.sessionStore.prefix, timeoutMs: config.sessionStore.timeoutMs, ...(config.sessionStore.tls ? { tls: config.sessionStore.tls } : {}), log, now })
     : undefined;
   const store = options.sessionStore ?? redis ?? new MemorySessionStore({ now });
   const marks = options.marks ?? redis?.marks ?? new MemoryReauthMarks(now);

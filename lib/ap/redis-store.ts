@@ -20,8 +20,10 @@ import { MARK_LIFETIME_MS, type ReauthMarks } from './reauth-marks.js';
 import { RedisError, RespClient, type RespValue } from './resp.js';
 
 export interface RedisSessionStoreOptions {
-  /** redis://[:password@]host[:port][/db] */
+  /** redis://[:password@]host[:port][/db], or rediss:// for Redis over TLS (then see `tls`). */
   url: string;
+  /** rediss:// only: node:tls options (ca, cert, key, servername...); the system CAs when absent. */
+  tls?: import('node:tls').ConnectionOptions;
   /** Key prefix, shared by the nodes of one farm (default 'ut-tls:ap:'). */
   prefix?: string;
   /** Deadline per operation, ms (default 50). */
@@ -47,7 +49,8 @@ export class RedisSessionStore implements SessionStore {
 
   constructor(options: RedisSessionStoreOptions) {
     const url = new URL(options.url);
-    if (url.protocol !== 'redis:') throw new TypeError(`RedisSessionStore: expected a redis:// URL, got ${url.protocol}//`);
+    if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') throw new TypeError(`RedisSessionStore: expected a redis:// or rediss:// URL, got ${url.protocol}//`);
+    if (url.protocol === 'redis:' && options.tls) throw new TypeError('RedisSessionStore: tls options need a rediss:// URL');
     const db = url.pathname.length > 1 ? Number(url.pathname.slice(1)) : 0;
     if (!Number.isInteger(db) || db < 0) throw new TypeError(`RedisSessionStore: bad database number in ${options.url}`);
     this.prefix = options.prefix ?? 'ut-tls:ap:';
@@ -61,6 +64,7 @@ export class RedisSessionStore implements SessionStore {
       ...(db ? { db } : {}),
       timeoutMs: this.timeoutMs,
       connectTimeoutMs: Math.max(this.timeoutMs, 200),
+      ...(url.protocol === 'rediss:' ? { tls: options.tls ?? {} } : {}),
       onStateChange: (up, reason) => {
         if (up && this.failing) {
           this.failing = false;

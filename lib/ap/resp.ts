@@ -12,6 +12,7 @@
  *     does not parse closes the connection (RedisError 'EPROTO' for what was in flight).
  */
 import * as net from 'node:net';
+import * as tls from 'node:tls';
 
 export class RedisError extends Error {
   constructor(
@@ -40,6 +41,11 @@ export interface RespClientOptions {
   maxReplyBytes?: number;
   /** Called once when the connection goes down and once when it is back. */
   onStateChange?: (up: boolean, reason: string) => void;
+  /**
+   * Redis over TLS (rediss://, redis-server --tls-port): node:tls options for the connection (ca, cert,
+   * key, servername...). node:tls, not ut-tls: this is a modern link to a modern server (TLS 1.2/1.3).
+   */
+  tls?: tls.ConnectionOptions;
 }
 
 interface Pending {
@@ -121,7 +127,7 @@ export class RespClient {
   private closed = false;
   private up: boolean | undefined;
   readonly timeoutMs: number;
-  private readonly o: Required<Omit<RespClientOptions, 'password' | 'db' | 'onStateChange'>> & RespClientOptions;
+  private readonly o: Required<Omit<RespClientOptions, 'password' | 'db' | 'onStateChange' | 'tls'>> & RespClientOptions;
 
   constructor(options: RespClientOptions) {
     this.o = { timeoutMs: 50, connectTimeoutMs: 200, retryMs: 1000, maxPending: 10_000, maxReplyBytes: 1 << 20, ...options };
@@ -173,7 +179,7 @@ export class RespClient {
     if (now - this.lastAttempt < this.o.retryMs) return Promise.reject(new RedisError('EUNAVAILABLE', `${this.o.host}:${this.o.port} down (next attempt within ${this.o.retryMs} ms)`));
     this.lastAttempt = now;
     this.connecting = new Promise<void>((resolve, reject) => {
-      const socket = net.connect({ host: this.o.host, port: this.o.port });
+      const socket: net.Socket = this.o.tls ? tls.connect({ host: this.o.host, port: this.o.port, ...this.o.tls }) : net.connect({ host: this.o.host, port: this.o.port });
       socket.setNoDelay(true);
       this.socket = socket;
       this.input = Buffer.alloc(0);
@@ -186,7 +192,7 @@ export class RespClient {
         this.onClose(socket);
         reject(new RedisError('EUNAVAILABLE', `${this.o.host}:${this.o.port} unreachable`));
       });
-      socket.once('connect', () => {
+      socket.once(this.o.tls ? 'secureConnect' : 'connect', () => {
         clearTimeout(timer);
         const setup: Promise<RespValue>[] = [];
         if (this.o.password !== undefined) setup.push(this.send(['AUTH', this.o.password], this.o.connectTimeoutMs));

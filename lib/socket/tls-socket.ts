@@ -199,8 +199,8 @@ export class TLSSocket extends Duplex {
       keylog: (line) => this.emit('keylog', Buffer.from(line + '\n', 'latin1')),
       inputResumed: this.onInputResumed,
     });
+    attachKeylogFile(this, options.keylogFile); // may throw (bad path): before the transport is wired
     this.attachTransport();
-    attachKeylogFile(this, options.keylogFile);
     const trace = options.enableTrace;
     if (trace) this.enableTrace(typeof trace === 'function' ? (line) => trace(line, this) : undefined);
     const timeout = this.context.handshakeTimeout;

@@ -64,3 +64,9 @@ t.test('the build npm pack runs (prepare) emits no source maps', async (t) => {
 t.test('the tarball stays small', async (t) => {
   t.ok(pack!.size < 600_000, `packed ${pack!.size} bytes, unpacked ${pack!.unpackedSize}`);
 });
+
+t.test('npm test is concise by default (one summary, failures in full); full TAP one flag away', async (t) => {
+  const taprc = readFileSync(join(repoRoot, '.taprc'), 'utf8');
+  t.match(taprc, /^reporter: (terse|min|dot|silent)$/m, 'a concise tap reporter');
+  t.match(readFileSync(join(repoRoot, 'README.md'), 'utf8') + readFileSync(join(repoRoot, 'docs/verification.md'), 'utf8') + taprc, /--reporter=tap|-R tap/, 'the full-TAP flag is written down');
+});
