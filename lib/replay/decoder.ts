@@ -188,6 +188,8 @@ export function createSessionDecoder(keys: Map<string, Uint8Array>, options: Ses
   let suite: CipherSuite | null = null;
   let resumed = false;
   let truncatedMac = options.truncatedMac === true;
+  /** RFC 7366: the ServerHello agreed to encrypt_then_mac (the record layer applies it to block ciphers only). */
+  let encryptThenMac = false;
   let master: Uint8Array | null = null;
   let keyFound = false;
   let pending: Record<Side, RecordProtection> | null = null;
@@ -218,8 +220,8 @@ export function createSessionDecoder(keys: Map<string, Uint8Array>, options: Ses
     }
     const k = deriveKeys(suite, master, clientRandom, serverRandom);
     pending = {
-      client: RecordProtection.create(provider, suite, k.client, 'open', { truncatedMac }),
-      server: RecordProtection.create(provider, suite, k.server, 'open', { truncatedMac }),
+      client: RecordProtection.create(provider, suite, k.client, 'open', { truncatedMac, encryptThenMac }),
+      server: RecordProtection.create(provider, suite, k.server, 'open', { truncatedMac, encryptThenMac }),
     };
     return pending;
   };
@@ -244,7 +246,7 @@ export function createSessionDecoder(keys: Map<string, Uint8Array>, options: Ses
           resumed = sh.sessionId.length > 0 && offered !== undefined && bytesEqual(sh.sessionId, offered);
           const exts = sh.extensions ?? [];
           if (exts.some((e) => e.type === 4)) truncatedMac = true;
-          if (exts.some((e) => e.type === 22)) errors.push('the server accepted encrypt_then_mac (RFC 7366): its records cannot be decoded here');
+          encryptThenMac = exts.some((e) => e.type === 22);
           m.detail = `${versionLabel(sh.version)}, random ${toHex(sh.random)}, session_id ${sh.sessionId.length ? toHex(sh.sessionId) : '(empty)'}${resumed ? ' (resumes the offered session)' : ''}, suite ${suiteLabel(sh.cipherSuite)}, compression ${sh.compressionMethod}, ${extensionsLabel(sh.extensions)}`;
           break;
         }

@@ -137,8 +137,11 @@ t.test('session codec: flags byte 128 + second byte; old encodings decode', asyn
   t.equal(both[at + 1], 3);
   t.same(decodeSession(both), { ...base, extendedMasterSecret: true, encryptThenMac: true });
   const unknown = both.slice();
-  unknown[at + 1] = 0x08;
+  unknown[at + 1] = 0x10;
   t.throws(() => decodeSession(unknown), /unknown flags/);
+  const strengthWithoutVerification = both.slice();
+  strengthWithoutVerification[at + 1] = 0x08; // flags2 8: path strength, which needs a peer verification
+  t.throws(() => decodeSession(strengthWithoutVerification), /path strength without a verification/);
 });
 
 t.test('1/n-1 splitting with encrypt-then-MAC: the client splits, record lengths are RFC 7366 ones', async (t) => {

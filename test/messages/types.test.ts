@@ -35,10 +35,20 @@ t.test('handshakeTypeName names known types and marks unknown ones', async (t) =
   t.equal(handshakeTypeName(255), 'unknown(255)');
 });
 
-t.test('ExtensionType has the RFC 3546 2.3 and RFC 5746 numbers', async (t) => {
+t.test('ExtensionType has the RFC 3546 2.3, RFC 7366, RFC 7627 and RFC 5746 numbers', async (t) => {
   t.same(
     { ...ExtensionType },
-    { server_name: 0, max_fragment_length: 1, client_certificate_url: 2, trusted_ca_keys: 3, truncated_hmac: 4, status_request: 5, renegotiation_info: 0xff01 },
+    {
+      server_name: 0,
+      max_fragment_length: 1,
+      client_certificate_url: 2,
+      trusted_ca_keys: 3,
+      truncated_hmac: 4,
+      status_request: 5,
+      encrypt_then_mac: 22,
+      extended_master_secret: 23,
+      renegotiation_info: 0xff01,
+    },
   );
   t.equal(extensionTypeName(0xff01), 'renegotiation_info');
   t.equal(extensionTypeName(35), 'unknown(35)');
