@@ -11,11 +11,11 @@ import { resolveClientContext } from '../../lib/socket/options.js';
 t.test('the pass-through lists are the engine options routed "pass"', async (t) => {
   t.same(
     [...CLIENT_PASSTHROUGH].sort(),
-    ['ALPNProtocols', 'allowNullEncryption', 'certificateUrl', 'maxFragmentLength', 'maxSessionLeafSize', 'minDHSize', 'renegotiation', 'requestOCSP', 'sessionTickets', 'truncatedHmac', 'trustedCaKeys', 'verifyOCSP'],
+    ['ALPNProtocols', 'allowNullEncryption', 'certificateUrl', 'encryptThenMac', 'extendedMasterSecret', 'maxFragmentLength', 'maxSessionLeafSize', 'minDHSize', 'pskCallback', 'renegotiation', 'requestOCSP', 'requireExtendedMasterSecret', 'sessionTickets', 'truncatedHmac', 'trustedCaKeys', 'verifyOCSP'],
   );
   t.same(
     [...SERVER_PASSTHROUGH].sort(),
-    ['ALPNCallback', 'ALPNProtocols', 'allowNullEncryption', 'certificateAuthorities', 'dhGroup', 'fetchCertificateUrl', 'ffdheGroups', 'maxSessionLeafSize', 'ocspResponse', 'reauthenticateResumed', 'renegotiation', 'requireEncryption128', 'truncatedHmac', 'unrecognizedName'],
+    ['ALPNCallback', 'ALPNProtocols', 'allowNullEncryption', 'certificateAuthorities', 'dhGroup', 'encryptThenMac', 'extendedMasterSecret', 'fetchCertificateUrl', 'ffdheGroups', 'maxSessionLeafSize', 'ocspResponse', 'pskIdentityHint', 'reauthenticateResumed', 'renegotiation', 'requireEncryption128', 'requireExtendedMasterSecret', 'truncatedHmac', 'unrecognizedName'],
   );
   t.equal(CLIENT_ENGINE_ROUTES.verifyPeer, 'engine', 'verifyPeer is not a socket option');
   t.equal(SERVER_ENGINE_ROUTES.certificateChain, 'socket');
