@@ -13,30 +13,16 @@ import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import * as net from 'node:net';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { freePort, sleep, spawnCollected, type SpawnedPeer } from '../helpers/peers.js';
-import { demoDir, startBackend, startProxy, twoHostConfig, writeConfig, type Teardown } from './helpers.js';
+import { freePort, sleep } from '../helpers/peers.js';
+import { demoDir, startApNode as startNode, startBackend, startProxy, twoHostConfig, writeConfig } from './helpers.js';
 import { startRedis } from './redis.js';
 import { RespClient } from '../../lib/ap/resp.js';
 import { connect } from '../../lib/socket/connect.js';
 import { basic, ueGet, type UeOptions } from './ue.js';
 
-const CLI = fileURLToPath(new URL('../../lib/cli.js', import.meta.url));
 const BOUNDED = { timeout: 90_000 };
 const ALICE = { authorization: basic('alice', 'alice-secret') };
 const SN = 'as1.example.test';
-
-async function startNode(t: Teardown, config: string): Promise<{ peer: SpawnedPeer; port: number }> {
-  const peer = spawnCollected(t, process.execPath, [CLI, 'ap', '--config', config]);
-  const until = Date.now() + 15_000;
-  while (Date.now() < until) {
-    const m = /listening on 127\.0\.0\.1:(\d+)\n/.exec(peer.stdout());
-    if (m) return { peer, port: Number(m[1]) };
-    if (peer.child.exitCode !== null) break;
-    await sleep(20);
-  }
-  throw new Error(`ap node did not start: ${peer.stderr()}`);
-}
 
 t.test('two ut-tls ap processes on one Redis: resume across nodes; Redis down: full handshakes; Redis back: resumption again', BOUNDED, async (t) => {
   const dir = await demoDir(t);

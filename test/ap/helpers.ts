@@ -4,7 +4,11 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { writeDemoCerts } from '../helpers/ap-demo-certs.js';
+import { sleep, spawnCollected, type SpawnedPeer } from '../helpers/peers.js';
+
+const AP_CLI = fileURLToPath(new URL('../../lib/cli.js', import.meta.url));
 
 export interface Teardown {
   teardown(fn: () => void | Promise<void>): void;
@@ -80,4 +84,17 @@ export async function startProxy(t: Teardown, file: string): Promise<{ proxy: im
   await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', () => resolve()));
   t.teardown(() => new Promise<void>((resolve) => { proxy.closeAllConnections(); proxy.close(() => resolve()); }));
   return { proxy, port: (proxy.address() as AddressInfo).port };
+}
+
+/** One `ut-tls ap --config FILE` process (a farm node); resolves once it says where it listens. */
+export async function startApNode(t: Teardown, config: string): Promise<{ peer: SpawnedPeer; port: number }> {
+  const peer = spawnCollected(t, process.execPath, [AP_CLI, 'ap', '--config', config]);
+  const until = Date.now() + 15_000;
+  while (Date.now() < until) {
+    const m = /listening on 127\.0\.0\.1:(\d+)\n/.exec(peer.stdout());
+    if (m) return { peer, port: Number(m[1]) };
+    if (peer.child.exitCode !== null) break;
+    await sleep(20);
+  }
+  throw new Error(`ap node did not start: ${peer.stderr()}`);
 }

@@ -8,16 +8,14 @@
 import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { freePort, sleep, spawnCollected, waitForPort, type SpawnedPeer } from '../helpers/peers.js';
+import { freePort, spawnCollected, waitForPort, type SpawnedPeer } from '../helpers/peers.js';
 import { testPki } from '../helpers/pki.js';
-import { demoDir, startBackend, twoHostConfig, writeConfig, type Teardown } from './helpers.js';
+import { demoDir, startApNode as startNode, startBackend, twoHostConfig, writeConfig, type Teardown } from './helpers.js';
 import { RespClient } from '../../lib/ap/resp.js';
 import { RedisSessionStore } from '../../lib/ap/redis-store.js';
 import { loadApConfig } from '../../lib/ap/config.js';
 import { basic, ueGet } from './ue.js';
 
-const CLI = fileURLToPath(new URL('../../lib/cli.js', import.meta.url));
 const BOUNDED = { timeout: 90_000 };
 const ALICE = { authorization: basic('alice', 'alice-secret') };
 const SN = 'as1.example.test';
@@ -32,18 +30,6 @@ async function startRedisTls(t: Teardown): Promise<{ port: number; url: string; 
   ], port);
   await waitForPort(port, 10_000, peer.child);
   return { port, url: `rediss://127.0.0.1:${port}`, peer };
-}
-
-async function startNode(t: Teardown, config: string): Promise<{ peer: SpawnedPeer; port: number }> {
-  const peer = spawnCollected(t, process.execPath, [CLI, 'ap', '--config', config]);
-  const until = Date.now() + 15_000;
-  while (Date.now() < until) {
-    const m = /listening on 127\.0\.0\.1:(\d+)\n/.exec(peer.stdout());
-    if (m) return { peer, port: Number(m[1]) };
-    if (peer.child.exitCode !== null) break;
-    await sleep(20);
-  }
-  throw new Error(`ap node did not start: ${peer.stderr()}`);
 }
 
 t.test('two ut-tls ap processes on a TLS-only Redis (rediss://): the session made on A resumes on B', BOUNDED, async (t) => {
