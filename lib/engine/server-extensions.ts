@@ -3,4 +3,4 @@
  * These names stay importable from here so code written against the old place (the key exchanges)
  * keeps building.
  */
-export { FFDHE2048_ID, noClientRequests, readClientRequests, type ClientRequests } from './extensions/index.js';
+export { noClientRequests, readClientRequests, type ClientRequests } from './extensions/index.js';

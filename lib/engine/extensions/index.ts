@@ -50,7 +50,6 @@ import type {
 
 export type * from './types.js';
 export { serverSecureRenegotiation } from './renegotiation-info.js';
-export { FFDHE2048_ID } from './supported-groups.js';
 
 /**
  * Every extension ut-tls knows, in ClientHello order (the recorded transcripts fix it). The

@@ -5,9 +5,6 @@
 import { SUPPORTED_GROUPS_EXTENSION, decodeSupportedGroups } from '../../messages/extensions/supported-groups.js';
 import type { ExtensionModule } from './types.js';
 
-/** RFC 7919 ffdhe2048: the one FFDHE group ut-tls offers. */
-export const FFDHE2048_ID = 0x0100;
-
 export const supportedGroups: ExtensionModule = {
   type: SUPPORTED_GROUPS_EXTENSION,
   name: 'supported_groups',
