@@ -85,13 +85,15 @@ export function serveHttp(socket: TLSSocket, facts: ConnectionFacts, log: (text:
   let head = Buffer.alloc(0);
   let done = false;
   const timer = setTimeout(() => finish(null, 'no request within 30 s: dropped'), HEAD_TIMEOUT_MS);
-  const finish = (answer: Buffer | null, line: string) => {
+  // closeNotify: the client closed first; answer its close_notify with ours (RFC 2246 7.2.1) instead of dropping.
+  const finish = (answer: Buffer | null, line: string, closeNotify = false) => {
     if (done) return;
     done = true;
     clearTimeout(timer);
     socket.off('data', onData);
     log(line);
     if (answer) socket.end(answer);
+    else if (closeNotify) socket.end();
     else socket.destroy();
   };
   const onData = (chunk: Buffer) => {
@@ -110,5 +112,5 @@ export function serveHttp(socket: TLSSocket, facts: ConnectionFacts, log: (text:
     finish(response('200 OK', httpPage(facts, requestLine)), `"${requestLine}" -> 200`);
   };
   socket.on('data', onData);
-  socket.on('end', () => finish(null, 'connection ended before a whole request'));
+  socket.on('end', () => finish(null, 'connection ended before a whole request', true));
 }

@@ -12,7 +12,7 @@ import { AlertDescription, AlertLevel } from '../../lib/alerts.js';
 import { bytesToBigInt } from '../../lib/crypto/bigint.js';
 import { dhSharedSecret, generateDhKeyPair, validateDhParams } from '../../lib/crypto/dh.js';
 import { nativeProvider } from '../../lib/crypto/native.js';
-import { finishedVerifyData, masterSecret } from '../../lib/crypto/prf.js';
+import { extendedMasterSecret, finishedVerifyData, masterSecret } from '../../lib/crypto/prf.js';
 import type { BulkCipher, CryptoProvider, Mac, RsaPublicKey } from '../../lib/crypto/provider.js';
 import { pkcs1Encrypt } from '../../lib/crypto/rsa.js';
 import { Connection } from '../../lib/engine/connection.js';
@@ -41,11 +41,30 @@ export const SUITE = {
   RSA_3DES: 0x000a,
   RSA_RC4_SHA: 0x0005,
   DHE_RSA_AES_128: 0x0033,
+  DHE_RSA_AES_256: 0x0039,
+  RSA_NULL_SHA: 0x0002,
+  // Not TLS 1.0 suites (ECDHE, TLS 1.2 only): the scripts list them; a TLS 1.0 server passes over them.
+  ECDHE_RSA_AES_128: 0xc013,
+  RSA_AES_256_GCM_SHA384: 0x009d,
+  DHE_RSA_AES_128_GCM_SHA256: 0x009e,
+  DHE_RSA_AES_128_SHA256: 0x0067,
   SCSV: 0x00ff,
   FALLBACK_SCSV: 0x5600,
 } as const;
 
-export const EXT = { server_name: 0, max_fragment_length: 1, status_request: 5, padding: 21, heartbeat: 15, renegotiation_info: 0xff01 } as const;
+export const EXT = {
+  server_name: 0,
+  max_fragment_length: 1,
+  status_request: 5,
+  supported_groups: 10,
+  heartbeat: 15,
+  alpn: 16,
+  padding: 21,
+  encrypt_then_mac: 22,
+  extended_master_secret: 23,
+  session_ticket: 35,
+  renegotiation_info: 0xff01,
+} as const;
 
 /** An empty renegotiation_info extension (RFC 5746 initial handshake). */
 export const RENEGO_EXT = { type: EXT.renegotiation_info, data: Uint8Array.of(0) };
@@ -58,6 +77,16 @@ export const RENEGO_EXT = { type: EXT.renegotiation_info, data: Uint8Array.of(0)
  * `data` its received application data (the same arrays).
  */
 export type ServerUnderTest = Side & { pending: Uint8Array[]; data: Uint8Array[] };
+
+/**
+ * What the scripted client talks to: something that takes its bytes (`conn.receive`) and a queue of
+ * the server's bytes not yet read. A lone in-memory Connection (ServerUnderTest) or a TCP connection
+ * to a real `ut-tls server` process (conformance-wire.ts).
+ */
+export interface ScriptedTransport {
+  conn: { receive(bytes: Uint8Array): void };
+  pending: Uint8Array[];
+}
 
 /** A server Connection alone (native provider for speed), with everything it does recorded. */
 export async function startServer(options: Partial<ServerEngineOptions> = {}): Promise<ServerUnderTest> {
@@ -139,7 +168,13 @@ class ClientWriteState {
   readonly blockSize: number;
   readonly macLength: number;
 
-  constructor(provider: CryptoProvider, suite: CipherSuite, keys: ConnectionKeys['client']) {
+  /** encryptThenMac: RFC 7366 records (block ciphers only; the caller decides as the server agreed). */
+  constructor(
+    provider: CryptoProvider,
+    suite: CipherSuite,
+    keys: ConnectionKeys['client'],
+    private readonly encryptThenMac = false,
+  ) {
     const c = cipherInfo(suite);
     const m = macInfo(suite);
     this.cipher = c.provider === null ? null : provider.createCipher(c.provider, keys.key, c.type === 'block' ? keys.iv : null, true);
@@ -154,6 +189,7 @@ class ClientWriteState {
     new DataView(seq.buffer).setBigUint64(0, this.seq);
     const header = concatBytes(seq, new ByteWriter().u8(type).u16(version).u16(content.length).finish());
     this.seq++;
+    if (this.encryptThenMac) return this.sealEncryptThenMac(seq, type, version, content, o);
     const tag = this.mac ? this.mac.mac(header, content) : new Uint8Array(0);
     if (o.macXor) tag[tag.length + o.macXor[0]]! ^= o.macXor[1];
     let padding = new Uint8Array(0);
@@ -172,6 +208,23 @@ class ClientWriteState {
     if (o.cipherXor) fragment[fragment.length + o.cipherXor[0]]! ^= o.cipherXor[1];
     return encodeRecord(type, version, fragment);
   }
+
+  /** RFC 7366 3: ENC(content || padding), then HMAC(seq || type || version || length || ciphertext) after it. */
+  private sealEncryptThenMac(seq: Uint8Array, type: number, version: number, content: Uint8Array, o: SealOptions): Uint8Array {
+    const bs = this.blockSize;
+    const min = (bs - ((content.length + 1) % bs)) % bs;
+    const padLength = o.padLength ?? min;
+    if ((content.length + padLength + 1) % bs !== 0) throw new RangeError(`padLength ${padLength} does not align`);
+    let plain = concatBytes(content, new Uint8Array(padLength + 1).fill(padLength));
+    if (o.padXor) plain[plain.length + o.padXor[0]]! ^= o.padXor[1];
+    if (o.replacePlaintext) plain = o.replacePlaintext.slice();
+    const ciphertext = this.cipher!.update(plain);
+    if (o.cipherXor) ciphertext[ciphertext.length + o.cipherXor[0]]! ^= o.cipherXor[1];
+    const header = concatBytes(seq, new ByteWriter().u8(type).u16(version).u16(ciphertext.length).finish());
+    const tag = this.mac!.mac(header, ciphertext);
+    if (o.macXor) tag[tag.length + o.macXor[0]]! ^= o.macXor[1];
+    return encodeRecord(type, version, concatBytes(ciphertext, tag));
+  }
 }
 
 // ---- the scripted client -------------------------------------------------------------------------
@@ -189,12 +242,17 @@ export interface KeyExchangeOptions {
   dhYc?: Uint8Array;
   /** Edit the encoded ClientKeyExchange body before sending. */
   editBody?: (body: Uint8Array) => Uint8Array;
+  /**
+   * Derive the RFC 7627 extended master secret (default: when the ServerHello carried the extension).
+   * true without it is tlsfuzzer's ChangeCipherSpecGenerator(extended_master_secret=True).
+   */
+  extendedMasterSecret?: boolean;
   /** Send the message in records of this size, calling `between` after the first one. */
   fragment?: number;
   between?: () => void;
 }
 
-export class ScriptedClient {
+export class ScriptedClient<T extends ScriptedTransport = ServerUnderTest> {
   readonly provider: CryptoProvider = nativeProvider;
   helloVersion = 0x0301;
   clientRandom: Uint8Array = new Uint8Array(32);
@@ -222,7 +280,7 @@ export class ScriptedClient {
   private readonly reassembler = new HandshakeReassembler(1 << 24);
   private offeredSession: SessionData | null = null;
 
-  constructor(readonly server: ServerUnderTest) {
+  constructor(readonly server: T) {
     this.clientRandom = nativeProvider.random(32);
   }
 
@@ -375,14 +433,28 @@ export class ScriptedClient {
       ...(o.fragment !== undefined ? { fragment: o.fragment } : {}),
       ...(o.between ? { between: o.between } : {}),
     });
-    this.installMaster(masterSecret(premaster, this.clientRandom, this.serverRandom));
+    // RFC 7627 4: the session hash covers the messages through this ClientKeyExchange.
+    const all = concatBytes(...this.transcript);
+    const ems = o.extendedMasterSecret ?? this.serverAgreed(EXT.extended_master_secret);
+    this.installMaster(
+      ems
+        ? extendedMasterSecret(premaster, concatBytes(this.provider.hash('md5', all), this.provider.hash('sha1', all)))
+        : masterSecret(premaster, this.clientRandom, this.serverRandom),
+    );
+  }
+
+  /** Whether the last ServerHello carried this extension. */
+  serverAgreed(type: number): boolean {
+    return this.serverHello?.extensions?.some((e) => e.type === type) ?? false;
   }
 
   private installMaster(master: Uint8Array): void {
     this.master = master;
     const keys = deriveKeys(this.suite!, master, this.clientRandom, this.serverRandom);
-    this.pendingWrite = new ClientWriteState(this.provider, this.suite!, keys.client);
-    this.pendingRead = RecordProtection.create(this.provider, this.suite!, keys.server, 'open');
+    // RFC 7366 2: encrypt-then-MAC applies to block ciphers only, and only when the server agreed.
+    const etm = this.serverAgreed(EXT.encrypt_then_mac) && cipherInfo(this.suite!).type === 'block';
+    this.pendingWrite = new ClientWriteState(this.provider, this.suite!, keys.client, etm);
+    this.pendingRead = RecordProtection.create(this.provider, this.suite!, keys.server, 'open', { encryptThenMac: etm });
   }
 
   /** ChangeCipherSpec (by default the single byte 1) and the switch to the pending write state. */
