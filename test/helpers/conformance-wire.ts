@@ -161,3 +161,22 @@ export async function getAndClose(c: ScriptedClient<WireConnection>, request: Ui
   const rest = await expectServer(c, 'alert:1/0', { close: true });
   return [got, rest.trace, rest.closed ? 'close' : 'open'].filter((x) => x !== '').join(' ');
 }
+
+/** A u16-list extension body (supported_groups, signature_algorithms): vector<2> of u16. */
+export function u16ListExtension(type: number, values: readonly number[]): { type: number; data: Uint8Array } {
+  const data = new Uint8Array(2 + 2 * values.length);
+  new DataView(data.buffer).setUint16(0, 2 * values.length);
+  values.forEach((v, i) => new DataView(data.buffer).setUint16(2 + 2 * i, v));
+  return { type, data };
+}
+
+/** tlslite's GroupName codes the scripts list (RFC 8422, RFC 7919); 511 is unassigned. */
+export const GROUP = { secp256r1: 23, ffdhe2048: 256, ffdhe3072: 257, ffdhe4096: 258, ffdhe6144: 259, ffdhe8192: 260, unassigned511: 511 } as const;
+
+/** tlsfuzzer's RSA_SIG_ALL as SignatureScheme codes (TLS 1.2 / 1.3 extensions a TLS 1.0 server ignores). */
+const RSA_SIG_ALL = [0x0804, 0x0805, 0x0806, 0x0809, 0x080a, 0x080b, 0x0601, 0x0501, 0x0401, 0x0301, 0x0201];
+
+/** What the `-d` variants add: supported_groups [secp256r1, ffdhe2048], signature_algorithms, signature_algorithms_cert. */
+export function dheExtensions(): { type: number; data: Uint8Array }[] {
+  return [u16ListExtension(EXT.supported_groups, [GROUP.secp256r1, GROUP.ffdhe2048]), u16ListExtension(13, RSA_SIG_ALL), u16ListExtension(50, RSA_SIG_ALL)];
+}
