@@ -9,7 +9,7 @@
  *     (--trace) "trace peer=... <record or message>"; and "stopping ..." / "stopped ..." on a signal.
  */
 import type { AddressInfo, Socket } from 'node:net';
-import { FFDHE2048, FFDHE3072, FFDHE4096, MODP_GROUP_14, type DhGroup } from '../crypto/dh.js';
+import { FFDHE2048, FFDHE3072, FFDHE4096, FFDHE6144, FFDHE8192, MODP_GROUP_14, type DhGroup } from '../crypto/dh.js';
 import type { ServerContext as EngineServerContext } from '../engine/types.js';
 import { DEFAULT_SERVER_SUITES, DHE_SERVER_SUITES, NULL_ENCRYPTION_SUITES } from '../policy/suite-selection.js';
 import { loadCertificates, loadPrivateKey, MAX_SESSION_TIMEOUT } from '../socket/options.js';
@@ -37,7 +37,7 @@ Prints "listening on HOST:PORT" on stdout once accepting, one line per handshake
       name: 'dh-group',
       kind: 'value',
       metavar: 'NAME',
-      help: 'the DHE group for clients that list no RFC 7919 group: modp2048 (RFC 3526\ngroup 14, default), ffdhe2048, ffdhe3072 or ffdhe4096; an ffdhe group is also\npreferred first for clients that list it (others get ffdhe2048, 3072, 4096 in\nthat order)',
+      help: 'the DHE group for clients that list no RFC 7919 group: modp2048 (RFC 3526\ngroup 14, default), ffdhe2048, ffdhe3072, ffdhe4096, ffdhe6144 or ffdhe8192;\nan ffdhe group is also preferred first for clients that list it (others get\nffdhe2048, 3072, 4096, 6144, 8192 in that order)',
     },
     { name: 'allow-null', kind: 'flag', help: 'allow NULL-encryption suites (integrity only, TS 33.141 6.2); without\n--suites, TLS_RSA_WITH_NULL_SHA and _MD5 are added last' },
     { name: 'require-encryption-128', kind: 'flag', help: 'operator policy of TS 33.141 7.2(d): refuse suites under 128 bits' },
@@ -84,7 +84,7 @@ examples: ut-tls server --port 4433 --key ap.key --cert ap.pem --echo
           ut-tls server --port 4433 --key ap.key --cert ap.pem --http --trace`,
 };
 
-const DH_GROUPS: Record<string, DhGroup> = { modp2048: MODP_GROUP_14, ffdhe2048: FFDHE2048, ffdhe3072: FFDHE3072, ffdhe4096: FFDHE4096 };
+const DH_GROUPS: Record<string, DhGroup> = { modp2048: MODP_GROUP_14, ffdhe2048: FFDHE2048, ffdhe3072: FFDHE3072, ffdhe4096: FFDHE4096, ffdhe6144: FFDHE6144, ffdhe8192: FFDHE8192 };
 
 /** --suites as given, or the AP default list with what --dhe and --allow-null add. */
 function serverSuites(p: ParsedCommand): string | string[] | undefined {

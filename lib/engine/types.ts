@@ -253,7 +253,7 @@ export interface ServerEngineOptions extends CommonEngineOptions {
   pskIdentityHint?: string;
   /**
    * RFC 7919: the FFDHE groups the server uses for a client that lists some in supported_groups, in the
-   * server's preference order (default ffdhe2048, ffdhe3072, ffdhe4096: the fastest first).
+   * server's preference order (default ffdhe2048, ffdhe3072, ffdhe4096, ffdhe6144, ffdhe8192: the fastest first).
    */
   ffdheGroups?: readonly FfdheGroupName[];
 }

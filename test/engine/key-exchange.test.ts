@@ -93,7 +93,8 @@ t.test('DHE_RSA: the RFC 7919 group choice lives with DHE', async (t) => {
   t.equal(dhe.unusableFor(requests(null), none), null, 'no FFDHE groups listed: any group');
   t.equal(dhe.unusableFor(requests([0x0100, 0x0101]), none), null, 'ffdhe2048 listed');
   t.equal(dhe.unusableFor(requests([0x0102]), none), null, 'ffdhe4096 alone is served too');
-  t.match(dhe.unusableFor(requests([0x0103, 0x0104]), none), /RFC 7919 4/, 'only FFDHE groups we lack (6144, 8192): no DHE');
+  t.equal(dhe.unusableFor(requests([0x0103, 0x0104]), none), null, 'ffdhe6144 and ffdhe8192 are served too');
+  t.match(dhe.unusableFor(requests([0x0104]), { ffdheGroups: ['ffdhe2048', 'ffdhe3072', 'ffdhe4096'] } as unknown as ServerEngineOptions), /RFC 7919 4/, 'ffdhe8192 left out of the preference: no DHE');
   t.match(dhe.unusableFor(requests([0x0101]), { ffdheGroups: ['ffdhe2048'] } as unknown as ServerEngineOptions), /RFC 7919 4/, 'ffdhe3072 not in the configured preference: no DHE');
   t.equal(KEY_EXCHANGES.RSA!.unusableFor(requests([0x0101]), none), null, 'RSA does not care');
   // The configured group is used when the client names none; ffdhe2048 (p starts ff ff ff ff ff ff ff ff ad f8) when it does.

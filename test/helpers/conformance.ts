@@ -16,6 +16,7 @@ import { extendedMasterSecret, finishedVerifyData, masterSecret } from '../../li
 import type { BulkCipher, CryptoProvider, Mac, RsaPublicKey } from '../../lib/crypto/provider.js';
 import { pkcs1Encrypt } from '../../lib/crypto/rsa.js';
 import { Connection } from '../../lib/engine/connection.js';
+import { namedFfdheGroup } from '../../lib/engine/key-exchange/ffdhe-groups.js';
 import { deriveKeys, type ConnectionKeys } from '../../lib/engine/key-schedule.js';
 import type { ServerEngineOptions, SessionData } from '../../lib/engine/types.js';
 import type { TLSAlertError } from '../../lib/errors.js';
@@ -405,7 +406,9 @@ export class ScriptedClient<T extends ScriptedTransport = ServerUnderTest> {
     let premaster: Uint8Array;
     if (suite.keyExchange === 'DHE_RSA') {
       const { p, g, ys } = this.dhParams!;
-      const group = validateDhParams(p, g, 512);
+      const offered = validateDhParams(p, g, 512);
+      // A named RFC 7919 group has a known structure, so a short exponent is safe (and an 8192-bit one fast).
+      const group = namedFfdheGroup(offered)?.group ?? offered;
       if (o.dhYc) {
         premaster = new Uint8Array(1);
         body = new ByteWriter().vector(2, o.dhYc).finish();

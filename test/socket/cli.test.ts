@@ -174,7 +174,7 @@ t.test('usage errors name the problem and exit 2', BOUNDED, async (t) => {
     [[...server, '--request-cert', '--require-cert'], /give --request-cert or --require-cert, not both/],
     [[...server, '--dhe', '--suites', 'AES128-SHA'], /--dhe extends the default list/],
     [[...server, '--sni', 'ap.example.org'], /--sni expects NAME:KEYFILE:CERTFILE/],
-    [[...server, '--dh-group', 'modp1024'], /--dh-group must be modp2048 or ffdhe2048 or ffdhe3072 or ffdhe4096/],
+    [[...server, '--dh-group', 'modp1024'], /--dh-group must be modp2048 or ffdhe2048 or ffdhe3072 or ffdhe4096 or ffdhe6144 or ffdhe8192/],
     [[...server, '--unrecognized-name', 'loud'], /--unrecognized-name must be ignore or warning or fatal/],
     [[...server, '--suites', 'AES128-SHA', '--suites', 'RC4-SHA'], /--suites given more than once/],
     [['client', '127.0.0.1:1', '--cert', pki.clientCertFile], /--cert and --key go together/],

@@ -4,12 +4,14 @@
  *
  * The server picks by its own preference (RFC 7919 4: "the server ... SHOULD select ... the group it
  * prefers"), ffdhe2048 first by default: every step up costs handshake time (a 4096-bit exponentiation
- * is several times a 2048-bit one) and the UE/AP profile asks for no more than 2048 bits.
+ * is several times a 2048-bit one) and the UE/AP profile asks for no more than 2048 bits. ffdhe6144 and
+ * ffdhe8192 come last: only a client that lists nothing smaller gets them (tlsfuzzer's
+ * test-ffdhe-negotiation.py asks for each group alone), rather than a handshake without DHE.
  */
-import { FFDHE2048, FFDHE3072, FFDHE4096, type DhGroup } from '../../crypto/dh.js';
+import { FFDHE2048, FFDHE3072, FFDHE4096, FFDHE6144, FFDHE8192, type DhGroup } from '../../crypto/dh.js';
 import { TLSConfigError } from '../../errors.js';
 
-export type FfdheGroupName = 'ffdhe2048' | 'ffdhe3072' | 'ffdhe4096';
+export type FfdheGroupName = 'ffdhe2048' | 'ffdhe3072' | 'ffdhe4096' | 'ffdhe6144' | 'ffdhe8192';
 
 export interface NamedFfdheGroup {
   readonly name: FfdheGroupName;
@@ -22,10 +24,12 @@ export const FFDHE_GROUPS: Readonly<Record<FfdheGroupName, NamedFfdheGroup>> = O
   ffdhe2048: { name: 'ffdhe2048', id: 0x0100, group: FFDHE2048 },
   ffdhe3072: { name: 'ffdhe3072', id: 0x0101, group: FFDHE3072 },
   ffdhe4096: { name: 'ffdhe4096', id: 0x0102, group: FFDHE4096 },
+  ffdhe6144: { name: 'ffdhe6144', id: 0x0103, group: FFDHE6144 },
+  ffdhe8192: { name: 'ffdhe8192', id: 0x0104, group: FFDHE8192 },
 });
 
 /** The default server preference: smallest (fastest) first. */
-export const DEFAULT_FFDHE_PREFERENCE: readonly FfdheGroupName[] = Object.freeze(['ffdhe2048', 'ffdhe3072', 'ffdhe4096']);
+export const DEFAULT_FFDHE_PREFERENCE: readonly FfdheGroupName[] = Object.freeze(['ffdhe2048', 'ffdhe3072', 'ffdhe4096', 'ffdhe6144', 'ffdhe8192']);
 
 export function isFfdheGroupName(name: unknown): name is FfdheGroupName {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(FFDHE_GROUPS, name);
@@ -59,9 +63,9 @@ export function pickFfdheGroup(clientGroups: readonly number[], preference: read
 
 /** Refuses a preference list with unknown or repeated names (TLSConfigError, when the server is made). */
 export function checkFfdhePreference(list: unknown): readonly FfdheGroupName[] {
-  if (!Array.isArray(list) || list.length === 0) throw new TLSConfigError('ffdheGroups must be a non-empty array of ffdhe2048 / ffdhe3072 / ffdhe4096', 'ffdheGroups');
+  if (!Array.isArray(list) || list.length === 0) throw new TLSConfigError('ffdheGroups must be a non-empty array of ffdhe2048 / ffdhe3072 / ffdhe4096 / ffdhe6144 / ffdhe8192', 'ffdheGroups');
   for (const [i, name] of list.entries()) {
-    if (!isFfdheGroupName(name)) throw new TLSConfigError(`ffdheGroups[${i}]: unknown group ${JSON.stringify(name)} (ffdhe2048, ffdhe3072 or ffdhe4096)`, 'ffdheGroups');
+    if (!isFfdheGroupName(name)) throw new TLSConfigError(`ffdheGroups[${i}]: unknown group ${JSON.stringify(name)} (ffdhe2048, ffdhe3072, ffdhe4096, ffdhe6144 or ffdhe8192)`, 'ffdheGroups');
     if (list.indexOf(name) !== i) throw new TLSConfigError(`ffdheGroups: ${name} listed twice`, 'ffdheGroups');
   }
   return list as FfdheGroupName[];
