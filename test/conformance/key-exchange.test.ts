@@ -2,7 +2,9 @@
  * ClientKeyExchange as tlsfuzzer probes it: test-bleichenbacher-workaround.py (every PKCS#1 defect is
  * silent until Finished, then bad_record_mac, for each of our RSA suites), test-invalid-rsa-key-exchange-messages.py,
  * test-truncating-of-kRSA-client-key-exchange.py, test-dhe-rsa-key-exchange.py and
- * test-dhe-rsa-key-exchange-with-bad-messages.py (the cases that pass; dh_Yc = 0 is in pending.test.ts.txt).
+ * test-dhe-rsa-key-exchange-with-bad-messages.py (every case; "invalid dh_Yc value - 0" in both encodings
+ * tlslite-ng has used: one zero byte, illegal_parameter, and the empty vector, decode_error; see
+ * docs/conformance.md #3).
  */
 import t from 'tap';
 import { bigIntToBytes } from '../../lib/crypto/bigint.js';
@@ -120,6 +122,10 @@ t.test('test-dhe-rsa-key-exchange-with-bad-messages.py: publicly invalid dh_Yc -
   pow8192[0] = 1;
   t.equal(await dheCase({ dhYc: pow8192 }), fatal(AlertDescription.illegal_parameter), 'invalid dh_Yc value - 8192b');
   t.equal(await dheCase({ dhYc: Uint8Array.of(1) }), fatal(AlertDescription.illegal_parameter), 'invalid dh_Yc value - 1');
+  // tlslite-ng's int_to_bytes(0) is one zero byte (CKE body 00 01 00): well formed, Yc = 0 out of range.
+  t.equal(await dheCase({ dhYc: Uint8Array.of(0) }), fatal(AlertDescription.illegal_parameter), 'invalid dh_Yc value - 0 (one zero byte)');
+  // Older tlslite-ng encoded 0 as no bytes (CKE body 00 00): dh_Yc<1..2^16-1> is broken, decode_error as OpenSSL answers.
+  t.equal(await dheCase({ dhYc: new Uint8Array(0) }), fatal(AlertDescription.decode_error), 'empty dh_Yc (body 00 00)');
   t.equal(await dheCase({ dhYc: Uint8Array.of(0xee) }), fatal(AlertDescription.illegal_parameter), 'invalid dh_Yc value - p');
   t.equal(await dheCase({ dhYc: Uint8Array.of(0xef) }), fatal(AlertDescription.illegal_parameter), 'invalid dh_Yc value - p-1');
   const edit = (delta: number) => (body: Uint8Array) => resizeHandshake(new Uint8Array([16, 0, body.length >> 8, body.length & 0xff, ...body]), delta).subarray(4);
