@@ -381,6 +381,19 @@ export class ScriptedClient<T extends ScriptedTransport = ServerUnderTest> {
     this.send(h.record);
   }
 
+  /** The last NewSessionTicket (RFC 5077 3.3) the server sent. */
+  newTicket: { lifetimeHint: number; ticket: Uint8Array } | null = null;
+  private offeredTicketMaster: Uint8Array | null = null;
+
+  /**
+   * The next hello carries a ticket (the caller puts it in the session_ticket extension): resume with
+   * this master secret if the server answers the ServerHello with CCS (RFC 5077 3.1, after an optional
+   * NewSessionTicket), else run the full handshake.
+   */
+  offerTicket(master: Uint8Array): void {
+    this.offeredTicketMaster = master;
+  }
+
   /** Offer this session's id in the next hello and resume with its master secret if the server agrees. */
   offerSession(session: SessionData): void {
     this.offeredSession = session;
@@ -520,6 +533,11 @@ export class ScriptedClient<T extends ScriptedTransport = ServerUnderTest> {
           break;
         case ContentType.change_cipher_spec:
           got.push({ kind: 'ccs' });
+          // A ticket was offered and the server went straight to CCS (RFC 5077 3.1): it resumed.
+          if (!this.pendingRead && this.offeredTicketMaster && this.serverHello) {
+            this.resumed = true;
+            this.installMaster(this.offeredTicketMaster);
+          }
           if (!this.pendingRead) throw new Error('server ChangeCipherSpec before keys were known');
           this.read = this.pendingRead;
           this.pendingRead = null;
@@ -572,6 +590,14 @@ export class ScriptedClient<T extends ScriptedTransport = ServerUnderTest> {
       }
       case HandshakeType.hello_request:
         return;
+      case 4: {
+        // RFC 5077 3.3 NewSessionTicket: ticket_lifetime_hint (u32), ticket<0..2^16-1>.
+        const view = new DataView(body.buffer, body.byteOffset, body.byteLength);
+        if (body.length < 6 || 6 + view.getUint16(4) !== body.length) throw new Error('malformed NewSessionTicket');
+        this.newTicket = { lifetimeHint: view.getUint32(0), ticket: body.slice(6) };
+        this.transcript.push(raw);
+        return;
+      }
       default:
         this.transcript.push(raw);
     }
@@ -583,6 +609,7 @@ export class ScriptedClient<T extends ScriptedTransport = ServerUnderTest> {
     this.clientRandom = this.provider.random(32);
     this.serverHello = null;
     this.offeredSession = null;
+    this.offeredTicketMaster = null;
     this.resumed = false;
   }
 
