@@ -11,14 +11,22 @@
  */
 import t, { type Test } from 'tap';
 import { AlertDescription, EXT, RENEGO_EXT, SUITE } from '../helpers/conformance.js';
-import { abbreviatedHandshake, connectScripted, empty, expectServer, fullHandshake, getAndClose, renegotiationInfo, serverExtensions, startUtTlsServer } from '../helpers/conformance-wire.js';
+import { abbreviatedHandshake, connectScripted, empty, expectServer, fullHandshake, getAndClose, renegotiationInfo, serverExtensions, startUtTlsServer, u16ListExtension } from '../helpers/conformance-wire.js';
+import { testPki } from '../helpers/pki.js';
+import { loadCertificates, loadPrivateKey } from '../../lib/socket/options.js';
 
 const server = await startUtTlsServer(t, ['--http', '--renegotiation', 'secure', '--dhe']);
 const port = server.port;
+// test-extended-master-secret-extension-with-client-cert.py: a server asking for a client certificate.
+const pki = await testPki();
+const certServer = await startUtTlsServer(t, ['--http', '--request-cert', '--ca', pki.caFile]);
+const clientChain = loadCertificates(pki.clientCertPem, 'client cert');
+const clientKey = loadPrivateKey(pki.clientKeyPem, 'client key');
 
 const FLIGHT = 'hs:2 hs:11 hs:14';
 const FINISH = 'ccs hs:20';
 const HTTP_ANSWER = /^data:\d+ alert:1\/0 close$/;
+const GET_CRLF = new TextEncoder().encode('GET / HTTP/1.0\r\n\r\n');
 const EMS = empty(EXT.extended_master_secret);
 const hello = (extensions: { type: number; data: Uint8Array }[], cipherSuites: number[] = [SUITE.RSA_AES_128]) => ({ version: 0x0303, cipherSuites, extensions });
 
@@ -127,3 +135,46 @@ for (const [name, first, second] of [
 
 // The script runs sanity first and last: the server must still be up.
 t.test('sanity (again, last)', sanity);
+
+// ---- test-extended-master-secret-extension-with-client-cert.py, TLS 1.0 edition --------------------
+
+// The script's signature_algorithms (sha512 .. md5 with RSA) and signature_algorithms_cert: ignored at TLS 1.0.
+const SIG_EXTS = [u16ListExtension(13, [0x0601, 0x0501, 0x0401, 0x0301, 0x0201, 0x0101]), u16ListExtension(50, [0x0804, 0x0805, 0x0806, 0x0809, 0x080a, 0x080b, 0x0601, 0x0501, 0x0401, 0x0301, 0x0201])];
+const CERT_FLIGHT = 'hs:2 hs:11 hs:13 hs:14';
+
+/** Hello .. ServerHelloDone with CertificateRequest, then Certificate, CKE, [CertificateVerify], CCS, Finished. */
+async function withClientCertificate(t: Test, send: boolean, extensions: { type: number; data: Uint8Array }[], cipherSuites: number[]) {
+  const { c, wire } = await connectScripted(t, certServer.port);
+  c.hello({ version: 0x0303, cipherSuites, extensions });
+  t.equal((await expectServer(c, 'hs:14')).trace, CERT_FLIGHT, 'ExpectCertificateRequest');
+  t.same(serverExtensions(c).sort(), [EXT.extended_master_secret, EXT.renegotiation_info]);
+  c.certificate(send ? clientChain : []);
+  c.keyExchange();
+  if (send) c.certificateVerify(clientKey);
+  c.changeCipherSpec();
+  c.finished();
+  t.equal((await expectServer(c, 'hs:20')).trace, FINISH, 'the Finished verify: the session hash ends at ClientKeyExchange');
+  return { c, wire };
+}
+
+t.test('with-client-cert, TLS 1.0 edition: sanity (empty Certificate)', async (t) => {
+  const { c } = await withClientCertificate(t, false, [...SIG_EXTS, EMS], [SUITE.RSA_AES_128, SUITE.SCSV]);
+  t.match(await getAndClose(c), HTTP_ANSWER);
+});
+
+t.test('with-client-cert, TLS 1.0 edition: with certificate', async (t) => {
+  const { c } = await withClientCertificate(t, true, [...SIG_EXTS, EMS], [SUITE.RSA_AES_128, SUITE.SCSV]);
+  t.match(await getAndClose(c), HTTP_ANSWER);
+});
+
+t.test('with-client-cert, TLS 1.0 edition: resume with certificate and EMS', async (t) => {
+  const one = await withClientCertificate(t, true, [...SIG_EXTS, EMS], [SUITE.RSA_AES_128, SUITE.SCSV]);
+  t.match(await getAndClose(one.c, GET_CRLF), HTTP_ANSWER);
+  one.wire.close();
+  const { c } = await connectScripted(t, certServer.port);
+  c.offerSession(one.c.session());
+  t.equal(await abbreviatedHandshake(c, hello([...SIG_EXTS, EMS, RENEGO_EXT])), 'hs:2 ccs hs:20', 'ExpectServerHello(resume=True): no CertificateRequest on resumption');
+  t.ok(c.resumed);
+  t.same(serverExtensions(c).sort(), [EXT.extended_master_secret, EXT.renegotiation_info]);
+  t.match(await getAndClose(c), HTTP_ANSWER);
+});

@@ -13,14 +13,14 @@ import { bytesToBigInt } from '../../lib/crypto/bigint.js';
 import { dhSharedSecret, generateDhKeyPair, validateDhParams } from '../../lib/crypto/dh.js';
 import { nativeProvider } from '../../lib/crypto/native.js';
 import { extendedMasterSecret, finishedVerifyData, masterSecret } from '../../lib/crypto/prf.js';
-import type { BulkCipher, CryptoProvider, Mac, RsaPublicKey } from '../../lib/crypto/provider.js';
-import { pkcs1Encrypt } from '../../lib/crypto/rsa.js';
+import type { BulkCipher, CryptoProvider, Mac, RsaPrivateKey, RsaPublicKey } from '../../lib/crypto/provider.js';
+import { pkcs1Encrypt, signTls } from '../../lib/crypto/rsa.js';
 import { Connection } from '../../lib/engine/connection.js';
 import { namedFfdheGroup } from '../../lib/engine/key-exchange/ffdhe-groups.js';
 import { deriveKeys, type ConnectionKeys } from '../../lib/engine/key-schedule.js';
 import type { ServerEngineOptions, SessionData } from '../../lib/engine/types.js';
 import type { TLSAlertError } from '../../lib/errors.js';
-import { decodeCertificate } from '../../lib/messages/certificate.js';
+import { decodeCertificate, encodeCertificate } from '../../lib/messages/certificate.js';
 import { encodeClientHello, type ClientHello } from '../../lib/messages/client-hello.js';
 import { decodeDheServerKeyExchange } from '../../lib/messages/server-key-exchange.js';
 import { decodeServerHello, type ServerHello } from '../../lib/messages/server-hello.js';
@@ -471,6 +471,18 @@ export class ScriptedClient<T extends ScriptedTransport = ServerUnderTest> {
     const etm = this.serverAgreed(EXT.encrypt_then_mac) && cipherInfo(this.suite!).type === 'block';
     this.pendingWrite = new ClientWriteState(this.provider, this.suite!, keys.client, etm);
     this.pendingRead = RecordProtection.create(this.provider, this.suite!, keys.server, 'open', { encryptThenMac: etm });
+  }
+
+  /** The client's Certificate message (tlsfuzzer's CertificateGenerator; an empty chain by default). */
+  certificate(chain: readonly Uint8Array[] = []): void {
+    this.sendHandshake(HandshakeType.certificate, encodeCertificate(chain));
+  }
+
+  /** CertificateVerify at TLS 1.0 (RFC 2246 7.4.8): RSA over MD5 || SHA-1 of the messages so far. */
+  certificateVerify(key: RsaPrivateKey): void {
+    const all = concatBytes(...this.transcript);
+    const signature = signTls(this.provider, key, concatBytes(this.provider.hash('md5', all), this.provider.hash('sha1', all)));
+    this.sendHandshake(HandshakeType.certificate_verify, new ByteWriter().vector(2, signature).finish());
   }
 
   /** ChangeCipherSpec (by default the single byte 1) and the switch to the pending write state. */
