@@ -26,7 +26,13 @@ export class WireConnection implements ScriptedTransport {
   /** The server closed its side (FIN or reset). */
   closed = false;
   private wake: (() => void) | null = null;
-  readonly conn = { receive: (bytes: Uint8Array): void => void this.socket.write(bytes) };
+  readonly conn = {
+    receive: (bytes: Uint8Array): void => {
+      if (this.held) this.held.push(bytes);
+      else this.socket.write(bytes);
+    },
+  };
+  private held: Uint8Array[] | null = null;
 
   private constructor(private readonly socket: net.Socket) {
     socket.on('data', (d: Buffer) => {
@@ -49,6 +55,18 @@ export class WireConnection implements ScriptedTransport {
     t.teardown(() => void socket.destroy());
     await once(socket, 'connect');
     return c;
+  }
+
+  /** tlsfuzzer's TCPBufferingEnable: hold what the client sends until flush(). */
+  hold(): void {
+    this.held ??= [];
+  }
+
+  /** tlsfuzzer's TCPBufferingDisable + TCPBufferingFlush: everything held leaves in one write. */
+  flush(): void {
+    const held = this.held ?? [];
+    this.held = null;
+    if (held.length > 0) this.socket.write(Buffer.concat(held));
   }
 
   /** tlsfuzzer's Close: our side of the TCP connection ends. */
