@@ -77,3 +77,25 @@ t.test('RFC 7366 3: an EtM record with a flipped ciphertext byte gets bad_record
   t.equal(got.trace, `alert:2/${AlertDescription.bad_record_mac}`);
   t.ok(got.closed);
 });
+
+// test-atypical-padding.py's paddings under EtM (ours: the script runs MAC-then-encrypt): long
+// padding is accepted; a padding byte that disagrees, under a valid MAC over the ciphertext, is
+// bad_record_mac (RFC 7366 3 decrypts only after the MAC, then checks the padding as RFC 2246 6.2.3.2).
+for (const [what, seal, expect] of [
+  // "GET / HTTP/1.0\r\n\r\n" is 18 bytes: 18 + padLength + 1 must be a multiple of 16.
+  ['254 bytes of padding (padLength 253, the largest that aligns) are accepted', { padLength: 253 }, 'page'],
+  ['a wrong padding byte under a valid MAC gets bad_record_mac', { padXor: [-2, 0x01] as [number, number], padLength: 13 }, 'bad_record_mac'],
+] as const) {
+  t.test(`EtM records: ${what}`, async (t: Test) => {
+    const { c } = await connectScripted(t, port);
+    t.same(await fullHandshake(c, { version: 0x0303, cipherSuites: [SUITE.RSA_AES_128], extensions: [ETM, RENEGO_EXT] }), { flight: 'hs:2 hs:11 hs:14', finish: FINISH });
+    t.ok(c.serverAgreed(EXT.encrypt_then_mac));
+    c.appData(new TextEncoder().encode('GET / HTTP/1.0\r\n\r\n'), seal);
+    if (expect === 'page') {
+      t.match((await expectServer(c, 'alert:1/0', { close: true })).trace, /^data:\d+ alert:1\/0$/);
+    } else {
+      const got = await expectServer(c, `alert:2/${AlertDescription.bad_record_mac}`, { close: true });
+      t.equal(got.trace, `alert:2/${AlertDescription.bad_record_mac}`);
+    }
+  });
+}
