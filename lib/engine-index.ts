@@ -23,11 +23,13 @@ export type {
   SessionPeerVerification,
   TrustAnchor,
 } from './engine/types.js';
+export type { AgreedFacts } from './engine/extensions/types.js';
 export { TLSError, TLSAlertError, TLSConfigError } from './errors.js';
 export { AlertDescription, AlertLevel, alertName } from './alerts.js';
 export { CIPHER_SUITES, suiteByName, suiteById, type CipherSuite } from './suites.js';
 export { encodeSession, decodeSession } from './session/codec.js';
 export { MemorySessionStore, type MemorySessionStoreOptions } from './session/memory-store.js';
+export { TicketKeys, type TicketKeysOptions } from './session/tickets.js';
 
 // X.509: chain verification (TS 33.141 / WAP-211 policy), certificate parsing, PEM and RSA keys.
 export { verifyServerChain, verifyClientChain, checkHostname, type VerifyOptions } from './x509/verify.js';

@@ -40,6 +40,7 @@ export { CIPHER_SUITES, suiteByName, suiteById, type CipherSuite } from './suite
 export type { CryptoProvider, RsaPrivateKey, RsaPublicKey } from './crypto/provider.js';
 export { verifyServerChain, verifyClientChain, checkHostname, type VerifyOptions } from './x509/verify.js';
 export { encodeSession, decodeSession } from './session/codec.js';
+export { TicketKeys, type TicketKeysOptions } from './session/tickets.js';
 
 export const constants = Object.freeze({
   /** ProtocolVersion {3,1} (RFC 2246 A.1), the only version ut-tls speaks. */

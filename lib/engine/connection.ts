@@ -29,6 +29,8 @@ import { ClientFlow } from './client.js';
 import { ServerFlow } from './server.js';
 import type { HandshakeFlow } from './flow.js';
 import type { FlowHost } from './flow-host.js';
+import type { AgreedFacts } from './extensions/types.js';
+import { SESSION_TICKET_EXTENSION } from './session-ticket.js';
 
 type Phase = 'idle' | 'handshaking' | 'open' | 'closed' | 'failed';
 
@@ -246,6 +248,19 @@ export class Connection implements FlowHost {
   /** RFC 7301: the application protocol the server selected, or null. */
   get alpnProtocol(): string | null {
     return this.current.agreement.alpnProtocol ?? null;
+  }
+  /**
+   * What the hellos agreed (or, resumed, what the session keeps): RFC 7627, RFC 7366, RFC 7301, and
+   * RFC 5077 (`sessionTicket`: the ServerHello promised a NewSessionTicket in this handshake).
+   */
+  get agreement(): AgreedFacts {
+    const a = this.current.agreement;
+    return {
+      extendedMasterSecret: a.extendedMasterSecret === true,
+      encryptThenMac: a.encryptThenMac === true,
+      alpnProtocol: a.alpnProtocol ?? null,
+      sessionTicket: a.acked.has(SESSION_TICKET_EXTENSION),
+    };
   }
   /** Both sides signalled RFC 5746 secure renegotiation. */
   get secureRenegotiation(): boolean {

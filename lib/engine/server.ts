@@ -10,7 +10,9 @@
  *   [CCS] Finished  -->
  *                                  <--  [CCS] Finished
  *
- * Resumption: ClientHello(known id) --> ServerHello(id), [CCS], Finished <--; [CCS], Finished -->
+ * Resumption: ClientHello(known id, or a ticket we sealed) --> ServerHello(id), [CCS], Finished <--;
+ * [CCS], Finished -->. RFC 5077: a full handshake answering a SessionTicket request sends
+ * NewSessionTicket before its ChangeCipherSpec.
  */
 import { AlertDescription } from '../alerts.js';
 import type { RsaPublicKey } from '../crypto/provider.js';
@@ -35,6 +37,9 @@ import { resolveSuites, selectServerSuite } from '../policy/suite-selection.js';
 import { TLS_1_0 } from '../record/constants.js';
 import type { RawHandshakeMessage } from '../record/handshake-reassembler.js';
 import { MemorySessionStore } from '../session/memory-store.js';
+import { TicketKeys } from '../session/tickets.js';
+import { NEW_SESSION_TICKET, SESSION_TICKET_EXTENSION, encodeNewSessionTicket } from './session-ticket.js';
+import { serverUsesTickets } from './extensions/session-ticket.js';
 import type { CipherSuite } from '../suites.js';
 import { constantTimeEqual } from '../util/bytes.js';
 import { parseCertificate } from '../x509/certificate.js';
@@ -55,7 +60,7 @@ import {
   type ClientRequests,
 } from './extensions/index.js';
 import type { CertificateVerdict, RenegotiationContext, ServerEngineOptions, SessionData, SessionPeerVerification, SessionStore } from './types.js';
-import { isAllowedLifetime, MAX_SESSION_LIFETIME_SECONDS, withinLifetime } from '../policy/session-lifetime.js';
+import { isAllowedLifetime, MAX_SESSION_LIFETIME_SECONDS, sessionExpiresAt, withinLifetime } from '../policy/session-lifetime.js';
 
 /** What a full handshake has agreed once the ServerHello is out: suite, session being built, key exchange half. */
 interface Agreed {
@@ -82,6 +87,8 @@ export type ServerState =
 
 /** One in-process store per configuration object, so every connection of a server shares it. */
 const defaultStores = new WeakMap<ServerEngineOptions, SessionStore>();
+/** Likewise the ticket keys, made on first use (so a server without tickets draws no random keys). */
+const defaultTicketKeys = new WeakMap<ServerEngineOptions, TicketKeys>();
 
 /** Runs `next` on a value that may arrive later (async hooks), without making the sync path async. */
 function then<T>(value: T | Promise<T>, next: (v: T) => void | Promise<void>): void | Promise<void> {
@@ -106,6 +113,8 @@ export class ServerFlow extends HandshakeFlow {
   private resumedVerdict: CertificateVerdict | null = null;
   /** The session resumed by this connection, or stored at its end: removed again on a fatal alert. */
   private storedSessionId: Uint8Array | null = null;
+  /** RFC 5077: the session came from a ticket (it is in no store, so nothing to remove or update). */
+  private resumedFromTicket = false;
 
   constructor(
     host: FlowHost,
@@ -221,7 +230,7 @@ export class ServerFlow extends HandshakeFlow {
     this.secureRenegotiation = serverSecureRenegotiation(hello, requests, this.previous);
     this.state = { name: 'WAIT_HOOK' };
     return then(this.chooseContext(requests), () =>
-      then(this.lookupSession(hello), (cached) => this.continueHello(hello, requests, cached)),
+      then(this.lookupSession(hello, requests), (cached) => this.continueHello(hello, requests, cached)),
     );
   }
 
@@ -268,13 +277,35 @@ export class ServerFlow extends HandshakeFlow {
     }
   }
 
-  private lookupSession(hello: ClientHello): SessionData | undefined | Promise<SessionData | undefined> {
-    if (hello.sessionId.length === 0 || this.sessionTimeout === 0 || this.previous) return undefined;
+  /** A ticket we sealed first (RFC 5077 3.4), else the session ID in the store. */
+  private lookupSession(hello: ClientHello, requests: ClientRequests): SessionData | undefined | Promise<SessionData | undefined> {
+    if (this.sessionTimeout === 0 || this.previous) return undefined;
+    const ticket = requests.sessionTicket;
+    if (ticket && ticket.length > 0 && serverUsesTickets(this.options)) {
+      const opened = this.ticketKeys().open(ticket, this.host.provider);
+      if (opened) {
+        this.resumedFromTicket = true;
+        // 3.4: the ServerHello echoes the client's session ID when it accepts the ticket.
+        return { ...opened, id: hello.sessionId };
+      }
+    }
+    if (hello.sessionId.length === 0) return undefined;
     return this.store.get(hello.sessionId);
+  }
+
+  private ticketKeys(): TicketKeys {
+    if (this.options.ticketKeys) return this.options.ticketKeys;
+    let keys = defaultTicketKeys.get(this.options);
+    if (!keys) {
+      keys = new TicketKeys({ random: this.host.provider.random, now: this.host.now });
+      defaultTicketKeys.set(this.options, keys);
+    }
+    return keys;
   }
 
   private continueHello(hello: ClientHello, requests: ClientRequests, cached: SessionData | undefined): void {
     const session = cached && this.resumable(cached, requests) ? cached : undefined;
+    if (!session) this.resumedFromTicket = false;
     // resumable() checked that the session's suite is one of ours.
     const resumedSuite = session && this.suites.find((x) => x.id === session.cipherSuite);
     if (session && resumedSuite) {
@@ -346,7 +377,7 @@ export class ServerFlow extends HandshakeFlow {
     this.serverRandom = provider.random(32);
     this.resumed = true;
     this.session = session;
-    this.storedSessionId = session.id;
+    this.storedSessionId = this.resumedFromTicket ? null : session.id;
     this.peerCertificates = session.peerCertificates;
     // RFC 4279: the master secret came from the client's key; resuming proves it again.
     this.peerVerdict = suite.psk && !this.options.requestCert ? { authorized: true } : this.resumedVerdict;
@@ -518,7 +549,10 @@ export class ServerFlow extends HandshakeFlow {
       throw new TLSAlertError(AlertDescription.decrypt_error, 'RFC 2246 7.4.9: client Finished does not verify');
     }
     this.peerFinished = received;
-    if (!this.resumed) this.sendFinished(master);
+    if (!this.resumed) {
+      this.sendTicket();
+      this.sendFinished(master);
+    }
     this.state = { name: 'DONE' };
     this.complete = true;
     const newSession = !this.resumed && this.session !== null && this.session.id.length > 0 ? this.session : null;
@@ -528,6 +562,20 @@ export class ServerFlow extends HandshakeFlow {
     this.host.handshakeDone();
     if (newSession) this.host.events.session?.(newSession);
     return stored instanceof Promise ? stored : undefined;
+  }
+
+  /**
+   * RFC 5077 3.3: the session sealed into a ticket, before our ChangeCipherSpec, when the ServerHello
+   * promised one. The hint is what is left of the session's lifetime (TS 33.141 7.1).
+   */
+  private sendTicket(): void {
+    const session = this.session;
+    if (!this.agreement.acked.has(SESSION_TICKET_EXTENSION) || !session) return;
+    const remaining = sessionExpiresAt(session.createdAt, session.lifetime) - this.host.now();
+    this.host.sendHandshake(
+      NEW_SESSION_TICKET,
+      encodeNewSessionTicket({ lifetimeHint: Math.max(0, Math.floor(remaining / 1000)), ticket: this.ticketKeys().seal(session, this.host.provider) }),
+    );
   }
 
   /** TS 33.141 6.1.4: the application's own authentication record, kept with the session. */

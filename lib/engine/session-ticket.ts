@@ -1,24 +1,26 @@
 /**
- * RFC 5077 session tickets, client side only (opt-in: the `sessionTickets` client option).
+ * RFC 5077 session tickets, both roles (on by default; the `sessionTickets: false` option, or the
+ * socket's `noTickets`, turns them off).
  *
  * Why: a node:tls (OpenSSL) server keeps no session-ID cache of its own (node sets
- * SSL_SESS_CACHE_NO_INTERNAL); unless the application handles 'newSession'/'resumeSession' it resumes
- * only sessions carried in a ticket. With this the client offers the empty SessionTicket extension,
- * keeps the ticket the server sends in NewSessionTicket with the session, and offers it back (with
- * the session's ID, which the server echoes when it accepts the ticket, RFC 5077 3.4).
+ * SSL_SESS_CACHE_NO_INTERNAL) and Go resumes only from tickets; an AP farm whose nodes share the
+ * ticket keys resumes on any node without a shared store. The client offers the empty SessionTicket
+ * extension, keeps the ticket the server sends in NewSessionTicket with the session, and offers it
+ * back (with the session's ID, which the server echoes when it accepts the ticket, RFC 5077 3.4).
  *
  *   ClientHello(SessionTicket ext)  -->
  *                                   <--  ServerHello(empty SessionTicket ext) ... ServerHelloDone
  *   ... Finished                    -->
  *                                   <--  NewSessionTicket, [ChangeCipherSpec], Finished
  *
- * NewSessionTicket is part of the Finished transcript (RFC 5077 3.3). A ut-tls server never issues
- * tickets: it ignores the extension (RFC 3546 2.3 / RFC 5746 3.6, unknown extensions are ignored).
+ * NewSessionTicket is part of the Finished transcript (RFC 5077 3.3). The server seals the session
+ * with ../session/tickets.ts; it issues a ticket on full handshakes only (a resumed session keeps the
+ * ticket it came with, whose lifetime still counts from the original full handshake, TS 33.141 7.1).
  */
 import { AlertDescription } from '../alerts.js';
 import { TLSAlertError } from '../errors.js';
 import type { Extension } from '../messages/extensions/types.js';
-import { ByteReader } from '../util/bytes.js';
+import { ByteReader, ByteWriter } from '../util/bytes.js';
 
 /** RFC 5077 3.2 extension number. */
 export const SESSION_TICKET_EXTENSION = 35;
@@ -50,4 +52,12 @@ export function decodeNewSessionTicket(body: Uint8Array): NewSessionTicket {
   const ticket = r.vector(2, 'ticket').slice();
   r.end();
   return { lifetimeHint, ticket };
+}
+
+export function encodeNewSessionTicket(m: NewSessionTicket): Uint8Array {
+  return new ByteWriter(6 + m.ticket.length)
+    .u16(Math.floor(m.lifetimeHint / 65536))
+    .u16(m.lifetimeHint % 65536)
+    .vector(2, m.ticket)
+    .finish();
 }

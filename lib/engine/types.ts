@@ -13,6 +13,7 @@ export type { ServerContext, TrustedAuthority, CertificateUrl, CertificateUrlFet
 import type { CryptoProvider, RsaPrivateKey } from '../crypto/provider.js';
 import type { TLSError } from '../errors.js';
 import type { SessionData, SessionPeerVerification, SessionStore } from '../session/types.js';
+import type { TicketKeys } from '../session/tickets.js';
 import type { CertificateVerdict } from '../x509/types.js';
 import type { X509Certificate } from '../x509/certificate.js';
 // Defined in their own layer (session/, x509/ import nothing from engine/); re-exported for callers.
@@ -109,6 +110,12 @@ export interface CommonEngineOptions extends PeerVerificationOptions {
   /** RFC 7366 encrypt-then-MAC for CBC suites: offered and accepted unless false (docs/extensions.md). */
   encryptThenMac?: boolean;
   /**
+   * RFC 5077 session tickets, on unless false. Client: offer the SessionTicket extension and keep the
+   * server's ticket with the session (node:tls and Go servers resume only from tickets). Server: issue
+   * tickets to clients that ask, and resume the sessions they carry (engine/session-ticket.ts).
+   */
+  sessionTickets?: boolean;
+  /**
    * Do not answer the peer's close_notify at once: keep the write side open (write() still works)
    * until close() is called. The socket layer sets it and answers when its writable side ends, so
    * replies the application writes on the last data still reach the peer. Default false: answered at once.
@@ -169,11 +176,6 @@ export interface ClientEngineOptions extends CommonEngineOptions {
   /** RFC 3546 3.6: ask the server to staple an OCSP response (status_request). */
   requestOCSP?: boolean;
   /**
-   * RFC 5077: offer the SessionTicket extension and keep the server's ticket with the session (for
-   * servers that resume only from tickets, such as node:tls without 'resumeSession'). Default false.
-   */
-  sessionTickets?: boolean;
-  /**
    * Checks a stapled OCSP response; a false result or a thrown error is a fatal
    * bad_certificate_status_response (113). Without it the response is only exposed.
    */
@@ -221,6 +223,11 @@ export interface ServerEngineOptions extends CommonEngineOptions {
   /** Session lifetime in seconds; at most 86400 (TS 33.141 7.1). */
   sessionTimeout?: number;
   sessionStore?: SessionStore;
+  /**
+   * RFC 5077: the keys that seal and open tickets (share one TicketKeys, or the same ticketKeys bytes,
+   * between servers that should resume each other's sessions). Default: random keys per options object, rotated.
+   */
+  ticketKeys?: TicketKeys;
   /** TS 33.141 7.2(d) operator policy: refuse common suites with less than 128 bits of key. */
   requireEncryption128?: boolean;
   /** More certificate chains, chosen per server_name (virtual hosts) or trusted_ca_keys. */

@@ -63,6 +63,8 @@ export function engineOptionsFor(config: UtTlsConfig, keys: KeyFiles, build: Bui
     // Transcripts recorded before RFC 7627 / 7366 were default-on replay without them; newer ones say so in extensions.
     extendedMasterSecret: false,
     encryptThenMac: false,
+    // Likewise RFC 5077 tickets (a ticket's IV and keys would also draw from the seeded random source).
+    sessionTickets: false,
     ...config.extensions,
   };
   const chain = config.certificate ? pemDecode(keyFile(keys, config.certificate), 'CERTIFICATE') : undefined;

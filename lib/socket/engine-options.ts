@@ -31,6 +31,7 @@ const COMMON_ROUTES = {
   extendedMasterSecret: 'pass',
   requireExtendedMasterSecret: 'pass',
   encryptThenMac: 'pass',
+  sessionTickets: 'socket',
 } as const;
 
 export const CLIENT_ENGINE_ROUTES = {
@@ -49,7 +50,6 @@ export const CLIENT_ENGINE_ROUTES = {
   maxFragmentLength: 'pass',
   truncatedHmac: 'pass',
   requestOCSP: 'pass',
-  sessionTickets: 'pass',
   verifyOCSP: 'pass',
   trustedCaKeys: 'pass',
   certificateUrl: 'pass',
@@ -66,6 +66,7 @@ export const SERVER_ENGINE_ROUTES = {
   rejectUnauthorized: 'socket',
   sessionTimeout: 'socket',
   sessionStore: 'socket',
+  ticketKeys: 'socket',
   requireEncryption128: 'pass',
   contexts: 'socket',
   selectContext: 'socket',

@@ -17,13 +17,14 @@ const COMMON = [
   'secureContext', 'minVersion', 'maxVersion', 'secureProtocol', 'renegotiation', 'allowNullEncryption', 'truncatedHmac',
   // read by the key log (SSLKEYLOGFILE) and the hostile-peer limits
   'keylogFile', 'enableTrace', 'maxPendingHandshakes', 'pendingInputLimit', 'maxSessionLeafSize',
+  'sessionTickets', 'noTickets',
 ] as const;
 
 /** The socket's own client options, and every engine option it passes through (engine-options.ts). */
 const CLIENT = ['host', 'port', 'socket', 'servername', 'session', 'checkServerIdentity', ...CLIENT_PASSTHROUGH] as const;
 
 const SERVER = [
-  'requestCert', 'sessionTimeout', 'sessionStore', 'contexts', 'SNICallback', 'selectContext', 'pskCallback',
+  'requestCert', 'sessionTimeout', 'sessionStore', 'ticketKeys', 'contexts', 'SNICallback', 'selectContext', 'pskCallback',
   ...SERVER_PASSTHROUGH,
   // net.Server options the Server passes on
   'pauseOnConnect', 'noDelay', 'keepAlive',
@@ -45,7 +46,6 @@ export const REFUSED_NODE_OPTIONS: Readonly<Record<string, string>> = {
   dhparam: 'use dhGroup (an RFC 3526 / RFC 7919 group) instead',
   honorCipherOrder: 'the server always chooses by its own cipherSuites order',
   sessionIdContext: 'not implemented; sessions are kept per Server (sessionStore)',
-  ticketKeys: 'session tickets (RFC 5077) are not implemented; sessions resume by session ID',
   secureOptions: 'OpenSSL option flags have no meaning here',
   privateKeyEngine: 'OpenSSL engines are not available',
   privateKeyIdentifier: 'OpenSSL engines are not available',

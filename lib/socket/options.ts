@@ -19,6 +19,7 @@ import { TLSConfigError } from '../errors.js';
 import { cipherInfo } from '../suites.js';
 import { pemDecode } from '../x509/pem.js';
 import { parsePrivateKey } from '../x509/keys.js';
+import { TICKET_KEYS_LENGTH, TicketKeys } from '../session/tickets.js';
 import { loadIdentity } from './config-check.js';
 import { CLIENT_PASSTHROUGH, SERVER_PASSTHROUGH } from './engine-options.js';
 import { refuseNodeSecureContext, SecureContext } from './secure-context.js';
@@ -77,6 +78,13 @@ export interface CommonSocketOptions {
   /** Bytes buffered while an async hook is pending before the transport is paused; default 65536 (docs/bounds.md). */
   pendingInputLimit?: number;
   /**
+   * RFC 5077 session tickets (default on, as node:tls): false, or `noTickets: true`, turns them off
+   * (the client offers none, the server issues and accepts none and resumes by session ID only).
+   */
+  sessionTickets?: boolean;
+  /** `sessionTickets: false` in node:tls's words (its SSL_OP_NO_TICKET); wins over sessionTickets. */
+  noTickets?: boolean;
+  /**
    * Our certificate chain must be in order and its leaf's keyUsage fit the suites (lib/socket/config-check.ts).
    * Default true; false keeps only the parse and key-matches-leaf checks, for test labs that serve odd chains on purpose.
    */
@@ -121,6 +129,12 @@ export interface ServerSocketOptions
   sessionTimeout?: number;
   /** Where the server keeps resumable sessions; default: an in-memory store per Server. */
   sessionStore?: SessionStore;
+  /**
+   * RFC 5077, node:tls's shape: 48 bytes (key name, HMAC key, AES key) that seal and open tickets;
+   * servers given the same bytes resume each other's tickets. Default: random per Server, rotated
+   * every 12 hours (session/tickets.ts). Server#getTicketKeys() / setTicketKeys() read and replace them.
+   */
+  ticketKeys?: Uint8Array;
   /** RFC 4279 (node:tls's name): the key for a client's PSK identity; may return a Promise (lib/socket/psk-options.ts). */
   pskCallback?: ServerPskCallback;
 }
@@ -249,6 +263,19 @@ export function verifyPolicyOf(opts: CommonSocketOptions): VerifyPolicy {
   return dropUndefined({ minRSABits, allowSHA1Signatures });
 }
 
+/** node:tls ticketKeys: 48 bytes, or a TLSConfigError naming the option. */
+export function checkTicketKeys(keys: unknown): Uint8Array {
+  if (!(keys instanceof Uint8Array) || keys.length !== TICKET_KEYS_LENGTH) {
+    throw new TLSConfigError(`ticketKeys must be a ${TICKET_KEYS_LENGTH}-byte Buffer (key name, HMAC key, AES key)`, 'ticketKeys');
+  }
+  return keys;
+}
+
+/** node:tls ticketKeys bytes as the engine's TicketKeys. */
+function ticketKeysOf(keys: unknown, engine: { provider?: CryptoProvider; now?: () => number }): TicketKeys {
+  return new TicketKeys({ keys: checkTicketKeys(keys), random: (engine.provider ?? resolveProvider('auto')).random, ...(engine.now ? { now: engine.now } : {}) });
+}
+
 export function sessionTimeoutOf(opts: ServerSocketOptions): number | undefined {
   const t = opts.sessionTimeout;
   if (t === undefined) return undefined;
@@ -314,6 +341,7 @@ function common(opts: ClientSocketOptions | ServerSocketOptions, role: 'client' 
       pendingInputLimit: opts.pendingInputLimit,
       splitRecords: opts.splitRecords,
       rejectUnauthorized,
+      sessionTickets: opts.noTickets === true ? false : opts.sessionTickets,
     }),
   };
 }
@@ -388,6 +416,7 @@ export function resolveServerContext(opts: ServerSocketOptions): ServerContext {
       requestCert,
       sessionTimeout: sessionTimeoutOf(opts),
       sessionStore: opts.sessionStore,
+      ticketKeys: opts.ticketKeys !== undefined ? ticketKeysOf(opts.ticketKeys, base.engine) : undefined,
       ...pick(opts, SERVER_PASSTHROUGH),
       contexts: contextsOf(opts.contexts, keyExchanges),
       selectContext: selectorOf(opts, keyExchanges),

@@ -11,7 +11,9 @@ import type { SessionData, SessionStore } from '../engine/types.js';
 import { decodeSession, encodeSession } from '../session/codec.js';
 import { MemorySessionStore } from '../session/memory-store.js';
 import { bytesEqual } from '../util/bytes.js';
-import { resolveServerContext, type ServerContext, type ServerSocketOptions } from './options.js';
+import { checkTicketKeys, resolveServerContext, type ServerContext, type ServerSocketOptions } from './options.js';
+import { resolveProvider } from '../crypto/select.js';
+import { TicketKeys } from '../session/tickets.js';
 import { TLSSocket } from './tls-socket.js';
 import type { ServerContext as EngineContext } from '../engine/server-context.js';
 import type { ContextInput, SecureContext } from './secure-context.js';
@@ -54,6 +56,8 @@ export interface Server {
 export class Server extends net.Server {
   private context: ServerContext;
   private readonly store: SessionStore;
+  /** RFC 5077: one set of ticket keys for the Server's life (setSecureContext keeps it). */
+  private readonly tickets: TicketKeys;
   private options: ServerOptions;
   /** The engine's `contexts`, shared by every connection: addContext() entries first (latest wins, as node:tls). */
   private readonly vhosts: EngineContext[];
@@ -78,6 +82,7 @@ export class Server extends net.Server {
     // reached through the application's hooks when it listens for them.
     this.store = ctx.engine.sessionStore ?? new MemorySessionStore({ now: ctx.now });
     this.vhosts = [...(ctx.engine.contexts ?? [])];
+    this.tickets = ctx.engine.ticketKeys ?? new TicketKeys({ random: (ctx.engine.provider ?? resolveProvider('auto')).random, now: ctx.now });
     this.context = this.withServerParts(ctx);
     if (secureConnectionListener) this.on('secureConnection', secureConnectionListener);
     this.on('connection', (raw: net.Socket) => this.accept(raw));
@@ -85,7 +90,10 @@ export class Server extends net.Server {
 
   /** The resolved options plus what belongs to this Server: its session store hooks and virtual hosts. */
   private withServerParts(ctx: ServerContext): ServerContext {
-    const context = { ...ctx, engine: { ...ctx.engine, contexts: this.vhosts, sessionStore: new HookedSessionStore(this, this.store) } };
+    const context = {
+      ...ctx,
+      engine: { ...ctx.engine, contexts: this.vhosts, sessionStore: new HookedSessionStore(this, this.store), ticketKeys: this.tickets },
+    };
     // A dry run of the engine's own checks (suite policy, key, sessionTimeout), so a bad
     // configuration throws here rather than failing every connection later.
     new Connection(context.engine, { output() {}, handshakeComplete() {}, data() {}, peerClosed() {}, error() {} });
@@ -114,6 +122,7 @@ export class Server extends net.Server {
     }
     const ctx = resolveServerContext(merged);
     this.context = this.withServerParts(ctx);
+    if (options.ticketKeys !== undefined) this.tickets.set(options.ticketKeys);
     this.options = { ...merged, contexts: this.options.contexts };
   }
 
@@ -157,6 +166,19 @@ export class Server extends net.Server {
       });
       this.emit('secureConnection', socket);
     });
+  }
+
+  /** node:tls getTicketKeys: the 48 bytes that seal new tickets (key name, HMAC key, AES key). */
+  getTicketKeys(): Buffer {
+    return Buffer.from(this.tickets.get());
+  }
+
+  /**
+   * node:tls setTicketKeys: seal new tickets with these 48 bytes from now on. Tickets sealed with the
+   * two keys before still resume (session/tickets.ts), so a farm can roll keys without a wave of full handshakes.
+   */
+  setTicketKeys(keys: Buffer | Uint8Array): void {
+    this.tickets.set(checkTicketKeys(keys));
   }
 
   /**

@@ -7,30 +7,12 @@ import { AlertDescription } from '../../lib/alerts.js';
 import { MemorySessionStore } from '../../lib/session/memory-store.js';
 import type { TLSAlertError } from '../../lib/errors.js';
 import { HandshakeType } from '../../lib/messages/types.js';
-import { concatBytes } from '../../lib/util/bytes.js';
 import { encodeClientHello } from '../../lib/messages/client-hello.js';
 import { encodeHandshake } from '../../lib/messages/handshake.js';
 import { encodeServerNameList } from '../../lib/messages/extensions/server-name.js';
 import { encodeRecord } from '../../lib/record/framing.js';
 import { handshake, makePair, sharedPki } from '../helpers/engine-pair.js';
-
-/** Handshake message types on a plaintext wire (only meaningful before ChangeCipherSpec). */
-function plaintextHandshakeTypes(wire: Uint8Array[]): number[] {
-  const all = concatBytes(...wire);
-  const types: number[] = [];
-  for (let off = 0; off + 5 <= all.length; ) {
-    const len = (all[off + 3]! << 8) | all[off + 4]!;
-    if (all[off] === 20) break; // ChangeCipherSpec: what follows is encrypted
-    if (all[off] === 22) {
-      for (let m = off + 5; m + 4 <= off + 5 + len; ) {
-        types.push(all[m]!);
-        m += 4 + ((all[m + 1]! << 16) | (all[m + 2]! << 8) | all[m + 3]!);
-      }
-    }
-    off += 5 + len;
-  }
-  return types;
-}
+import { plaintextHandshakeTypes } from '../helpers/wire-messages.js';
 
 t.test('the abbreviated handshake resumes a session: same master secret, no Certificate', async (t) => {
   let clock = Date.now(); // the engine verifies the test PKI at this clock

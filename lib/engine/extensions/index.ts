@@ -94,6 +94,7 @@ export function noClientRequests(extended: boolean): ClientRequests {
     alpnProtocols: null,
     extendedMasterSecret: false,
     encryptThenMac: false,
+    sessionTicket: null,
   };
 }
 

@@ -1,14 +1,32 @@
 /**
- * SessionTicket (RFC 5077), client side: offered (empty, or the offered session's ticket) with the
- * `sessionTickets` option on initial handshakes; the server's answer is empty. The ticket message
- * itself and the why are in ../session-ticket.ts. A ut-tls server does not answer it (yet).
+ * SessionTicket (RFC 5077), both roles; the ticket message and the why are in ../session-ticket.ts,
+ * the sealing in ../../session/tickets.ts.
+ *
+ * Client: offered on initial handshakes (empty, or the offered session's ticket) unless
+ * `sessionTickets: false`; the server's answer must be empty (3.2).
+ * Server: answered (empty) on a full handshake when the client offered it, tickets are on and
+ * sessions may be resumed at all (sessionTimeout > 0); the answer promises a NewSessionTicket
+ * (3.3). A resumed ServerHello does not answer: no new ticket, the client keeps its own.
  */
+import { MAX_SESSION_LIFETIME_SECONDS } from '../../policy/session-lifetime.js';
+import type { ServerEngineOptions } from '../types.js';
 import { SESSION_TICKET_EXTENSION, checkSessionTicketAck, sessionTicketExtension } from '../session-ticket.js';
 import type { ExtensionModule } from './types.js';
+
+/** Whether a server with these options issues and accepts tickets. */
+export function serverUsesTickets(options: ServerEngineOptions): boolean {
+  return options.sessionTickets !== false && (options.sessionTimeout ?? MAX_SESSION_LIFETIME_SECONDS) > 0;
+}
 
 export const sessionTicket: ExtensionModule = {
   type: SESSION_TICKET_EXTENSION,
   name: 'session_ticket',
-  offer: ({ options, previous, session }) => (options.sessionTickets && !previous ? sessionTicketExtension(session?.ticket).data : null),
+  read: (data, requests) => {
+    // RFC 5077 3.2: the extension data is the ticket itself (empty: the client asks for one).
+    requests.sessionTicket = data.slice();
+  },
+  answer: ({ requests, options, previous }) =>
+    requests.sessionTicket !== null && previous === null && serverUsesTickets(options) ? new Uint8Array(0) : null,
+  offer: ({ options, previous, session }) => (options.sessionTickets !== false && !previous ? sessionTicketExtension(session?.ticket).data : null),
   check: (data) => checkSessionTicketAck(data),
 };

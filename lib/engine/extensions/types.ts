@@ -34,6 +34,8 @@ export interface ClientRequests {
   extendedMasterSecret: boolean;
   /** RFC 7366 encrypt_then_mac. */
   encryptThenMac: boolean;
+  /** RFC 5077: the SessionTicket extension's ticket (empty: asks for one), or null when not sent. */
+  sessionTicket: Uint8Array | null;
 }
 
 /**
@@ -53,6 +55,15 @@ export interface Agreement {
   extendedMasterSecret?: boolean;
   /** RFC 7366, same convention. */
   encryptThenMac?: boolean;
+}
+
+/** The agreement as the application reads it (Connection.agreement): plain values, a snapshot. */
+export interface AgreedFacts {
+  readonly extendedMasterSecret: boolean;
+  readonly encryptThenMac: boolean;
+  readonly alpnProtocol: string | null;
+  /** RFC 5077: the ServerHello acknowledged SessionTicket (a NewSessionTicket is part of this handshake). */
+  readonly sessionTicket: boolean;
 }
 
 /** Options of the record protection installed at ChangeCipherSpec (../key-schedule.ts pendingStates). */
