@@ -31,6 +31,10 @@ export function serverOptionsOf(config: ApConfig, sessionStore?: SessionStore): 
     // TS 33.141 6.1.4, see session-auth.ts: only 'authenticate' distrusts every resumed record.
     reauthenticateResumed: config.reauthentication === 'authenticate',
     ...(sessionStore ? { sessionStore } : {}),
+    // RFC 5077 tickets off: the AP keeps each UE's authentication record with the session
+    // (setAuthRecord, after the handshake), which a ticket issued at the handshake cannot carry, and
+    // the farm shares sessions through its store (Redis), which a ticket would bypass.
+    noTickets: true,
   };
 }
 

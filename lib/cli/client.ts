@@ -1,7 +1,8 @@
 /**
  * `ut-tls client`: a TLS 1.0 client (UE) on the command line. Output contract (docs/cli.md):
  *   stderr: "protocol TLSv1 suite <RFC name> resumed: yes|no" after each handshake (then one line per
- *   extension flag given: "max-fragment-length: ...", "truncated-hmac: ...", "ocsp-response: ...", "alpn: ...";
+ *   extension flag given: "max-fragment-length: ...", "truncated-hmac: ...", "ocsp-response: ...", "alpn: ...",
+ *   "ems: yes|no etm: yes|no ticket: yes|no" (--require-ems, --no-etm, --tickets);
  *   --show-certs: the chain and "verify: ok|failed code=..."; --trace: the records; --wait-close:
  *   "close: ..."); stdout: what the server sent. stdin is copied to the connection.
  *
@@ -39,6 +40,7 @@ At the end of stdin sends close_notify and waits for the server to close.`,
     { name: 'alpn', kind: 'value', metavar: 'LIST', help: 'offer these application protocols, comma-separated, e.g. h2,http/1.1\n(RFC 7301); prints "alpn: <selected>|none"' },
     { name: 'require-ems', kind: 'flag', help: 'refuse a server without extended master secret (RFC 7627 5.2)' },
     { name: 'no-etm', kind: 'flag', help: 'do not offer encrypt-then-MAC (RFC 7366)' },
+    { name: 'tickets', kind: 'flag', help: 'ask for a session ticket (RFC 5077; node:tls and Go servers resume only\nfrom tickets); a --sess-in session that holds one offers it back anyway' },
     { name: 'status-request', kind: 'flag', help: 'ask for a stapled OCSP response (RFC 3546 3.6); its size goes to stderr' },
     { name: 'renegotiation', kind: 'value', metavar: 'MODE', help: "refuse (default) or secure (RFC 5746: follow the server's HelloRequest)" },
     { name: 'crypto', kind: 'value', metavar: 'P', help: 'auto (default), pure or native, as for the server' },
@@ -76,7 +78,7 @@ interface ClientPlan {
   options: ConnectOptions;
   mfl: number | undefined;
   truncatedHmac: boolean;
-  /** --require-ems or --no-etm given: report what was agreed. */
+  /** --require-ems, --no-etm or --tickets given: report what was agreed. */
   emsEtm: boolean;
   statusRequest: boolean;
   alpn: boolean;
@@ -124,6 +126,7 @@ function planFrom(p: ParsedCommand): ClientPlan {
       truncatedHmac: truncatedHmac || undefined,
       requireExtendedMasterSecret: p.has('require-ems') || undefined,
       encryptThenMac: p.has('no-etm') ? false : undefined,
+      sessionTickets: p.has('tickets') || undefined,
       requestOCSP: statusRequest || undefined,
       ALPNProtocols: alpn,
       renegotiation: choiceOption(p, 'renegotiation', ['refuse', 'secure'] as const, 'client'),
@@ -135,7 +138,7 @@ function planFrom(p: ParsedCommand): ClientPlan {
     pskIdentity: psk?.identity,
     mfl,
     truncatedHmac,
-    emsEtm: p.has('require-ems') || p.has('no-etm'),
+    emsEtm: p.has('require-ems') || p.has('no-etm') || p.has('tickets'),
     statusRequest,
     alpn: alpn !== undefined,
     showCerts: p.has('show-certs'),
@@ -156,7 +159,10 @@ function reportHandshake(socket: TLSSocket, plan: ClientPlan): void {
   err(`protocol ${socket.getProtocol()} suite ${suite} resumed: ${socket.isSessionReused() ? 'yes' : 'no'}${verify}\n`);
   const session = socket.getSession();
   // As truncated-hmac: the line only when one of its flags was given (the one-line report stays as it was).
-  if (plan.emsEtm) err(`ems: ${session?.extendedMasterSecret ? 'yes' : 'no'} etm: ${session?.encryptThenMac ? 'yes' : 'no'}\n`);
+  if (plan.emsEtm) {
+    const yes = (v: unknown) => (v ? 'yes' : 'no');
+    err(`ems: ${yes(session?.extendedMasterSecret)} etm: ${yes(session?.encryptThenMac)} ticket: ${yes(session?.ticket)}\n`);
+  }
   if (plan.mfl !== undefined) err(`max-fragment-length: ${session?.maxFragmentLength ?? 'not agreed'}\n`);
   if (plan.truncatedHmac) err(`truncated-hmac: ${session?.truncatedHmac ? 'yes' : 'no'}\n`);
   if (plan.alpn) err(`alpn: ${socket.alpnProtocol || 'none'}\n`);

@@ -64,6 +64,8 @@ Prints "listening on HOST:PORT" on stdout once accepting, one line per handshake
     { name: 'truncated-hmac', kind: 'flag', help: 'agree to 80-bit MACs when asked (RFC 3546 3.5; off by default)' },
     { name: 'require-ems', kind: 'flag', help: 'refuse clients without extended master secret (RFC 7627 5.2)' },
     { name: 'no-etm', kind: 'flag', help: 'do not agree to encrypt-then-MAC (RFC 7366)' },
+    { name: 'no-tickets', kind: 'flag', help: 'issue and accept no session tickets (RFC 5077); resume by session ID only' },
+    { name: 'ticket-keys', kind: 'value', metavar: 'FILE', help: '48 bytes (key name, HMAC key, AES key) that seal tickets; servers given\nthe same file resume each other\'s tickets (default: random, rotated)' },
     { name: 'renegotiation', kind: 'value', metavar: 'MODE', help: 'refuse (default: a no_renegotiation warning) or secure (RFC 5746)' },
     {
       name: 'crypto',
@@ -158,6 +160,8 @@ export function runServer(argv: string[]): void {
   const maxConnections = intOption(p, 'max-connections', 1, 1_000_000, 'server');
   const grace = intOption(p, 'grace', 0, 3_600_000, 'server') ?? 5000;
   const alpn = p.value('alpn')?.split(',').filter((s) => s.length > 0);
+  const ticketKeysFile = p.value('ticket-keys');
+  if (ticketKeysFile && p.has('no-tickets')) throw new UsageError('give --no-tickets or --ticket-keys, not both', 'server');
   const server = createServer({
     crypto: choiceOption(p, 'crypto', CRYPTO_CHOICES, 'server'),
     key: keyFile ? readFile(keyFile, '--key') : undefined,
@@ -179,6 +183,8 @@ export function runServer(argv: string[]): void {
     truncatedHmac: p.has('truncated-hmac') || undefined,
     requireExtendedMasterSecret: p.has('require-ems') || undefined,
     encryptThenMac: p.has('no-etm') ? false : undefined,
+    noTickets: p.has('no-tickets') || undefined,
+    ticketKeys: ticketKeysFile ? readBytes(ticketKeysFile, '--ticket-keys') : undefined,
     dhGroup: dhGroupName ? DH_GROUPS[dhGroupName] : undefined,
     ALPNProtocols: alpn,
     keylogFile: p.value('keylog-file'),

@@ -110,9 +110,11 @@ export interface CommonEngineOptions extends PeerVerificationOptions {
   /** RFC 7366 encrypt-then-MAC for CBC suites: offered and accepted unless false (docs/extensions.md). */
   encryptThenMac?: boolean;
   /**
-   * RFC 5077 session tickets, on unless false. Client: offer the SessionTicket extension and keep the
-   * server's ticket with the session (node:tls and Go servers resume only from tickets). Server: issue
-   * tickets to clients that ask, and resume the sessions they carry (engine/session-ticket.ts).
+   * RFC 5077 session tickets. Server: on unless false (as node:tls): tickets for clients that ask,
+   * and resumption of the sessions they carry (engine/session-ticket.ts). Client: opt-in (true):
+   * offer the SessionTicket extension and keep the server's ticket with the session (node:tls and
+   * Go servers resume only from tickets); off by default so a UE's session stays the session ID
+   * the AP keeps its authentication record under (TS 33.141 6.1.4; docs/extensions.md).
    */
   sessionTickets?: boolean;
   /**

@@ -78,8 +78,9 @@ export interface CommonSocketOptions {
   /** Bytes buffered while an async hook is pending before the transport is paused; default 65536 (docs/bounds.md). */
   pendingInputLimit?: number;
   /**
-   * RFC 5077 session tickets (default on, as node:tls): false, or `noTickets: true`, turns them off
-   * (the client offers none, the server issues and accepts none and resumes by session ID only).
+   * RFC 5077 session tickets: on by default on a server (as node:tls), opt-in (true) on a client
+   * (engine/types.ts says why). `noTickets: true` turns them off on either side (the server then
+   * issues and accepts none and resumes by session ID only).
    */
   sessionTickets?: boolean;
   /** `sessionTickets: false` in node:tls's words (its SSL_OP_NO_TICKET); wins over sessionTickets. */

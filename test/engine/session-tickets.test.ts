@@ -30,7 +30,7 @@ function storeless(now: () => number, ticketKeys: TicketKeys) {
 t.test('a full handshake issues a ticket before the server ChangeCipherSpec; another server with the same keys resumes it', async (t) => {
   const c = clockAt(Date.now());
   const keys = new TicketKeys({ random: systemRandom, now: c.now });
-  const first = await handshake({ now: c.now }, storeless(c.now, keys));
+  const first = await handshake({ sessionTickets: true, now: c.now }, storeless(c.now, keys));
   t.ok(first.client.completed && first.server.completed);
   const types = plaintextHandshakeMessages(first.server.wire).map((m) => m.type);
   t.same(types.slice(-1), [NEW_SESSION_TICKET], 'NewSessionTicket is the last plaintext handshake message (before CCS)');
@@ -40,7 +40,7 @@ t.test('a full handshake issues a ticket before the server ChangeCipherSpec; ano
   t.same(session.ticket, nst.ticket, 'the client keeps the ticket with the session');
 
   c.advance(60_000);
-  const second = await handshake({ now: c.now, session }, storeless(c.now, keys));
+  const second = await handshake({ sessionTickets: true, now: c.now, session }, storeless(c.now, keys));
   t.ok(second.client.conn.resumed, 'client resumed');
   t.ok(second.server.conn.resumed, 'server resumed from the ticket alone (its store is empty)');
   t.same(plaintextHandshakeMessages(second.server.wire).map((m) => m.type), [HandshakeType.server_hello], 'abbreviated: only a ServerHello before CCS, no new ticket');
@@ -54,9 +54,9 @@ t.test('a full handshake issues a ticket before the server ChangeCipherSpec; ano
 t.test('the ServerHello echoes the session ID the client sent with the ticket (RFC 5077 3.4)', async (t) => {
   const c = clockAt(Date.now());
   const keys = new TicketKeys({ random: systemRandom, now: c.now });
-  const first = await handshake({ now: c.now }, storeless(c.now, keys));
+  const first = await handshake({ sessionTickets: true, now: c.now }, storeless(c.now, keys));
   const session = first.client.sessions[0]!;
-  const second = await handshake({ now: c.now, session }, storeless(c.now, keys));
+  const second = await handshake({ sessionTickets: true, now: c.now, session }, storeless(c.now, keys));
   const hello = plaintextHandshakeMessages(second.server.wire)[0]!.body;
   const idLength = hello[34]!;
   t.same([...hello.subarray(35, 35 + idLength)], [...session.id]);
@@ -65,15 +65,15 @@ t.test('the ServerHello echoes the session ID the client sent with the ticket (R
 t.test('tickets past 24 hours from the full handshake are not accepted, even through a resumption in between', async (t) => {
   const c = clockAt(Date.now());
   const keys = new TicketKeys({ random: systemRandom, now: c.now });
-  const first = await handshake({ now: c.now }, storeless(c.now, keys));
+  const first = await handshake({ sessionTickets: true, now: c.now }, storeless(c.now, keys));
   const session = first.client.sessions[0]!;
   c.advance(DAY - 60_000);
-  const late = await handshake({ now: c.now, session }, storeless(c.now, keys));
+  const late = await handshake({ sessionTickets: true, now: c.now, session }, storeless(c.now, keys));
   t.ok(late.server.conn.resumed, 'resumed one minute before the 24 hours end');
   c.advance(60_000);
   // The client would drop the session itself; a client that offers it anyway (its clock says otherwise) is refused by the server.
   const skewedClient = () => c.now() - 3_600_000;
-  const expired = await handshake({ now: skewedClient, session }, storeless(c.now, keys));
+  const expired = await handshake({ sessionTickets: true, now: skewedClient, session }, storeless(c.now, keys));
   t.notOk(expired.server.conn.resumed, 'at 24 hours: a full handshake');
   t.ok(expired.client.completed && expired.server.completed, 'and it completes');
   t.same(expired.client.errors, []);
@@ -85,10 +85,10 @@ t.test('a configured sessionTimeout caps the ticket (hint and acceptance)', asyn
   const c = clockAt(Date.now());
   const keys = new TicketKeys({ random: systemRandom, now: c.now });
   const server = { ...storeless(c.now, keys), sessionTimeout: 600 };
-  const first = await handshake({ now: c.now }, server);
+  const first = await handshake({ sessionTickets: true, now: c.now }, server);
   t.equal(decodeNewSessionTicket(plaintextHandshakeMessages(first.server.wire).at(-1)!.body).lifetimeHint, 600);
   c.advance(600_000);
-  const second = await handshake({ now: () => c.now() - 300_000, session: first.client.sessions[0]! }, { ...server, sessionStore: new MemorySessionStore({ now: c.now }) });
+  const second = await handshake({ sessionTickets: true, now: () => c.now() - 300_000, session: first.client.sessions[0]! }, { ...server, sessionStore: new MemorySessionStore({ now: c.now }) });
   t.notOk(second.server.conn.resumed, 'not after 600 s');
 });
 
@@ -99,7 +99,7 @@ function tampered(session: SessionData, change: (ticket: Uint8Array) => Uint8Arr
 t.test('forged, truncated and foreign tickets: a full handshake without an alert (RFC 5077 3.4)', async (t) => {
   const c = clockAt(Date.now());
   const keys = new TicketKeys({ random: systemRandom, now: c.now });
-  const first = await handshake({ now: c.now }, storeless(c.now, keys));
+  const first = await handshake({ sessionTickets: true, now: c.now }, storeless(c.now, keys));
   const session = first.client.sessions[0]!;
   const cases: [string, SessionData, TicketKeys][] = [
     ['one bit flipped in the encrypted state', tampered(session, (b) => ((b[40] ^= 1), b)), keys],
@@ -110,7 +110,7 @@ t.test('forged, truncated and foreign tickets: a full handshake without an alert
     ['sealed under other keys', session, new TicketKeys({ random: systemRandom, now: c.now })],
   ];
   for (const [what, offered, serverKeys] of cases) {
-    const p = await handshake({ now: c.now, session: offered }, storeless(c.now, serverKeys));
+    const p = await handshake({ sessionTickets: true, now: c.now, session: offered }, storeless(c.now, serverKeys));
     t.ok(p.client.completed && p.server.completed, `${what}: completes`);
     t.notOk(p.server.conn.resumed, `${what}: not resumed`);
     t.same([p.client.errors, p.server.errors, p.client.warnings, p.server.warnings], [[], [], [], []], `${what}: no alert`);
@@ -120,18 +120,19 @@ t.test('forged, truncated and foreign tickets: a full handshake without an alert
 t.test('a ticket that fails falls back to the session ID when the store knows it', async (t) => {
   const c = clockAt(Date.now());
   const store = new MemorySessionStore({ now: c.now });
-  const first = await handshake({ now: c.now }, { now: c.now, sessionStore: store });
+  const first = await handshake({ sessionTickets: true, now: c.now }, { now: c.now, sessionStore: store });
   const forged = tampered(first.client.sessions[0]!, (b) => ((b[20] ^= 1), b));
-  const second = await handshake({ now: c.now, session: forged }, { now: c.now, sessionStore: store });
+  const second = await handshake({ sessionTickets: true, now: c.now, session: forged }, { now: c.now, sessionStore: store });
   t.ok(second.server.conn.resumed, 'resumed by session ID');
 });
 
-t.test('off switches: sessionTickets false on either side means no ticket; resumption by ID still works', async (t) => {
+t.test('off switches: sessionTickets false on either side (the client default) means no ticket; resumption by ID still works', async (t) => {
   const c = clockAt(Date.now());
   for (const [who, client, server] of [
     ['client', { sessionTickets: false }, {}],
-    ['server', {}, { sessionTickets: false }],
-    ['server without resumption (sessionTimeout 0)', {}, { sessionTimeout: 0 }],
+    ['client by default', {}, {}],
+    ['server', { sessionTickets: true }, { sessionTickets: false }],
+    ['server without resumption (sessionTimeout 0)', { sessionTickets: true }, { sessionTimeout: 0 }],
   ] as const) {
     const store = new MemorySessionStore({ now: c.now });
     const first = await handshake({ now: c.now, ...client }, { now: c.now, sessionStore: store, ...server });
@@ -144,8 +145,8 @@ t.test('off switches: sessionTickets false on either side means no ticket; resum
   }
   // A server with tickets off ignores a ticket it is offered (its store is empty: full handshake).
   const keys = new TicketKeys({ random: systemRandom, now: c.now });
-  const first = await handshake({ now: c.now }, storeless(c.now, keys));
-  const offTicket = await handshake({ now: c.now, session: first.client.sessions[0]! }, { ...storeless(c.now, keys), sessionTickets: false });
+  const first = await handshake({ sessionTickets: true, now: c.now }, storeless(c.now, keys));
+  const offTicket = await handshake({ sessionTickets: true, now: c.now, session: first.client.sessions[0]! }, { ...storeless(c.now, keys), sessionTickets: false });
   t.notOk(offTicket.server.conn.resumed, 'sessionTickets false: the ticket is not opened');
 });
 
@@ -154,7 +155,7 @@ t.test('the ticket carries the client certificate verdict and the extensions of 
   const keys = new TicketKeys({ random: systemRandom, now: c.now });
   const { sharedPki } = await import('../helpers/engine-pair.js');
   const pki = await sharedPki();
-  const client = { now: c.now, certificateChain: [pki.client!.der], privateKey: pki.client!.key };
+  const client = { sessionTickets: true, now: c.now, certificateChain: [pki.client!.der], privateKey: pki.client!.key };
   const server = { ...storeless(c.now, keys), requestCert: true, rejectUnauthorized: true, trustAnchors: [pki.root.der] };
   const first = await handshake(client, server);
   t.ok(first.server.conn.peerVerdict?.authorized, 'client certificate verified in the full handshake');
@@ -204,4 +205,19 @@ t.test('TicketKeys: node:tls 48-byte keys, rotation, and the keys kept for openi
   c.advance(2000);
   auto.seal(session, provider);
   t.equal(auto.open(old, provider), null, 'and not after');
+});
+
+t.test('the authentication record (TS 33.141 6.1.4) stays with the session ID: a ticket cannot carry it', async (t) => {
+  const c = clockAt(Date.now());
+  const store = new MemorySessionStore({ now: c.now });
+  const server = { now: c.now, sessionStore: store, ticketKeys: new TicketKeys({ random: systemRandom, now: c.now }) };
+  const first = await handshake({ sessionTickets: true, now: c.now }, server);
+  first.server.conn.setAuthRecord(new Uint8Array([1, 2, 3]));
+  const session = first.client.sessions[0]!;
+  const byTicket = await handshake({ sessionTickets: true, now: c.now, session }, server);
+  t.ok(byTicket.server.conn.resumed);
+  t.equal(byTicket.server.conn.authRecord, null, 'resumed from the ticket: no record, so the application authenticates again');
+  const byId = await handshake({ sessionTickets: false, now: c.now, session }, server);
+  t.ok(byId.server.conn.resumed);
+  t.same(byId.server.conn.authRecord, { data: new Uint8Array([1, 2, 3]), needsReauthentication: true }, 'resumed by ID: the record, marked');
 });

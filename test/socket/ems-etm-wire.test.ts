@@ -64,8 +64,8 @@ t.test('CLI: ut-tls client -> ut-tls server reports ems/etm; server --no-etm tur
   const { startCliServer, runCliClient } = await import('../helpers/peers.js');
   const on = await startCliServer(t, ['--key', pki.keyFile, '--cert', pki.certFile, '--echo']);
   const a = await runCliClient(t, [`127.0.0.1:${on.port}`, '--ca', pki.caFile, '--require-ems'], 'hi\n');
-  t.match(a.stderr, /^ems: yes etm: yes$/m);
+  t.match(a.stderr, /^ems: yes etm: yes ticket: no$/m);
   const off = await startCliServer(t, ['--key', pki.keyFile, '--cert', pki.certFile, '--echo', '--no-etm']);
   const b = await runCliClient(t, [`127.0.0.1:${off.port}`, '--ca', pki.caFile, '--require-ems'], 'hi\n');
-  t.match(b.stderr, /^ems: yes etm: no$/m);
+  t.match(b.stderr, /^ems: yes etm: no ticket: no$/m);
 });

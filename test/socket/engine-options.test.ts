@@ -11,7 +11,7 @@ import { resolveClientContext } from '../../lib/socket/options.js';
 t.test('the pass-through lists are the engine options routed "pass"', async (t) => {
   t.same(
     [...CLIENT_PASSTHROUGH].sort(),
-    ['ALPNProtocols', 'allowNullEncryption', 'certificateUrl', 'encryptThenMac', 'extendedMasterSecret', 'maxFragmentLength', 'maxSessionLeafSize', 'minDHSize', 'pskCallback', 'renegotiation', 'requestOCSP', 'requireExtendedMasterSecret', 'sessionTickets', 'truncatedHmac', 'trustedCaKeys', 'verifyOCSP'],
+    ['ALPNProtocols', 'allowNullEncryption', 'certificateUrl', 'encryptThenMac', 'extendedMasterSecret', 'maxFragmentLength', 'maxSessionLeafSize', 'minDHSize', 'pskCallback', 'renegotiation', 'requestOCSP', 'requireExtendedMasterSecret', 'truncatedHmac', 'trustedCaKeys', 'verifyOCSP'],
   );
   t.same(
     [...SERVER_PASSTHROUGH].sort(),
