@@ -20,7 +20,7 @@ export async function listen(t: Teardown, server: Server): Promise<number> {
 export interface EchoPeers {
   /** Echo server over the test PKI with extra options; records each secure socket. */
   echoServer(options?: Partial<ServerOptions>): { server: Server; sockets: TLSSocket[] };
-  /** Connects (trusting the test CA), sends one line, waits for it to come back, ends; resolves with the socket. */
+  /** Connects (trusting the test CA), sends one line, waits for it to come back (rejects if it differs), ends; resolves with the socket. */
   roundTrip(options: ConnectOptions, line?: string): Promise<TLSSocket>;
 }
 
@@ -41,10 +41,14 @@ export function echoPeers(pki: Pick<TestPkiFiles, 'keyPem' | 'certPem' | 'caPem'
       const done = new Promise<void>((resolve, reject) => {
         socket.on('data', (d: Buffer) => {
           got += d.toString('latin1');
-          if (got.length >= line.length) resolve();
+          if (got.length >= line.length) {
+            if (got === line) resolve();
+            else reject(new Error(`echo mismatch: sent ${JSON.stringify(line)}, got ${JSON.stringify(got)}`));
+          }
         });
         socket.once('error', reject);
       });
+      done.catch(() => {}); // a failed handshake rejects once() below first
       await once(socket, 'secureConnect');
       socket.write(line);
       await done;
