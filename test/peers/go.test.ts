@@ -9,6 +9,7 @@
 import t from 'tap';
 import { echoPeers, listen } from '../helpers/echo.js';
 import { goPeer } from '../helpers/go-peer.js';
+import { peerClientGetsOurAlpn, resumedFlags } from '../helpers/peer-checks.js';
 import { testPki } from '../helpers/pki.js';
 
 const pki = await testPki();
@@ -56,12 +57,7 @@ t.test('ut-tls client with sessionTickets resumes from the Go server ticket (RFC
   t.equal(second.isSessionReused(), true, 'our side: abbreviated handshake');
   t.same(Buffer.from(second.getSession()!.masterSecret), Buffer.from(session.masterSecret), 'the same master secret');
   t.equal(second.getCipher()?.standardName, first.getCipher()?.standardName);
-  const reports = await gs.reports(2);
-  t.same(
-    reports.map((r) => r.resumed),
-    [false, true],
-    'the Go server: ConnectionState.DidResume false, then true',
-  );
+  t.same(await resumedFlags(gs, 2), [false, true], 'the Go server: ConnectionState.DidResume false, then true');
 });
 
 t.test('without sessionTickets the Go server does not resume (it keeps no session-id cache)', BOUNDED, async (t) => {
@@ -70,10 +66,7 @@ t.test('without sessionTickets the Go server does not resume (it keeps no sessio
   t.equal(first.getSession()!.ticket, undefined, 'no ticket asked for, none kept');
   const second = await roundTrip({ port: gs.port, session: first.getSession()! });
   t.equal(second.isSessionReused(), false, 'the offered session id is not resumed: a full handshake');
-  t.same(
-    (await gs.reports(2)).map((r) => r.resumed),
-    [false, false],
-  );
+  t.same(await resumedFlags(gs, 2), [false, false]);
 });
 
 t.test('a ticket from a Go server with SessionTicketsDisabled: none is issued', BOUNDED, async (t) => {
@@ -82,10 +75,7 @@ t.test('a ticket from a Go server with SessionTicketsDisabled: none is issued', 
   t.equal(first.getSession()!.ticket, undefined, 'no NewSessionTicket');
   const second = await roundTrip({ port: gs.port, sessionTickets: true, session: first.getSession()! });
   t.equal(second.isSessionReused(), false);
-  t.same(
-    (await gs.reports(2)).map((r) => r.resumed),
-    [false, false],
-  );
+  t.same(await resumedFlags(gs, 2), [false, false]);
 });
 
 t.test('ALPN, ut-tls client -> Go server: the Go server chooses by its own preference', BOUNDED, async (t) => {
@@ -115,12 +105,6 @@ t.test('ALPN with no overlap: Go refuses with no_application_protocol, except ht
   t.equal((await gs.reports(2))[1]!.alpn, '');
 });
 
-t.test('ALPN, Go client -> ut-tls server: the ut-tls server chooses by its own preference', BOUNDED, async (t) => {
-  const { server, sockets } = echoServer({ ALPNProtocols: ['http/1.1', 'h2'] });
-  const port = await listen(t, server);
-  const r = await go.client(t, { port, caFile: pki.caFile, alpn: ['h2', 'http/1.1'] });
-  t.equal(r.code, 0, r.stderr);
-  t.equal(r.reports[0]?.alpn, 'http/1.1', 'Go client: NegotiatedProtocol');
-  t.equal(r.reports[0]?.echo, 'ping\n');
-  t.equal(sockets[0]?.alpnProtocol, 'http/1.1', 'our socket');
-});
+t.test('ALPN, Go client -> ut-tls server: the ut-tls server chooses by its own preference', BOUNDED, (t) =>
+  peerClientGetsOurAlpn(t, go, pki, 'Go client: NegotiatedProtocol'),
+);

@@ -9,6 +9,7 @@
 import t from 'tap';
 import { echoPeers, listen } from '../helpers/echo.js';
 import { jssePeer } from '../helpers/jsse.js';
+import { peerClientGetsOurAlpn, resumedFlags } from '../helpers/peer-checks.js';
 import { testPki } from '../helpers/pki.js';
 
 const pki = await testPki();
@@ -82,12 +83,7 @@ t.test('ut-tls client without extended master secret: JSSE does not resume the s
   const second = await roundTrip({ port: js.port, extendedMasterSecret: false, session });
   t.equal(second.isSessionReused(), false, 'a full handshake');
   t.not(hex(second.getSession()!.id), hex(session.id), 'with a new session id');
-  const reports = await js.reports(2);
-  t.same(
-    reports.map((r) => r.resumed),
-    [false, false],
-    'JSSE: two full handshakes',
-  );
+  t.same(await resumedFlags(js, 2), [false, false], 'JSSE: two full handshakes');
 });
 
 t.test('ALPN, ut-tls client -> JSSE server: JSSE chooses by its own preference', BOUNDED, async (t) => {
@@ -103,12 +99,6 @@ t.test('ALPN, ut-tls client -> JSSE server: JSSE chooses by its own preference',
   );
 });
 
-t.test('ALPN, JSSE client -> ut-tls server: the ut-tls server chooses by its own preference', BOUNDED, async (t) => {
-  const { server, sockets } = echoServer({ ALPNProtocols: ['http/1.1', 'h2'] });
-  const port = await listen(t, server);
-  const r = await jsse.client(t, { port, caFile: pki.caFile, alpn: ['h2', 'http/1.1'] });
-  t.equal(r.code, 0, r.stderr);
-  t.equal(r.reports[0]?.alpn, 'http/1.1', 'JSSE client: getApplicationProtocol()');
-  t.equal(r.reports[0]?.echo, 'ping\n');
-  t.equal(sockets[0]?.alpnProtocol, 'http/1.1', 'our socket');
-});
+t.test('ALPN, JSSE client -> ut-tls server: the ut-tls server chooses by its own preference', BOUNDED, (t) =>
+  peerClientGetsOurAlpn(t, jsse, pki, 'JSSE client: getApplicationProtocol()'),
+);
