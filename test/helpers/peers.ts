@@ -176,14 +176,93 @@ export async function runGnutlsClient(
   const args = ['-p', String(opts.port), '127.0.0.1', '--x509cafile', opts.caFile, '--priority', opts.priority, ...(opts.extraArgs ?? [])];
   const peer = spawnCollected(t, 'gnutls-cli', args, opts.port);
   peer.child.stdin!.end(opts.input);
-  const code = await Promise.race([
+  const code = await exitWithin(peer, opts.timeoutMs ?? 15_000);
+  return { code, stdout: peer.stdout(), stderr: peer.stderr() };
+}
+
+/** The peer's exit code (or signal), or 'timeout' after ms (then it is killed). */
+export function exitWithin(peer: PeerProcess, ms: number): Promise<number | string> {
+  return Promise.race([
     peer.exited,
-    deadline(opts.timeoutMs ?? 15_000).then(() => {
+    deadline(ms).then(() => {
       peer.child.kill('SIGKILL');
       return 'timeout';
     }),
   ]);
-  return { code, stdout: peer.stdout(), stderr: peer.stderr() };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reporting peers (test/peers/go, test/peers/java): a server prints {"listening":PORT} and then one
+// JSON line per connection; a client prints one JSON line per connection. The same flags for both.
+
+/** What a reporting peer says about one connection. */
+export interface PeerReport {
+  role: 'client' | 'server';
+  /** 'TLSv1' etc. */
+  version?: string;
+  /** RFC name, e.g. TLS_RSA_WITH_AES_128_CBC_SHA. */
+  suite?: string;
+  resumed?: boolean;
+  /** The negotiated ALPN protocol, '' for none. */
+  alpn?: string;
+  /** Client: what came back for the message it sent. */
+  echo?: string;
+  /** JSSE: the session id (hex). */
+  sessionId?: string;
+  /** The handshake (or the echo) failed. */
+  error?: string;
+}
+
+/** Options the peers share (see test/peers/go/main.go and test/peers/java/Jsse.java). */
+export interface ReportingPeerOptions {
+  /** Suite names, the peer's preference order. */
+  suites?: string[];
+  alpn?: string[];
+}
+
+function reportsOf(text: string): PeerReport[] {
+  return text
+    .split('\n')
+    .filter((l) => l.startsWith('{') && !l.startsWith('{"listening"'))
+    .map((l) => JSON.parse(l) as PeerReport);
+}
+
+export interface ReportingServer extends SpawnedPeer {
+  /** Resolves with the first n connection reports; fails after ms. */
+  reports(n: number, ms?: number): Promise<PeerReport[]>;
+}
+
+/** Spawns a reporting server; resolves once it printed its port (within ms). */
+export async function startReportingServer(t: Teardown, cmd: string, args: string[], ms = 20_000): Promise<ReportingServer> {
+  const peer = spawnCollected(t, cmd, args);
+  const m = await Promise.race([
+    waitForOutput(peer.stdout, /^\{"listening":(\d+)\}\n/, ms),
+    peer.exited.then((code) => {
+      throw new Error(`${cmd} exited (${code}) before listening: ${peer.stderr()}`);
+    }),
+  ]);
+  const reports = async (n: number, wait = 10_000): Promise<PeerReport[]> => {
+    const end = Date.now() + wait;
+    while (reportsOf(peer.stdout()).length < n) {
+      if (Date.now() > end) throw new Error(`${cmd}: fewer than ${n} reports after ${wait} ms: ${peer.stdout()} ${peer.stderr()}`);
+      await deadline(25);
+    }
+    return reportsOf(peer.stdout()).slice(0, n);
+  };
+  return { ...peer, port: Number(m[1]), reports };
+}
+
+/** Runs a reporting client to its end (killed after ms); resolves with its reports. */
+export async function runReportingClient(
+  t: Teardown,
+  cmd: string,
+  args: string[],
+  ms = 20_000,
+): Promise<{ code: number | string; reports: PeerReport[]; stderr: string }> {
+  const peer = spawnCollected(t, cmd, args);
+  peer.child.stdin!.end();
+  const code = await exitWithin(peer, ms);
+  return { code, reports: reportsOf(peer.stdout()), stderr: peer.stderr() };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -395,17 +474,55 @@ export async function runCliClient(
   } else {
     peer.child.stdin!.end(input);
   }
-  const code = await Promise.race([
-    peer.exited,
-    deadline(timeoutMs).then(() => {
-      peer.child.kill('SIGKILL');
-      return 'timeout';
-    }),
-  ]);
+  const code = await exitWithin(peer, timeoutMs);
   return { code, stdout: peer.stdout(), stderr: peer.stderr() };
 }
 
 /** A ut-tls server's log without the " peer=IP:PORT" field (ports differ per run; test/cli checks the field). */
 export function withoutPeer(text: string): string {
   return text.replace(/ peer=\S+/g, '');
+}
+
+export interface ReportingServerOptions extends ReportingPeerOptions {
+  certFile: string;
+  keyFile: string;
+  /** Peer-specific flags (e.g. the Go peer's --no-tickets). */
+  extraArgs?: string[];
+}
+
+export interface ReportingClientOptions extends ReportingPeerOptions {
+  port: number;
+  caFile: string;
+  /** Connections made one after the other with one session cache (default 1). */
+  connections?: number;
+  /** What each connection sends and expects back (default "ping\n"). */
+  message?: string;
+}
+
+/** A built reporting peer: `cmd ...prefix server|client --flags`. */
+export interface ReportingPeer {
+  version: string;
+  server(t: Teardown, opts: ReportingServerOptions): Promise<ReportingServer>;
+  client(t: Teardown, opts: ReportingClientOptions): ReturnType<typeof runReportingClient>;
+}
+
+export function reportingPeer(version: string, cmd: string, prefix: string[]): ReportingPeer {
+  const common = (o: ReportingPeerOptions) => [...(o.suites ? ['--suites', o.suites.join(',')] : []), ...(o.alpn ? ['--alpn', o.alpn.join(',')] : [])];
+  return {
+    version,
+    server: (t, o) => startReportingServer(t, cmd, [...prefix, 'server', '--cert', o.certFile, '--key', o.keyFile, ...common(o), ...(o.extraArgs ?? [])]),
+    client: (t, o) =>
+      runReportingClient(t, cmd, [
+        ...prefix,
+        'client',
+        '--port',
+        String(o.port),
+        '--ca',
+        o.caFile,
+        ...common(o),
+        '--connections',
+        String(o.connections ?? 1),
+        ...(o.message !== undefined ? ['--message', o.message] : []),
+      ]),
+  };
 }

@@ -5,13 +5,12 @@
  * Certificate of a UE without one (TS 33.141 6.1.4) under both AP policies; the authentication
  * record coming back marked for re-authentication; and the node:tls-style session hooks.
  */
-import t, { type Test } from 'tap';
+import t from 'tap';
 import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
 import * as net from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { connect, createServer, type ConnectOptions, type Server, type ServerOptions, type TLSSocket } from '../../lib/index.js';
+import { connect, createServer, type TLSSocket } from '../../lib/index.js';
 import type { SessionData } from '../../lib/engine/types.js';
 import { decodeSession, encodeSession } from '../../lib/session/codec.js';
 import {
@@ -30,6 +29,7 @@ import {
   withoutPeer,
 } from '../helpers/peers.js';
 import { testPki } from '../helpers/pki.js';
+import { echoPeers, listen } from '../helpers/echo.js';
 
 const pki = await testPki();
 const BOUNDED = { timeout: 30_000 };
@@ -43,42 +43,7 @@ const DAY = 86_400_000;
  */
 const NO_TICKETS = '--no-tickets';
 
-async function listen(t: Test, server: Server): Promise<number> {
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  t.teardown(() => new Promise<void>((r) => server.close(() => r())));
-  return (server.address() as AddressInfo).port;
-}
-
-/** Echo server over the test PKI with extra options; records each secure socket. */
-function echoServer(options: Partial<ServerOptions> = {}): { server: Server; sockets: TLSSocket[] } {
-  const sockets: TLSSocket[] = [];
-  const server = createServer({ key: pki.keyPem, cert: pki.certPem, ...options }, (s) => {
-    sockets.push(s);
-    s.on('error', () => {});
-    s.pipe(s);
-  });
-  return { server, sockets };
-}
-
-/** Connects, sends one line, waits for it to come back, ends; resolves with the socket. */
-async function roundTrip(options: ConnectOptions, line = 'ping\n'): Promise<TLSSocket> {
-  const socket = connect({ host: '127.0.0.1', ca: pki.caPem, ...options });
-  let got = '';
-  const done = new Promise<void>((resolve, reject) => {
-    socket.on('data', (d: Buffer) => {
-      got += d.toString('latin1');
-      if (got.length >= line.length) resolve();
-    });
-    socket.once('error', reject);
-  });
-  await once(socket, 'secureConnect');
-  socket.write(line);
-  await done;
-  socket.end();
-  await once(socket, 'close');
-  return socket;
-}
+const { echoServer, roundTrip } = echoPeers(pki);
 
 // ---- resumption with GnuTLS -----------------------------------------------------------------------
 

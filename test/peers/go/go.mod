@@ -1,0 +1,3 @@
+module ut-tls/test/peers/go
+
+go 1.19
