@@ -597,6 +597,12 @@ export class TLSSocket extends Duplex {
     return this.engine.session ?? undefined;
   }
 
+  /** node:tls getTLSTicket: client side, the RFC 5077 ticket the server issued for this session, or undefined. */
+  getTLSTicket(): Buffer | undefined {
+    const ticket = this.engine.session?.ticket;
+    return ticket ? Buffer.from(ticket) : undefined;
+  }
+
   isSessionReused(): boolean {
     return this.engine.resumed;
   }
