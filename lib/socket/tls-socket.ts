@@ -305,6 +305,15 @@ export class TLSSocket extends Duplex {
     const verdict = this.engine.peerVerdict;
     this.authorized = verdict?.authorized === true;
     this.authorizationError = this.authorized ? null : (verdict?.code ?? null);
+    // node:tls reads what followed the handshake in a later callback, so 'secureConnect' (and the
+    // server's 'secureConnection') come before any effect of that input: hold them for one turn of
+    // the event loop (afterHandshake), even when the Finished, data and close_notify share a chunk.
+    const first = !this.handshakeSeen;
+    this.handshakeSeen = true;
+    if (first) {
+      this.afterHandshake = [];
+      setImmediate(() => this.releaseAfterHandshake());
+    }
     this.emit('secure');
     if (!this.engine.isServer) this.emit('secureConnect');
     const pending = this.pendingWrite;
@@ -315,7 +324,26 @@ export class TLSSocket extends Duplex {
     if (final) this._final(final);
   }
 
+  private handshakeSeen = false;
+  /** Input effects of the first handshake's completing turn, applied on the next (see onHandshakeComplete). */
+  private afterHandshake: Array<() => void> | null = null;
+  /** True when the effect was queued for after the handshake's turn instead of applied now. */
+  private heldAfterHandshake(effect: () => void): boolean {
+    if (!this.afterHandshake) return false;
+    this.afterHandshake.push(effect);
+    return true;
+  }
+  private releaseAfterHandshake(): void {
+    const effects = this.afterHandshake ?? [];
+    this.afterHandshake = null;
+    for (const effect of effects) {
+      if (this.destroyed) return;
+      effect();
+    }
+  }
+
   private onEngineData(bytes: Uint8Array): void {
+    if (this.heldAfterHandshake(() => this.onEngineData(bytes))) return;
     if (this.readEnded) return;
     this.receivedBytes += bytes.length;
     // No copy: decrypted fragments are fresh arrays the engine never touches again.
@@ -323,12 +351,14 @@ export class TLSSocket extends Duplex {
   }
 
   private onPeerClosed(): void {
+    if (this.heldAfterHandshake(() => this.onPeerClosed())) return;
     this.closeNotifyReceived = true;
     this.endReadable();
   }
 
   private onEngineError(err: TLSError): void {
-    this.engineFailed = true;
+    this.engineFailed = true; // at once: nothing more may be written through a failed engine
+    if (this.heldAfterHandshake(() => this.onEngineError(err))) return;
     let reported: Error = err;
     const v = this.engine.peerVerdict;
     // The engine's verifier refused the peer: report Node's code (e.g. UNABLE_TO_VERIFY_LEAF_SIGNATURE),
@@ -370,6 +400,7 @@ export class TLSSocket extends Duplex {
   }
 
   private onTransportEnd(): void {
+    if (this.heldAfterHandshake(() => this.onTransportEnd())) return;
     if (!this.engine.handshakeComplete) {
       this.destroy(disconnected());
       return;
@@ -380,6 +411,7 @@ export class TLSSocket extends Duplex {
   }
 
   private onTransportClose(): void {
+    if (this.heldAfterHandshake(() => this.onTransportClose())) return;
     if (this.waitingForDrain.length > 0 || this.pendingWrite) this.failWaiters(epipe());
     if (this.destroyed) return;
     if (!this.engine.handshakeComplete) {
