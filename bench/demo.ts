@@ -80,6 +80,7 @@ async function main(): Promise<void> {
   const reply = Buffer.concat(chunks).toString('latin1');
   await new Promise<void>((resolve) => server.close(() => resolve()));
 
+  const yes = (v: unknown) => (v ? 'yes' : 'no');
   const cert = ue.getPeerCertificate();
   const subject = cert['subject'] as Record<string, string> | undefined;
   const statusLine = reply.split('\r\n', 1)[0];
@@ -90,6 +91,7 @@ async function main(): Promise<void> {
     ['issuer', Object.entries((cert['issuer'] as Record<string, string>) ?? {}).map(([k, v]) => `${k}=${v}`).join(', ')],
     ['verified', ue.authorized ? 'yes (chain to the demo CA, name localhost)' : `no: ${ue.authorizationError}`],
     ['session resumed', ue.isSessionReused() ? 'yes' : 'no'],
+    ['extensions', `extended_master_secret ${yes(ue.getSession()?.extendedMasterSecret)}, encrypt_then_mac ${yes(ue.getSession()?.encryptThenMac)}`],
     ['UE -> AP', `${Buffer.byteLength(req)} bytes (AP read ${apBytesIn})`],
     ['AP -> UE', `${reply.length} bytes, ${statusLine}`],
     ['test PKI generation', `${pkiMs.toFixed(0)} ms`],

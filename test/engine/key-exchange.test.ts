@@ -9,7 +9,7 @@ import { pureProvider } from '../../lib/crypto/pure.js';
 import { MODP_GROUP_14 } from '../../lib/crypto/dh.js';
 import { TLSAlertError } from '../../lib/errors.js';
 import { KEY_EXCHANGES, keyExchangeOf, type KeyExchangeAlgorithm } from '../../lib/engine/key-exchange/index.js';
-import { noClientRequests, type ClientRequests } from '../../lib/engine/server-extensions.js';
+import { noClientRequests, type ClientRequests } from '../../lib/engine/extensions/index.js';
 import type { ServerEngineOptions } from '../../lib/engine/types.js';
 import { TLS_1_0 } from '../../lib/record/constants.js';
 import { CIPHER_SUITES, IMPLEMENTED_KEY_EXCHANGES, serverKeyUsageOf } from '../../lib/suites.js';

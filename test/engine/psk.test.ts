@@ -7,7 +7,7 @@ import t from 'tap';
 import { AlertDescription } from '../../lib/alerts.js';
 import { pureProvider } from '../../lib/crypto/pure.js';
 import { KEY_EXCHANGES } from '../../lib/engine/key-exchange/index.js';
-import { noClientRequests } from '../../lib/engine/server-extensions.js';
+import { noClientRequests } from '../../lib/engine/extensions/index.js';
 import type { ClientEngineOptions, ServerEngineOptions } from '../../lib/engine/types.js';
 import { TLSAlertError, TLSConfigError } from '../../lib/errors.js';
 import { MAX_PSK_IDENTITY_BYTES, pskPremaster } from '../../lib/messages/psk-key-exchange.js';

@@ -55,7 +55,7 @@ t.test('hostile server_name data', async (t) => {
   expectDecodeError(t, () => decodeServerNameList(hex('000d' + exampleData.slice(4))), 'list length too small');
   expectDecodeError(t, () => decodeServerNameList(hex('000e' + '00' + '000c' + '6578616d706c652e636f6d')), 'HostName length too large');
   expectDecodeError(t, () => decodeServerNameList(hex('000e' + '00' + '000a' + '6578616d706c652e636f6d')), 'HostName length too small');
-  // Not UTF-8: decoded leniently, raw bytes kept; the server refuses non-ASCII names (engine/server-extensions.ts).
+  // Not UTF-8: decoded leniently, raw bytes kept; the server refuses non-ASCII names (engine/extensions/server-name.ts).
   t.same(decodeServerNameList(hex('0004' + '00' + '0001' + 'ff')).names[0]!.name, Uint8Array.of(0xff), 'HostName not UTF-8: raw bytes kept');
   expectDecodeError(t, () => decodeServerNameList(new Uint8Array(0)), 'empty extension_data');
   expectTruncationsRejected(t, decodeServerNameList, hex(exampleData), 'server_name');

@@ -11,7 +11,7 @@ import { TLSAlertError } from '../../errors.js';
 import { decodeDhClientKeyExchange, encodeDhClientKeyExchange } from '../../messages/client-key-exchange.js';
 import { decodeDheServerKeyExchange, encodeDheServerKeyExchange, encodeServerDHParams, type ServerDHParams } from '../../messages/server-key-exchange.js';
 import { concatBytes } from '../../util/bytes.js';
-import type { ClientRequests } from '../server-extensions.js';
+import type { ClientRequests } from '../extensions/index.js';
 import type { ServerEngineOptions } from '../types.js';
 import { ffdhePreference, pickFfdheGroup } from './ffdhe-groups.js';
 import { serverKey, serverPrivateKey } from './rsa.js';

@@ -18,7 +18,7 @@
  */
 import type { CryptoProvider, RsaPrivateKey, RsaPublicKey } from '../../crypto/provider.js';
 import type { KeyExchange } from '../../suites.js';
-import type { ClientRequests } from '../server-extensions.js';
+import type { ClientRequests } from '../extensions/index.js';
 import type { ClientEngineOptions, ServerEngineOptions } from '../types.js';
 
 export interface KeyExchangeInputs {
