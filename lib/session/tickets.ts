@@ -20,7 +20,7 @@
  * rotates them (on every node at once, for a farm); the two keys before the current one still open
  * tickets, so a rotation does not send every client through a full handshake.
  */
-import type { CryptoProvider, RandomSource } from '../crypto/provider.js';
+import type { CryptoProvider, Mac, RandomSource } from '../crypto/provider.js';
 import { createMac } from '../crypto/hash.js';
 import { MAX_SESSION_LIFETIME_SECONDS } from '../policy/session-lifetime.js';
 import { ByteReader, ByteWriter, DecodeError, bytesEqual, concatBytes, constantTimeEqual } from '../util/bytes.js';
@@ -41,6 +41,8 @@ interface TicketKey {
   readonly name: Uint8Array;
   readonly hmacKey: Uint8Array;
   readonly aesKey: Uint8Array;
+  /** HMAC-SHA-256 keyed once with hmacKey (its pads hashed once per key, not per ticket). */
+  readonly mac: Mac;
   /** ms, for rotation of the keys made here. */
   readonly createdAt: number;
 }
@@ -104,7 +106,7 @@ export class TicketKeys {
     const iv = this.random(IV);
     const encrypted = provider.createCipher('aes-128-cbc', key.aesKey, iv, true).update(padded);
     const body = new ByteWriter(NAME + IV + 2 + encrypted.length + MAC).bytes(key.name).bytes(iv).vector(2, encrypted).finish();
-    return concatBytes(body, createMac('sha256', key.hmacKey).mac(body));
+    return concatBytes(body, key.mac.mac(body));
   }
 
   /** The session in `ticket`, or null for anything this server did not seal with a key it still holds. */
@@ -112,7 +114,7 @@ export class TicketKeys {
     if (ticket.length < NAME + IV + 2 + BLOCK + MAC) return null;
     const body = ticket.subarray(0, ticket.length - MAC);
     const key = this.openingKeys().find((k) => bytesEqual(k.name, body.subarray(0, NAME)));
-    if (!key || !constantTimeEqual(createMac('sha256', key.hmacKey).mac(body), ticket.subarray(body.length))) return null;
+    if (!key || !constantTimeEqual(key.mac.mac(body), ticket.subarray(body.length))) return null;
     try {
       const r = new ByteReader(body.subarray(NAME), 'ticket');
       const iv = r.bytes(IV, 'iv');
@@ -133,7 +135,8 @@ export class TicketKeys {
 
   private makeKey(bytes: Uint8Array): TicketKey {
     const b = bytes.slice();
-    return { name: b.subarray(0, NAME), hmacKey: b.subarray(NAME, 2 * NAME), aesKey: b.subarray(2 * NAME), createdAt: this.now() };
+    const hmacKey = b.subarray(NAME, 2 * NAME);
+    return { name: b.subarray(0, NAME), hmacKey, aesKey: b.subarray(2 * NAME), mac: createMac('sha256', hmacKey), createdAt: this.now() };
   }
 
   /** Self-made keys: a new one once the current is older than the rotation period. */
