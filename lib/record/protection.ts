@@ -273,14 +273,17 @@ export class RecordProtection {
     const out = new Uint8Array(total);
     const cipher = this.cipher;
     // One record, no cipher, or sequence numbers near 2^64 (checkSeal then runs before every record): one at a time.
-    // Encrypt-then-MAC needs each record's ciphertext before its MAC, so it seals one record at a time.
-    if (cipher === null || fragments.length === 1 || this.encryptThenMac || this.seqHi === TWO_32 - 1) {
+    if (cipher === null || fragments.length === 1 || this.seqHi === TWO_32 - 1) {
       let offset = 0;
       for (const f of fragments) {
         this.checkSequence();
         this.write(out, offset, type, version, f);
         offset += this.sealedLength(f.length);
       }
+      return out;
+    }
+    if (this.encryptThenMac) {
+      this.sealGroupsEncryptThenMac(out, type, version, fragments, cipher);
       return out;
     }
     let offset = 0;
@@ -312,6 +315,47 @@ export class RecordProtection {
       }
     }
     return out;
+  }
+
+  /**
+   * sealRecords under RFC 7366: the padded contents of a group are encrypted back to back in one
+   * cipher call (the CBC chain runs across records as record by record), then each record's MAC is
+   * computed over its own ciphertext with its own sequence number.
+   */
+  private sealGroupsEncryptThenMac(out: Uint8Array, type: number, version: number, fragments: readonly Uint8Array[], cipher: BulkCipher): void {
+    const bs = this.blockSize;
+    const macLength = this.macLength;
+    const cipherLengthOf = (plen: number): number => plen + bs - (plen % bs);
+    let offset = 0;
+    let i = 0;
+    while (i < fragments.length) {
+      const first = i;
+      let fill = 0;
+      do {
+        const f = fragments[i]!;
+        const cipherLength = cipherLengthOf(f.length);
+        if (fill > 0 && fill + cipherLength > SEAL_GROUP_LIMIT) break;
+        if (sealInput.length < fill + cipherLength) sealInput = growCopy(sealInput, fill, fill + cipherLength);
+        sealInput.set(f, fill);
+        sealInput.fill(cipherLength - f.length - 1, fill + f.length, fill + cipherLength);
+        fill += cipherLength;
+        i++;
+      } while (i < fragments.length);
+      const ciphertext = cipher.update(sealInput.subarray(0, fill));
+      let from = 0;
+      for (let j = first; j < i; j++) {
+        const cipherLength = cipherLengthOf(fragments[j]!.length);
+        const body = offset + RECORD_HEADER_LENGTH;
+        const c = ciphertext.subarray(from, from + cipherLength);
+        out.set(c, body);
+        const tag = this.computeMac(type, version, c);
+        out.set(macLength === tag.length ? tag : tag.subarray(0, macLength), body + cipherLength);
+        writeHeader(out, type, version, cipherLength + macLength, offset);
+        this.advance();
+        from += cipherLength;
+        offset = body + cipherLength + macLength;
+      }
+    }
   }
 
   /**

@@ -2,6 +2,7 @@
  * RecordProtection.sealRecords (issue 18): the records of one write encrypted with one cipher call
  * must be byte for byte the records seal() makes one by one from the same state (CBC chains and
  * RC4's keystream run across records), for every implemented suite, both providers, truncated MAC,
+ * encrypt-then-MAC (RFC 7366: one cipher call for the group, then a MAC per record's ciphertext),
  * groups larger than one cipher call takes (more than four full records), and the records must open.
  */
 import t from 'tap';
@@ -30,12 +31,16 @@ const SHAPES: number[][] = [[1], [1, 16383], [16384, 16384, 16384, 16384, 16384,
 for (const [providerName, provider] of [['pure', pureProvider], ['native', nativeProvider]] as [string, CryptoProvider][]) {
   t.test(`${providerName}: sealRecords equals seal() record by record, and every record opens`, (t) => {
     for (const suite of SUITES) {
-      for (const truncatedMac of [false, true]) {
+      for (const [truncatedMac, encryptThenMac] of [[false, false], [true, false], [false, true], [true, true]] as const) {
         if (truncatedMac && macInfo(suite).hash === null) continue;
+        // RFC 7366 applies to block ciphers with a MAC only (create() ignores it elsewhere).
+        if (encryptThenMac && (cipherInfo(suite).type !== 'block' || macInfo(suite).hash === null)) continue;
         const k = keysFor(suite);
-        const a = RecordProtection.create(provider, suite, k, 'seal', { truncatedMac });
-        const b = RecordProtection.create(provider, suite, k, 'seal', { truncatedMac });
-        const opener = RecordProtection.create(provider, suite, k, 'open', { truncatedMac });
+        const options = { truncatedMac, encryptThenMac };
+        const a = RecordProtection.create(provider, suite, k, 'seal', options);
+        const b = RecordProtection.create(provider, suite, k, 'seal', options);
+        const opener = RecordProtection.create(provider, suite, k, 'open', options);
+        t.equal(a.encryptThenMac, encryptThenMac, `${suite.name}: encrypt-then-MAC ${encryptThenMac}`);
         let ok = true;
         for (const [n, shape] of SHAPES.entries()) {
           const fragments = shape.map((len, i) => pattern(len, n * 10 + i));
@@ -52,7 +57,7 @@ for (const [providerName, provider] of [['pure', pureProvider], ['native', nativ
           }
           if (at !== together.length) ok = false;
         }
-        t.ok(ok, `${suite.name}${truncatedMac ? ' truncated MAC' : ''}`);
+        t.ok(ok, `${suite.name}${truncatedMac ? ' truncated MAC' : ''}${encryptThenMac ? ' encrypt-then-MAC' : ''}`);
         t.equal(a.sequenceNumber, b.sequenceNumber, `${suite.name}: same sequence number after`);
       }
     }
