@@ -8,7 +8,9 @@
  *   - one request per connection: a new TCP connection and a resumed TLS handshake each time
  *     (the client's session cache), the share actually resumed is printed too.
  * Suite TLS_RSA_WITH_AES_128_CBC_SHA for all (the only TLS 1.0 suite OpenSSL 3 still has).
- * BENCH_AP_SECONDS (default 4) and BENCH_AP_CONCURRENCY (default 8) tune it. Figures vary with the
+ * BENCH_AP_SECONDS (default 4) and BENCH_AP_CONCURRENCY (default 8) tune it; BENCH_AP_ONLY (a
+ * substring of a row name) runs only the matching rows, and BENCH_AP_NODE_ARGS (e.g. `--cpu-prof
+ * --cpu-prof-dir=/tmp/prof`) goes to the proxies' node, for profiling. Figures vary with the
  * machine's load: compare rows of one run, not runs.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -25,6 +27,8 @@ import { writeDemoCerts } from '../test/helpers/ap-demo-certs.js';
 
 const SECONDS = Number(process.env.BENCH_AP_SECONDS ?? 4);
 const CONCURRENCY = Number(process.env.BENCH_AP_CONCURRENCY ?? 8);
+const ONLY = process.env.BENCH_AP_ONLY;
+const NODE_ARGS = (process.env.BENCH_AP_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
 const CLI = fileURLToPath(new URL('../lib/cli.js', import.meta.url));
 const NODE_PROXY = fileURLToPath(new URL('./ap-node-proxy.js', import.meta.url));
 const AUTH = `Basic ${Buffer.from('alice:alice-secret').toString('base64')}`;
@@ -42,7 +46,7 @@ async function startAs(): Promise<{ server: http.Server; url: string }> {
 
 async function startProcess(args: string[]): Promise<{ child: ChildProcess; port: number }> {
   // stderr ignored: the proxies' stop lines would mix with the table.
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'ignore'] });
+  const child = spawn(process.execPath, [...NODE_ARGS, ...args], { stdio: ['ignore', 'pipe', 'ignore'] });
   let out = '';
   child.stdout!.setEncoding('utf8').on('data', (c: string) => (out += c));
   for (let i = 0; i < 1000; i++) {
@@ -153,7 +157,7 @@ async function main(): Promise<void> {
       ['ut-tls ap, 2 workers', [CLI, 'ap', '--config', config, '--workers', '2']],
     ];
     if (redis) runs.push(['ut-tls ap, 2 w + redis', [CLI, 'ap', '--config', redisConfig, '--workers', '2']]);
-    for (const [name, args] of runs) {
+    for (const [name, args] of runs.filter(([name]) => ONLY === undefined || name.includes(ONLY))) {
       const { child, port } = await startProcess([...args]);
       try {
         const ka = await load(port, ca, true);
