@@ -22,6 +22,7 @@ import { signTls } from '../crypto/rsa.js';
 import { TLSAlertError } from '../errors.js';
 import { assertNever } from '../util/assert-never.js';
 import { keyExchangeOf, type ClientKeyExchangeHalf } from './key-exchange/index.js';
+import type { EphemeralKeyInfo } from './key-exchange/types.js';
 import { encodeCertificate, decodeCertificate } from '../messages/certificate.js';
 import { decodeCertificateRequest } from '../messages/certificate-request.js';
 import { encodeCertificateVerify } from '../messages/certificate-verify.js';
@@ -88,6 +89,8 @@ export class ClientFlow extends HandshakeFlow {
   readonly agreement = newAgreement();
   private serverExtended = false;
   private resumedVerdict: CertificateVerdict | null = null;
+  /** The server's ephemeral (DHE) key of this handshake, or null (RSA, PSK, a resumption). */
+  ephemeralKey: EphemeralKeyInfo | null = null;
   private readonly verifier: PeerVerifier;
   private peerRecord: SessionPeerVerification | null = null;
   /** RFC 5077: a ticket arrived in this handshake (a resumed session then is a new one to hand out). */
@@ -174,6 +177,7 @@ export class ClientFlow extends HandshakeFlow {
       case 'WAIT_SERVER_KEY_EXCHANGE':
         if (message.type === HandshakeType.server_key_exchange) {
           state.kx.onServerKeyExchange(message.body);
+          this.ephemeralKey = state.kx.ephemeralKey?.() ?? null;
           this.state = { name: 'WAIT_CERTIFICATE_REQUEST_OR_DONE', agreed: state.agreed, kx: state.kx };
           return;
         }

@@ -26,6 +26,7 @@ import type { PendingStates } from './key-schedule.js';
 import { Transcript } from './transcript.js';
 import type { CertificateVerdict, EngineEvents, EngineOptions, ServerContext, SessionData } from './types.js';
 import { ClientFlow } from './client.js';
+import type { EphemeralKeyInfo } from './key-exchange/types.js';
 import { ServerFlow } from './server.js';
 import type { HandshakeFlow } from './flow.js';
 import type { FlowHost } from './flow-host.js';
@@ -241,6 +242,11 @@ export class Connection implements FlowHost {
     return this.current instanceof ServerFlow ? this.current.authRecord : null;
   }
 
+  /** Client side: the server's ephemeral key of the last handshake (DHE: the prime's bits), or null. */
+  get ephemeralKey(): EphemeralKeyInfo | null {
+    const flow = this.current;
+    return flow instanceof ClientFlow ? flow.ephemeralKey : null;
+  }
   /** RFC 3546 3.6: the OCSP response the server stapled (client side), or null. */
   get ocspResponse(): Uint8Array | null {
     return this.current.ocspResponse;

@@ -656,8 +656,37 @@ export class TLSSocket extends Duplex {
 
   /** Our leaf certificate (a server's: the virtual host's), or undefined when we have none. */
   getX509Certificate(): X509Certificate | undefined {
-    const leaf = this.engine.serverContext?.certificateChain[0] ?? this.context.engine.certificateChain?.[0];
+    const leaf = this.ownLeaf();
     return leaf ? new X509Certificate(leaf) : undefined;
+  }
+
+  /**
+   * node:tls getCertificate(): our leaf in getPeerCertificate()'s shape; `{}` when we have none, null
+   * once the socket is destroyed (node's answers).
+   */
+  getCertificate(): PeerCertificate | object | null {
+    if (this.destroyed) return null;
+    const leaf = this.ownLeaf();
+    return leaf ? this.nodeShape([leaf], false) : {};
+  }
+
+  private ownLeaf(): Uint8Array | undefined {
+    return this.engine.serverContext?.certificateChain[0] ?? this.context.engine.certificateChain?.[0];
+  }
+
+  /**
+   * node:tls getEphemeralKeyInfo(): on a client, `{ type: 'DH', size }` (the prime's bits) after a DHE
+   * key exchange and `{}` otherwise; null on a server and once destroyed, as node:tls answers.
+   */
+  getEphemeralKeyInfo(): { type: 'DH'; size: number } | Record<string, never> | null {
+    if (this.destroyed || this.engine.isServer) return null;
+    const key = this.engine.ephemeralKey;
+    return key ? { type: key.type, size: key.size } : {};
+  }
+
+  /** node:tls getSharedSigalgs(): TLS 1.0 negotiates no signature algorithms (RFC 5246 7.4.1.4.1), so []. */
+  getSharedSigalgs(): string[] {
+    return [];
   }
 
   getPeerX509Certificate(): X509Certificate | undefined {

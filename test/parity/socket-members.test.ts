@@ -1,5 +1,6 @@
 /**
- * setSession(), setMaxSendFragment() and disableRenegotiation(), each next to node:tls's own on the
+ * setSession(), setMaxSendFragment(), disableRenegotiation(), getEphemeralKeyInfo(), getSharedSigalgs()
+ * and getCertificate(), each next to node:tls's own on the
  * same node:tls TLSv1 server (issue 15 item 4).
  */
 import t, { type Test } from 'tap';
@@ -176,4 +177,62 @@ t.test('disableRenegotiation(): our own renegotiate() is refused too', BOUNDED, 
   ours.disableRenegotiation();
   t.throws(() => ours.renegotiate(), { code: 'ERR_TLS_RENEGOTIATION_DISABLED' });
   ours.destroy();
+});
+
+// getEphemeralKeyInfo(), getSharedSigalgs(), getCertificate(): what node:tls answers on the same server.
+for (const [kx, openssl, suite] of [
+  ['RSA', 'AES128-SHA', 'TLS_RSA_WITH_AES_128_CBC_SHA'],
+  ['DHE_RSA', 'DHE-RSA-AES128-SHA', 'TLS_DHE_RSA_WITH_AES_128_CBC_SHA'],
+] as const) {
+  t.test(`${kx}: getEphemeralKeyInfo(), getSharedSigalgs(), getCertificate() as node:tls's`, BOUNDED, async (t) => {
+    const serverAnswers: unknown[] = [];
+    const server = tls.createServer({ key: pki.keyPem, cert: pki.certPem, ...NODE_TLS1, ciphers: `${openssl}:@SECLEVEL=0`, dhparam: 'auto' }, (s) => {
+      serverAnswers.push(s.getEphemeralKeyInfo());
+      s.resume();
+      s.end();
+    });
+    const port = await listening(t, server);
+    const ours = connect({ host: 'localhost', port, ca: pki.caPem, cipherSuites: [suite] });
+    const theirs = tls.connect({ host: 'localhost', port, ca: pki.caPem, ...NODE_TLS1, ciphers: `${openssl}:@SECLEVEL=0` });
+    await Promise.all([once(ours, 'secureConnect'), once(theirs, 'secureConnect')]);
+    const expected = theirs.getEphemeralKeyInfo();
+    t.same(ours.getEphemeralKeyInfo(), expected, `client getEphemeralKeyInfo(): ${JSON.stringify(expected)}`);
+    if (kx === 'DHE_RSA') t.match(ours.getEphemeralKeyInfo(), { type: 'DH', size: 2048 }, 'the DH prime size');
+    t.same(ours.getSharedSigalgs(), theirs.getSharedSigalgs(), 'getSharedSigalgs(): [] at TLS 1.0');
+    t.same(ours.getCertificate(), theirs.getCertificate(), 'getCertificate() without a client certificate: {}');
+    t.same(serverAnswers, [null, null], "node:tls's server answers null (the reference for ours below)");
+    const closed = [settled(ours), settled(theirs)];
+    ours.resume();
+    theirs.resume();
+    await Promise.all(closed);
+    t.equal(ours.getEphemeralKeyInfo(), theirs.getEphemeralKeyInfo(), 'null once destroyed');
+    t.equal(ours.getCertificate(), theirs.getCertificate(), 'getCertificate(): null once destroyed');
+  });
+}
+
+t.test('server side: getEphemeralKeyInfo() null, getCertificate() our leaf in node shape, as a node:tls server', BOUNDED, async (t) => {
+  const answers: Record<string, unknown>[] = [];
+  const record = (s: TLSSocket | tls.TLSSocket) => {
+    answers.push({ eph: s.getEphemeralKeyInfo(), sigalgs: s.getSharedSigalgs(), cert: s.getCertificate() });
+    s.resume();
+    s.end();
+  };
+  const ourServer = createServer({ key: pki.keyPem, cert: pki.certPem }, record);
+  const nodeServer = nodeTlsServer(record);
+  for (const server of [ourServer, nodeServer]) {
+    const port = await listening(t, server as net.Server);
+    const c = tls.connect({ host: 'localhost', port, ca: pki.caPem, ...NODE_TLS1 });
+    c.resume();
+    await once(c, 'close');
+  }
+  const [ours, theirs] = answers as [Record<string, unknown>, Record<string, unknown>];
+  t.equal(ours.eph, null);
+  t.same(ours.eph, theirs.eph);
+  t.same(ours.sigalgs, theirs.sigalgs);
+  const pick = (c: unknown) => {
+    const { subject, issuer, serialNumber, fingerprint256, valid_from, valid_to, subjectaltname } = c as tls.PeerCertificate;
+    return { subject, issuer, serialNumber, fingerprint256, valid_from, valid_to, subjectaltname };
+  };
+  t.same(pick(ours.cert), pick(theirs.cert), 'the same certificate, the same fields');
+  t.ok((ours.cert as tls.PeerCertificate).raw.equals((theirs.cert as tls.PeerCertificate).raw), 'raw is the DER both serve');
 });

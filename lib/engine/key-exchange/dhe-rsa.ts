@@ -10,6 +10,7 @@ import { signTls, verifyTls } from '../../crypto/rsa.js';
 import { TLSAlertError } from '../../errors.js';
 import { decodeDhClientKeyExchange, encodeDhClientKeyExchange } from '../../messages/client-key-exchange.js';
 import { decodeDheServerKeyExchange, encodeDheServerKeyExchange, encodeServerDHParams, type ServerDHParams } from '../../messages/server-key-exchange.js';
+import { bitLength } from '../../crypto/bigint.js';
 import { concatBytes } from '../../util/bytes.js';
 import type { ClientRequests } from '../extensions/index.js';
 import type { ServerEngineOptions } from '../types.js';
@@ -81,6 +82,7 @@ export const DHE_RSA_KEY_EXCHANGE: KeyExchangeAlgorithm = {
         const preMaster = dhSharedSecret(server.group, pair.privateKey, server.params.ys);
         return { body: encodeDhClientKeyExchange(pair.publicKey), preMaster };
       },
+      ephemeralKey: () => (server ? { type: 'DH', size: bitLength(server.group.p) } : null),
     };
   },
 };

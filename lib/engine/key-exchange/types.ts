@@ -60,6 +60,14 @@ export interface ClientKeyExchangeHalf {
   onServerKeyExchange(body: Uint8Array): void;
   /** The ClientKeyExchange body to send and the premaster it agrees on. */
   clientKeyExchange(): { body: Uint8Array; preMaster: Uint8Array };
+  /** The server's ephemeral key once its ServerKeyExchange checked (node:tls getEphemeralKeyInfo); absent: none. */
+  ephemeralKey?(): EphemeralKeyInfo | null;
+}
+
+/** node:tls's getEphemeralKeyInfo() shape for a DHE key exchange: the prime's size in bits. */
+export interface EphemeralKeyInfo {
+  readonly type: 'DH';
+  readonly size: number;
 }
 
 export interface KeyExchangeAlgorithm {
