@@ -7,10 +7,11 @@ import { createPureProvider } from '../crypto/pure.js';
 import { seededRandom } from '../crypto/random.js';
 import type { ClientEngineOptions, EngineOptions, ServerEngineOptions, SessionData, SessionStore } from '../engine/types.js';
 import { MemorySessionStore } from '../session/memory-store.js';
+import { TicketKeys } from '../session/tickets.js';
 import { suiteById, suiteByName } from '../suites.js';
 import { parsePrivateKey } from '../x509/keys.js';
 import { pemDecode } from '../x509/pem.js';
-import { sessionFromJson, type UtTlsConfig } from './format.js';
+import { sessionFromJson, ticketKeysFromHex, type UtTlsConfig } from './format.js';
 
 /** PEM texts by file name (the files of vectors/transcripts/keys/). */
 export type KeyFiles = Readonly<Record<string, string>>;
@@ -74,17 +75,21 @@ export function engineOptionsFor(config: UtTlsConfig, keys: KeyFiles, build: Bui
     if (!chain || !privateKey) throw new Error('the server role needs certificate and privateKey');
     const store = build.sessionStore ?? new MemorySessionStore({ now: () => clock });
     if (session && !build.sessionStore) store.set(session);
+    // Fixed keys: a ticket sealed in the recording opens in the replay (its IV comes from the seeded stream).
+    const ticketKeys = config.ticketKeys !== undefined ? new TicketKeys({ keys: ticketKeysFromHex(config.ticketKeys), random: provider.random, now: () => clock }) : undefined;
     const options: ServerEngineOptions = {
       ...common,
       isServer: true,
       certificateChain: chain,
       privateKey,
       sessionStore: store,
+      ...(ticketKeys ? { ticketKeys } : {}),
       ...(config.requestCert !== undefined ? { requestCert: config.requestCert } : {}),
       ...(config.rejectUnauthorized !== undefined ? { rejectUnauthorized: config.rejectUnauthorized } : {}),
     };
     return { options, store };
   }
+  if (config.ticketKeys !== undefined) throw new Error('utTls.ticketKeys: only the server role seals tickets');
   const options: ClientEngineOptions = {
     ...common,
     isServer: false,

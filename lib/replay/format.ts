@@ -71,6 +71,11 @@ export interface UtTlsConfig {
   extensions: Record<string, unknown>;
   /** Resumption: the session of the earlier connection (client: options.session; server: preloaded in the store). */
   session?: SessionJson;
+  /**
+   * Server: the RFC 5077 ticket keys, 48 bytes in hex (node:tls ticketKeys shape: key name, HMAC key,
+   * AES key), so tickets seal and open the same way in every replay. Absent: the engine's own keys.
+   */
+  ticketKeys?: string;
 }
 
 export interface PeerInfo {
@@ -134,6 +139,18 @@ export class TranscriptFormatError extends Error {
 }
 
 const HEX = /^(?:[0-9a-f]{2})*$/;
+
+/** utTls.ticketKeys: 48 bytes (TICKET_KEYS_LENGTH in lib/session/tickets.ts) as 96 lower-case hex characters. */
+const TICKET_KEYS_HEX = /^[0-9a-f]{96}$/;
+
+/** The bytes of utTls.ticketKeys; a TranscriptFormatError for anything but 96 lower-case hex characters. */
+export function ticketKeysFromHex(v: unknown): Uint8Array {
+  if (typeof v !== 'string' || !TICKET_KEYS_HEX.test(v)) {
+    const got = typeof v === 'string' ? `${v.length} characters` : typeof v;
+    fail('utTls.ticketKeys', `must be 96 lower-case hex characters (48 bytes: key name, HMAC key, AES key), got ${got}`);
+  }
+  return fromHex(v);
+}
 
 function fail(where: string, what: string): never {
   throw new TranscriptFormatError(`${where}: ${what}`);
@@ -206,6 +223,10 @@ function checkConfig(c: unknown): void {
     const s = c.session;
     if (!isObject(s)) fail('utTls.session', 'must be an object');
     checkHex(s.encoded, 'utTls.session.encoded');
+  }
+  if (c.ticketKeys !== undefined) {
+    if (c.role !== 'server') fail('utTls.ticketKeys', 'only the server role seals tickets');
+    ticketKeysFromHex(c.ticketKeys);
   }
 }
 

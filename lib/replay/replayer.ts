@@ -7,6 +7,7 @@
  * Runtime-neutral. The peer is never needed: its bytes are in the transcript (Go crypto/tls testdata style).
  */
 import { Connection } from '../engine/connection.js';
+import type { SessionData } from '../engine/types.js';
 import type { TLSError } from '../errors.js';
 import { findKeyExchange } from '../engine/key-exchange/index.js';
 import { suiteByName } from '../suites.js';
@@ -38,6 +39,8 @@ export interface ReplayResult {
   recordsMatched: number;
   /** What the replayed connection did, in the transcript's terms. */
   outcome: Outcome;
+  /** The replayed connection's session once the handshake completed (its EMS / EtM / ticket fields). */
+  session?: SessionData;
 }
 
 /** Header plus the length its header declares (an SSLv2 hello's 2-byte header when allowed), or -1 without a header. */
@@ -65,13 +68,14 @@ function hexByte(v: number | undefined): string {
 export function replayTranscript(t: Transcript, keys: KeyFiles): ReplayResult {
   const config = t.utTls;
   const errors: string[] = [];
-  const result = (outcome: Outcome, recordsMatched: number, divergence?: Divergence): ReplayResult => ({
+  const result = (outcome: Outcome, recordsMatched: number, divergence?: Divergence, session?: SessionData | null): ReplayResult => ({
     name: t.name,
     ok: errors.length === 0,
     errors,
     ...(divergence ? { divergence } : {}),
     recordsMatched,
     outcome,
+    ...(session ? { session } : {}),
   });
   const emptyOutcome: Outcome = { handshake: 'failed', applicationData: { clientToServer: '', serverToClient: '' } };
   if (!config) {
@@ -212,7 +216,7 @@ export function replayTranscript(t: Transcript, keys: KeyFiles): ReplayResult {
 
   const outcome = observedOutcome(config.role, conn, { complete, peerClosed, closeCalled, error, masterSecret, received, written });
   if (!divergence) errors.push(...compareOutcome(t.expected, outcome));
-  return result(outcome, matched, divergence);
+  return result(outcome, matched, divergence, complete ? conn.session : null);
 }
 
 

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tls from 'node:tls';
 import { MemorySessionStore } from '../../lib/session/memory-store.js';
+import type { SessionData } from '../../lib/session/types.js';
 import { fromHex, toHex, utf8 } from '../../lib/util/bytes.js';
 import { createTestPki } from '../helpers/testca.js';
 import { suiteIdOf, type KeyFiles } from '../../lib/replay/config.js';
@@ -163,17 +164,10 @@ function clientVsGnutls(opts: {
         check(first, opts.name, opts.expectComplete ?? true);
         const out = [first.transcript({ name: opts.name, description: opts.description, peer: gnutlsServerPeer(ctx, command), recorded: now() })];
         if (opts.resumedName) {
-          if (!first.session) throw new Error(`${opts.name}: no session to resume`);
-          const config: UtTlsConfig = {
-            ...opts.config,
-            seed: `${opts.config.seed} resumed`,
-            clock: RECORDING_CLOCK + RESUME_DELAY_MS,
-            session: sessionToJson(first.session),
-          };
-          const second = await recordClient({ config, keys: ctx.keys, script: sendThenClose, port });
+          const second = await recordClient({ config: resumedConfig(opts.config, first.session, opts.name), keys: ctx.keys, script: sendThenClose, port });
           check(second, opts.resumedName, true);
           if (!second.conn.resumed) throw new Error(`${opts.resumedName}: gnutls-serv did not resume the session`);
-          out.push(second.transcript({ name: opts.resumedName, description: `${opts.description}; second connection, resuming the first one's session`, peer: gnutlsServerPeer(ctx, command), recorded: now() }));
+          out.push(second.transcript({ name: opts.resumedName, description: opts.description + RESUMED_SUFFIX, peer: gnutlsServerPeer(ctx, command), recorded: now() }));
         }
         return out;
       }),
@@ -207,13 +201,9 @@ function serverVsGnutls(opts: {
           sessionStore: store,
           configFor: (i, earlier) => {
             if (i === 0) return { config: opts.config, script: echo };
-            clock = RECORDING_CLOCK + RESUME_DELAY_MS;
-            const previous = earlier[0]!.session;
-            if (!previous) throw new Error(`${opts.name}: the first connection left no session`);
-            return {
-              config: { ...opts.config, seed: `${opts.config.seed} resumed`, clock, session: sessionToJson(previous) },
-              script: echo,
-            };
+            const config = resumedConfig(opts.config, earlier[0]!.session, opts.name);
+            clock = config.clock;
+            return { config, script: echo };
           },
           runPeer: async (port, hooks) => {
             const full = ['-p', String(port), LOCALHOST, '--x509cafile', join(ctx.keysDir, 'ca.pem'), ...args];
@@ -249,13 +239,51 @@ function serverVsGnutls(opts: {
   };
 }
 
+/** node:tls at TLS 1.0 with one OpenSSL suite name, as every node scenario runs it. */
+function nodeTls10(openssl: string): { minVersion: 'TLSv1'; maxVersion: 'TLSv1'; ciphers: string } {
+  return { minVersion: 'TLSv1', maxVersion: 'TLSv1', ciphers: `${openssl}:@SECLEVEL=0` };
+}
+
+/** A node scenario: one connection, or (resumedName) a full one then a second resuming its session. */
+export interface NodeScenarioOptions {
+  name: string;
+  suite: RsaSuiteRow;
+  /** OpenSSL's name of the suite ("AES128-SHA"). */
+  openssl: string;
+  /** utTls.extensions (EMS, EtM, tickets); default {}. */
+  extensions?: Record<string, unknown>;
+  /** Server role: utTls.ticketKeys (hex), so the tickets ut-tls seals replay. */
+  ticketKeys?: string;
+  /** What the session shows beyond the suite and the peer, for the description. */
+  what?: string;
+  resumedName?: string;
+}
+
+/** The fixed ticket keys of the ticket recordings (48 bytes, node:tls ticketKeys shape), both roles. */
+export const RECORDING_TICKET_KEYS = '7574746c73206b6579206e616d6521' + '01' + '11'.repeat(16) + '22'.repeat(16);
+
+/** The second connection of a resumption pair: own seed, a minute later, the first one's session (unless a ticket carries it). */
+function resumedConfig(config: UtTlsConfig, previous: SessionData | null, name: string, carrySession = true): UtTlsConfig {
+  if (!previous) throw new Error(`${name}: the first connection left no session to resume`);
+  return { ...config, seed: `${config.seed} resumed`, clock: RECORDING_CLOCK + RESUME_DELAY_MS, ...(carrySession ? { session: sessionToJson(previous) } : {}) };
+}
+
+function scenarioNames(opts: { name: string; resumedName?: string }): string[] {
+  return opts.resumedName ? [opts.name, opts.resumedName] : [opts.name];
+}
+
+const RESUMED_SUFFIX = "; second connection, resuming the first one's session";
+
 /** ut-tls client against a node:tls echo server (OpenSSL 3 at TLS 1.0). */
-function clientVsNode(name: string, suite: RsaSuiteRow, openssl: string): Scenario {
+function clientVsNode(opts: NodeScenarioOptions): Scenario {
+  const { name, suite, openssl } = opts;
   return {
-    names: [name],
+    names: scenarioNames(opts),
     peer: 'node',
     run: async (ctx) => {
-      const options: tls.TlsOptions = { key: ctx.keys['server.key'], cert: ctx.keys['server.pem'], minVersion: 'TLSv1', maxVersion: 'TLSv1', ciphers: `${openssl}:@SECLEVEL=0` };
+      // Fixed node ticket keys for the ticket recordings, so that re-recording gives the same tickets' key name.
+      const tickets = opts.extensions?.sessionTickets === true;
+      const options: tls.TlsOptions = { key: ctx.keys['server.key'], cert: ctx.keys['server.pem'], ...nodeTls10(openssl), ...(tickets ? { ticketKeys: Buffer.from(RECORDING_TICKET_KEYS, 'hex') } : {}) };
       const server = tls.createServer(options, (socket) => {
         socket.on('data', (d) => socket.write(d));
         socket.on('end', () => socket.end());
@@ -265,10 +293,19 @@ function clientVsNode(name: string, suite: RsaSuiteRow, openssl: string): Scenar
       await new Promise<void>((resolve) => server.listen(0, LOCALHOST, () => resolve()));
       const port = (server.address() as { port: number }).port;
       try {
-        const session = await recordClient({ config: clientConfig(name, [suite.name]), keys: ctx.keys, script: sendThenClose, port });
+        const config = clientConfig(name, [suite.name], opts.extensions ? { extensions: opts.extensions } : {});
+        const session = await recordClient({ config, keys: ctx.keys, script: sendThenClose, port });
         check(session, name, true);
-        const command = `tls.createServer({ key: keys/server.key, cert: keys/server.pem, minVersion: 'TLSv1', maxVersion: 'TLSv1', ciphers: '${openssl}:@SECLEVEL=0' }), echoing`;
-        return [session.transcript({ name, description: `ut-tls client, ${suite.name}, full handshake against node:tls (OpenSSL) as an echo server`, peer: nodePeer('server', command), recorded: now() })];
+        const command = `tls.createServer({ key: keys/server.key, cert: keys/server.pem, minVersion: 'TLSv1', maxVersion: 'TLSv1', ciphers: '${openssl}:@SECLEVEL=0'${tickets ? `, ticketKeys: <${RECORDING_TICKET_KEYS}>` : ''} }), echoing`;
+        const description = `ut-tls client, ${suite.name}, ${opts.what ?? 'full handshake'} against node:tls (OpenSSL) as an echo server`;
+        const out = [session.transcript({ name, description, peer: nodePeer('server', command), recorded: now() })];
+        if (opts.resumedName) {
+          const second = await recordClient({ config: resumedConfig(config, session.session, name), keys: ctx.keys, script: sendThenClose, port });
+          check(second, opts.resumedName, true);
+          if (!second.conn.resumed) throw new Error(`${opts.resumedName}: node:tls did not resume the session`);
+          out.push(second.transcript({ name: opts.resumedName, description: description + RESUMED_SUFFIX, peer: nodePeer('server', command), recorded: now() }));
+        }
+        return out;
       } finally {
         server.close();
       }
@@ -276,43 +313,75 @@ function clientVsNode(name: string, suite: RsaSuiteRow, openssl: string): Scenar
   };
 }
 
-/** node:tls client against the ut-tls server, which echoes. */
-function serverVsNode(name: string, suite: RsaSuiteRow, openssl: string): Scenario {
+/**
+ * One node:tls client connection to the ut-tls server: writes PEER_MESSAGE, ends once the echo is back.
+ * Resolves with the last session node:tls handed out (a ticket, for a resumption) and whether it resumed.
+ */
+function nodeClientConnection(name: string, port: number, ctx: RecordContext, openssl: string, session?: Buffer): Promise<{ session?: Buffer; reused: boolean }> {
+  const message = utf8(PEER_MESSAGE);
+  return new Promise((resolve, reject) => {
+    const socket = tls.connect({ host: LOCALHOST, port, ca: ctx.keys['ca.pem'], ...nodeTls10(openssl), ...(session ? { session } : {}) });
+    let got = 0;
+    let kept: Buffer | undefined;
+    let reused = false;
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`${name}: node:tls client timed out`));
+    }, 15_000);
+    socket.on('session', (s: Buffer) => (kept = s));
+    socket.on('secureConnect', () => {
+      reused = socket.isSessionReused();
+      socket.write(message);
+    });
+    socket.on('data', (d: Buffer) => {
+      got += d.length;
+      if (got >= message.length) socket.end();
+    });
+    socket.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve({ ...(kept ? { session: kept } : {}), reused });
+    });
+  });
+}
+
+/** node:tls client against the ut-tls server, which echoes (with resumedName: a second connection offering node's session). */
+function serverVsNode(opts: NodeScenarioOptions): Scenario {
+  const { name, suite, openssl } = opts;
   return {
-    names: [name],
+    names: scenarioNames(opts),
     peer: 'node',
     run: async (ctx) => {
-      const message = utf8(PEER_MESSAGE);
+      const config = serverConfig(name, [suite.name], { ...(opts.extensions ? { extensions: opts.extensions } : {}), ...(opts.ticketKeys ? { ticketKeys: opts.ticketKeys } : {}) });
+      const count = opts.resumedName ? 2 : 1;
       const sessions = await recordServer({
         keys: ctx.keys,
-        count: 1,
-        configFor: () => ({ config: serverConfig(name, [suite.name]), script: echo }),
-        runPeer: (port) =>
-          new Promise<void>((resolve, reject) => {
-            const socket = tls.connect({ host: LOCALHOST, port, ca: ctx.keys['ca.pem'], minVersion: 'TLSv1', maxVersion: 'TLSv1', ciphers: `${openssl}:@SECLEVEL=0` });
-            let got = 0;
-            const timer = setTimeout(() => {
-              socket.destroy();
-              reject(new Error(`${name}: node:tls client timed out`));
-            }, 15_000);
-            socket.on('secureConnect', () => socket.write(message));
-            socket.on('data', (d: Buffer) => {
-              got += d.length;
-              if (got >= message.length) socket.end();
-            });
-            socket.on('error', (e) => {
-              clearTimeout(timer);
-              reject(e);
-            });
-            socket.on('close', () => {
-              clearTimeout(timer);
-              resolve();
-            });
-          }),
+        count,
+        // No store shared between the connections: with tickets the ticket is what carries the session.
+        configFor: (i, earlier) => ({ config: i === 0 ? config : resumedConfig(config, earlier[0]!.session, name, false), script: echo }),
+        runPeer: async (port) => {
+          let session: Buffer | undefined;
+          for (let i = 0; i < count; i++) {
+            const r = await nodeClientConnection(name, port, ctx, openssl, session);
+            if (i > 0 && !r.reused) throw new Error(`${opts.resumedName}: node:tls did not resume`);
+            session = r.session;
+          }
+        },
       });
       check(sessions[0]!, name, true);
       const command = `tls.connect({ host: '127.0.0.1', ca: keys/ca.pem, minVersion: 'TLSv1', maxVersion: 'TLSv1', ciphers: '${openssl}:@SECLEVEL=0' }), writes ${JSON.stringify(PEER_MESSAGE)}, ends after the echo`;
-      return [sessions[0]!.transcript({ name, description: `ut-tls server, ${suite.name}, full handshake with node:tls (OpenSSL) as the client`, peer: nodePeer('client', command), recorded: now() })];
+      const description = `ut-tls server, ${suite.name}, ${opts.what ?? 'full handshake'} with node:tls (OpenSSL) as the client`;
+      const out = [sessions[0]!.transcript({ name, description, peer: nodePeer('client', command), recorded: now() })];
+      if (opts.resumedName) {
+        check(sessions[1]!, opts.resumedName, true);
+        if (!sessions[1]!.conn.resumed) throw new Error(`${opts.resumedName}: the ut-tls server did not resume`);
+        const resumedCommand = `${command}; then again with { session } from its 'session' event`;
+        out.push(sessions[1]!.transcript({ name: opts.resumedName, description: description + RESUMED_SUFFIX, peer: nodePeer('client', resumedCommand), recorded: now() }));
+      }
+      return out;
     },
   };
 }
@@ -387,8 +456,27 @@ export function scenarios(): Scenario[] {
   const aes = RSA_SUITES.filter((s) => s.short.startsWith('aes'));
   const opensslName: Record<string, string> = { aes128: 'AES128-SHA', aes256: 'AES256-SHA' };
   for (const s of aes) {
-    list.push(clientVsNode(`client-node-${s.short}`, s, opensslName[s.short]!));
-    list.push(serverVsNode(`server-node-${s.short}`, s, opensslName[s.short]!));
+    list.push(clientVsNode({ name: `client-node-${s.short}`, suite: s, openssl: opensslName[s.short]! }));
+    list.push(serverVsNode({ name: `server-node-${s.short}`, suite: s, openssl: opensslName[s.short]! }));
+  }
+  // RFC 7627 / 7366 / 5077 against node:tls (OpenSSL 3 offers and answers EMS and EtM at TLS 1.0).
+  const aes128 = aes[0]!;
+  const emsEtm = { extendedMasterSecret: true, encryptThenMac: true };
+  const what = { emsEtm: 'full handshake with extended_master_secret and encrypt_then_mac', ticket: { client: 'full handshake receiving an RFC 5077 session ticket', server: 'full handshake issuing an RFC 5077 session ticket' } };
+  for (const role of ['client', 'server'] as const) {
+    const make = role === 'client' ? clientVsNode : serverVsNode;
+    list.push(
+      make({ name: `${role}-node-ems-etm`, suite: aes128, openssl: 'AES128-SHA', extensions: emsEtm, what: what.emsEtm }),
+      make({
+        name: `${role}-node-ticket-full`,
+        resumedName: `${role}-node-ticket-resumed`,
+        suite: aes128,
+        openssl: 'AES128-SHA',
+        extensions: { sessionTickets: true },
+        ...(role === 'server' ? { ticketKeys: RECORDING_TICKET_KEYS } : {}),
+        what: what.ticket[role],
+      }),
+    );
   }
   const dhe = 'TLS_DHE_RSA_WITH_AES_128_CBC_SHA';
   list.push(

@@ -12,13 +12,14 @@ import { isRecordEntry, type RecordEntry, type Transcript } from '../../lib/repl
 import { keyLogLine, parseKeyLog } from '../../lib/replay/keylog.js';
 import { fromHex, toHex } from '../../lib/util/bytes.js';
 import { vectorPath } from '../helpers/paths.js';
+import { copyTranscript, loadTranscript } from '../helpers/transcripts.js';
 
 const dir = vectorPath('transcripts');
 const files = readdirSync(dir)
   .filter((f) => f.endsWith('.json'))
   .sort();
-const load = (name: string): Transcript => readTranscriptFile(vectorPath('transcripts', `${name}.json`));
-const copy = (x: Transcript): Transcript => JSON.parse(JSON.stringify(x)) as Transcript;
+const load = loadTranscript;
+const copy = copyTranscript;
 const captureFile = vectorPath('transcripts', 'captures', 'gnutls-cli-gnutls-serv-aes128.json');
 const captureKeylog = vectorPath('transcripts', 'captures', 'gnutls-cli-gnutls-serv-aes128.keylog');
 

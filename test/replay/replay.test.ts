@@ -4,35 +4,20 @@
  */
 import { readdirSync } from 'node:fs';
 import t from 'tap';
-import { readKeyFiles, readTranscriptFile, replayCommand } from '../../lib/replay/cli-commands.js';
-import { isRecordEntry, sessionFromJson, type RecordEntry, type Transcript } from '../../lib/replay/format.js';
+import { readTranscriptFile, replayCommand } from '../../lib/replay/cli-commands.js';
+import { isRecordEntry, sessionFromJson, type RecordEntry } from '../../lib/replay/format.js';
 import { toHex } from '../../lib/util/bytes.js';
 import { replayTranscript } from '../../lib/replay/replayer.js';
 import { vectorPath } from '../helpers/paths.js';
+import { copyTranscript, flipByte, loadTranscript, nth, transcriptKeys } from '../helpers/transcripts.js';
 
 const dir = vectorPath('transcripts');
 const files = readdirSync(dir)
   .filter((f) => f.endsWith('.json'))
   .sort();
-const keys = readKeyFiles(vectorPath('transcripts', 'x.json'));
-const load = (name: string): Transcript => readTranscriptFile(vectorPath('transcripts', `${name}.json`));
-/** A deep copy to corrupt. */
-const copy = (x: Transcript): Transcript => JSON.parse(JSON.stringify(x)) as Transcript;
-
-function flipByte(hex: string, offset: number): string {
-  const b = parseInt(hex.slice(offset * 2, offset * 2 + 2), 16) ^ 0x01;
-  return hex.slice(0, offset * 2) + b.toString(16).padStart(2, '0') + hex.slice(offset * 2 + 2);
-}
-
-/** Index in records of the n-th record from `from` (0-based). */
-function nth(tr: Transcript, from: string, n: number): number {
-  let seen = -1;
-  for (let i = 0; i < tr.records.length; i++) {
-    const e = tr.records[i]!;
-    if (isRecordEntry(e) && e.from === from && ++seen === n) return i;
-  }
-  throw new Error(`no record ${n} from ${from}`);
-}
+const keys = transcriptKeys;
+const load = loadTranscript;
+const copy = copyTranscript;
 
 t.test('every committed transcript replays byte-exact and reaches its recorded outcome', async (t) => {
   t.ok(files.length >= 30, `${files.length} transcripts`);
