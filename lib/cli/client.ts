@@ -2,7 +2,7 @@
  * `ut-tls client`: a TLS 1.0 client (UE) on the command line. Output contract (docs/cli.md):
  *   stderr: "protocol TLSv1 suite <RFC name> resumed: yes|no" after each handshake (then one line per
  *   extension flag given: "max-fragment-length: ...", "truncated-hmac: ...", "ocsp-response: ...", "alpn: ...",
- *   "ems: yes|no etm: yes|no ticket: yes|no" (--require-ems, --no-etm, --tickets);
+ *   "ems: yes|no etm: yes|no ticket: yes|no" (--require-ems, --no-etm, --tickets, --no-tickets);
  *   --show-certs: the chain and "verify: ok|failed code=..."; --trace: the records; --wait-close:
  *   "close: ..."); stdout: what the server sent. stdin is copied to the connection.
  *
@@ -41,6 +41,7 @@ At the end of stdin sends close_notify and waits for the server to close.`,
     { name: 'require-ems', kind: 'flag', help: 'refuse a server without extended master secret (RFC 7627 5.2)' },
     { name: 'no-etm', kind: 'flag', help: 'do not offer encrypt-then-MAC (RFC 7366)' },
     { name: 'tickets', kind: 'flag', help: 'ask for a session ticket (RFC 5077; node:tls and Go servers resume only\nfrom tickets); a --sess-in session that holds one offers it back anyway' },
+    { name: 'no-tickets', kind: 'flag', help: 'neither ask for a ticket nor offer the one a --sess-in session holds\n(it resumes by session ID only)' },
     { name: 'status-request', kind: 'flag', help: 'ask for a stapled OCSP response (RFC 3546 3.6); its size goes to stderr' },
     { name: 'renegotiation', kind: 'value', metavar: 'MODE', help: "refuse (default) or secure (RFC 5746: follow the server's HelloRequest)" },
     { name: 'crypto', kind: 'value', metavar: 'P', help: 'auto (default), pure or native, as for the server' },
@@ -78,7 +79,7 @@ interface ClientPlan {
   options: ConnectOptions;
   mfl: number | undefined;
   truncatedHmac: boolean;
-  /** --require-ems, --no-etm or --tickets given: report what was agreed. */
+  /** --require-ems, --no-etm, --tickets or --no-tickets given: report what was agreed. */
   emsEtm: boolean;
   statusRequest: boolean;
   alpn: boolean;
@@ -100,6 +101,7 @@ function planFrom(p: ParsedCommand): ClientPlan {
   const keyFile = p.value('key');
   if ((certFile === undefined) !== (keyFile === undefined)) throw new UsageError('--cert and --key go together', 'client');
   if (p.has('ign-eof') && p.has('wait-close')) throw new UsageError('give --ign-eof or --wait-close, not both', 'client');
+  if (p.has('tickets') && p.has('no-tickets')) throw new UsageError('give --tickets or --no-tickets, not both', 'client');
   const sessIn = p.value('sess-in');
   const mfl = maxFragmentLength(p);
   const truncatedHmac = p.has('truncated-hmac');
@@ -126,7 +128,7 @@ function planFrom(p: ParsedCommand): ClientPlan {
       truncatedHmac: truncatedHmac || undefined,
       requireExtendedMasterSecret: p.has('require-ems') || undefined,
       encryptThenMac: p.has('no-etm') ? false : undefined,
-      sessionTickets: p.has('tickets') || undefined,
+      sessionTickets: p.has('no-tickets') ? false : p.has('tickets') || undefined,
       requestOCSP: statusRequest || undefined,
       ALPNProtocols: alpn,
       renegotiation: choiceOption(p, 'renegotiation', ['refuse', 'secure'] as const, 'client'),
@@ -138,7 +140,7 @@ function planFrom(p: ParsedCommand): ClientPlan {
     pskIdentity: psk?.identity,
     mfl,
     truncatedHmac,
-    emsEtm: p.has('require-ems') || p.has('no-etm') || p.has('tickets'),
+    emsEtm: p.has('require-ems') || p.has('no-etm') || p.has('tickets') || p.has('no-tickets'),
     statusRequest,
     alpn: alpn !== undefined,
     showCerts: p.has('show-certs'),

@@ -171,4 +171,15 @@ t.test('CLI: two `ut-tls server --ticket-keys FILE` processes resume each other;
   await waitForOutput(() => withoutPeer(b.stderr()), /resumed=yes/);
   const none = await runCliClient(t, [`127.0.0.1:${a.port}`, '--ca', pki.caFile, '--require-ems'], 'three\n');
   t.match(none.stderr, /^ems: yes etm: yes ticket: no$/m, 'without --tickets: no ticket');
+  // --no-tickets: the saved session's ticket is not offered, so process b (which never saw its
+  // session ID) does a full handshake; process a still resumes it by session ID.
+  const noTicketB = await runCliClient(t, [`127.0.0.1:${b.port}`, '--ca', pki.caFile, '--sess-in', sess, '--no-tickets'], 'four\n');
+  t.equal(noTicketB.code, 0, noTicketB.stderr);
+  t.match(noTicketB.stderr, /resumed: no/, '--no-tickets: no ticket offered, no resumption on the other process');
+  t.match(noTicketB.stderr, /^ems: yes etm: yes ticket: no$/m);
+  const noTicketA = await runCliClient(t, [`127.0.0.1:${a.port}`, '--ca', pki.caFile, '--sess-in', sess, '--no-tickets'], 'five\n');
+  t.match(noTicketA.stderr, /resumed: yes/, '--no-tickets: resumed by session ID where the session is stored');
+  const both = await runCliClient(t, [`127.0.0.1:${a.port}`, '--tickets', '--no-tickets'], '');
+  t.not(both.code, 0, '--tickets with --no-tickets is a usage error');
+  t.match(both.stderr, /give --tickets or --no-tickets, not both/);
 });
