@@ -123,7 +123,8 @@ export class TLSSocket extends Duplex {
   private readonly engine: Connection;
   private readonly context: ServerContext | ClientContext;
   private readonly identityName: string | undefined;
-  private readonly sniName: string | undefined;
+  /** The server_name we send (setServername() may change it until the ClientHello goes out). */
+  private sniName: string | undefined;
   private readonly checkIdentity: ClientSocketOptions['checkServerIdentity'];
   private timer: NodeJS.Timeout | undefined;
   private pendingWrite: PendingWrite | null = null;
@@ -745,6 +746,23 @@ export class TLSSocket extends Duplex {
     if (this.engine.isServer) throw new TLSError('ERR_TLS_INVALID_STATE', 'setSession() is for clients');
     if (this.clientStarted) throw new TLSError('ERR_TLS_INVALID_STATE', 'setSession(): the ClientHello was already sent; pass `session` to connect()');
     (this.engineOpts as { session?: SessionData }).session = toSessionData(session);
+  }
+
+  /**
+   * node:tls setServername(name): the server_name (RFC 3546 3.1) the ClientHello carries; '' sends
+   * none. The certificate is still checked against the name given to connect(), as node:tls does.
+   * Until the ClientHello is sent (as setSession()); later ERR_TLS_INVALID_STATE.
+   */
+  setServername(name: string): void {
+    if (typeof name !== 'string') {
+      throw Object.assign(new TypeError(`The "name" argument must be of type string. Received ${typeof name}`), { code: 'ERR_INVALID_ARG_TYPE' });
+    }
+    if (this.engine.isServer) throw new TLSError('ERR_TLS_SNI_FROM_SERVER', 'Cannot issue SNI from a TLS server-side socket');
+    if (this.clientStarted) throw new TLSError('ERR_TLS_INVALID_STATE', 'setServername(): the ClientHello was already sent; pass `servername` to connect()');
+    this.sniName = name === '' ? undefined : name;
+    const opts = this.engineOpts as { servername?: string };
+    if (this.sniName === undefined) delete opts.servername;
+    else opts.servername = this.sniName;
   }
 
   /** node:tls disableRenegotiation(): a renegotiation the peer starts now destroys the socket with ERR_TLS_RENEGOTIATION_DISABLED. */

@@ -236,3 +236,51 @@ t.test('server side: getEphemeralKeyInfo() null, getCertificate() our leaf in no
   t.same(pick(ours.cert), pick(theirs.cert), 'the same certificate, the same fields');
   t.ok((ours.cert as tls.PeerCertificate).raw.equals((theirs.cert as tls.PeerCertificate).raw), 'raw is the DER both serve');
 });
+
+t.test('setServername() before the ClientHello sets server_name, as node:tls; the identity check keeps the connect() name', BOUNDED, async (t) => {
+  const seen: (string | false | null)[] = [];
+  const serverErrors: unknown[] = [];
+  const server = createServer({ key: pki.keyPem, cert: pki.certPem }, (s) => {
+    seen.push(s.servername);
+    try {
+      s.setServername('x.example');
+    } catch (err) {
+      serverErrors.push((err as { code?: string }).code);
+    }
+    s.resume();
+    s.end();
+  });
+  const port = await listening(t, server as unknown as net.Server);
+  const ours = connect({ host: 'localhost', port, ca: pki.caPem });
+  t.throws(() => ours.setServername(7 as unknown as string), { code: 'ERR_INVALID_ARG_TYPE' });
+  ours.setServername('other.example');
+  t.equal(ours.servername, 'other.example');
+  const theirs = tls.connect({ host: 'localhost', port, ca: pki.caPem, ...NODE_TLS1 });
+  (theirs as unknown as { setServername(name: string): void }).setServername('other.example'); // in _tls_wrap.js, not in @types/node
+  await Promise.all([once(ours, 'secureConnect'), once(theirs, 'secureConnect')]);
+  t.equal(ours.authorized, true, 'the certificate (localhost) is checked against the connect() name');
+  t.equal(theirs.authorized, true, 'as node:tls');
+  t.throws(() => ours.setServername('late.example'), { code: 'ERR_TLS_INVALID_STATE' }, 'after the ClientHello');
+  const closed = [settled(ours), settled(theirs)];
+  ours.resume();
+  theirs.resume();
+  await Promise.all(closed);
+  t.same(seen.sort(), ['other.example', 'other.example'], 'the server saw the set name from both clients');
+  t.same(serverErrors, ['ERR_TLS_SNI_FROM_SERVER', 'ERR_TLS_SNI_FROM_SERVER'], 'a server socket cannot send SNI');
+});
+
+t.test("setServername(''): no server_name at all", BOUNDED, async (t) => {
+  const seen: (string | false | null)[] = [];
+  const server = createServer({ key: pki.keyPem, cert: pki.certPem }, (s) => {
+    seen.push(s.servername);
+    s.resume();
+    s.end();
+  });
+  const port = await listening(t, server as unknown as net.Server);
+  const ours = connect({ host: 'localhost', port, ca: pki.caPem });
+  ours.setServername('');
+  await once(ours, 'secureConnect');
+  ours.resume();
+  await settled(ours);
+  t.same(seen, [null], 'no server_name extension');
+});
