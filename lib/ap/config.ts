@@ -13,6 +13,7 @@ import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { isAllowedLifetime, MAX_SESSION_LIFETIME_SECONDS } from '../policy/session-lifetime.js';
+import { TICKET_KEYS_LENGTH } from '../session/tickets.js';
 
 export class ApConfigError extends Error {
   constructor(message: string) {
@@ -76,6 +77,14 @@ export interface ApConfig {
     readonly requestCert: boolean;
     /** PEM trust anchors for client certificates. */
     readonly ca?: string;
+    /**
+     * RFC 5077 session tickets (default false). A ticket carries the session but not the UE's
+     * authentication record (set after the handshake), so a UE resuming from a ticket is
+     * authenticated again in every reauthentication mode (docs/ap.md "Session tickets").
+     */
+    readonly tickets: boolean;
+    /** 48 bytes (node:tls ticketKeys) from tls.ticketKeys: nodes given the same file resume each other's tickets. */
+    readonly ticketKeys?: Uint8Array;
   };
   readonly authenticator: AuthenticatorConfig;
   /**
@@ -142,9 +151,14 @@ class Checker {
   }
 
   read(v: unknown, key: string): { path: string; text: string } {
+    const { path, bytes } = this.readBytes(v, key);
+    return { path, text: bytes.toString('utf8') };
+  }
+
+  readBytes(v: unknown, key: string): { path: string; bytes: Buffer } {
     const path = this.path(v, key);
     try {
-      return { path, text: readFileSync(path, 'utf8') };
+      return { path, bytes: readFileSync(path) };
     } catch (err) {
       this.fail(key, `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
@@ -191,12 +205,15 @@ export function parseApConfig(json: unknown, file: string): ApConfig {
   const listenJson = c.object(top.listen ?? {}, 'listen', ['host', 'port']);
   const listen = { host: c.optString(listenJson.host, 'listen.host') ?? '127.0.0.1', port: c.int(listenJson.port, 'listen.port', 0, 65535, 8443) };
 
-  const tlsJson = c.object(top.tls ?? {}, 'tls', ['ciphers', 'sessionTimeout', 'requestCert', 'ca']);
+  const tlsJson = c.object(top.tls ?? {}, 'tls', ['ciphers', 'sessionTimeout', 'requestCert', 'ca', 'tickets', 'ticketKeys']);
+  const tickets = c.bool(tlsJson.tickets, 'tls.tickets', false);
   const tls = {
     ciphers: c.optString(tlsJson.ciphers, 'tls.ciphers'),
     sessionTimeout: sessionTimeoutOf(c, tlsJson.sessionTimeout),
     requestCert: c.bool(tlsJson.requestCert, 'tls.requestCert', false),
     ca: tlsJson.ca === undefined ? undefined : c.read(tlsJson.ca, 'tls.ca').text,
+    tickets,
+    ...(tlsJson.ticketKeys === undefined ? {} : { ticketKeys: ticketKeysOf(c, tlsJson.ticketKeys, tickets) }),
   };
 
   if (!Array.isArray(top.hosts) || top.hosts.length === 0) c.fail('hosts', 'expected a non-empty list of virtual hosts');
@@ -260,6 +277,16 @@ export function parseApConfig(json: unknown, file: string): ApConfig {
 }
 
 /** Seconds a session may be resumed for; TS 33.141 7.1 (lib/policy/session-lifetime.ts): 0 to 24 hours. */
+/** tls.ticketKeys: a file of exactly 48 bytes (key name, HMAC key, AES key), only with tickets on. */
+function ticketKeysOf(c: Checker, v: unknown, tickets: boolean): Uint8Array {
+  if (!tickets) c.fail('tls.ticketKeys', 'only with "tickets": true');
+  const { path, bytes } = c.readBytes(v, 'tls.ticketKeys');
+  if (bytes.length !== TICKET_KEYS_LENGTH) {
+    c.fail('tls.ticketKeys', `${path} has ${bytes.length} bytes; expected ${TICKET_KEYS_LENGTH} (key name, HMAC key, AES key: 16 bytes each)`);
+  }
+  return new Uint8Array(bytes);
+}
+
 function sessionTimeoutOf(c: Checker, v: unknown): number | undefined {
   if (v === undefined) return undefined;
   if (typeof v !== 'number' || !Number.isInteger(v) || !isAllowedLifetime(v)) {

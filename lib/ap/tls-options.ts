@@ -31,10 +31,11 @@ export function serverOptionsOf(config: ApConfig, sessionStore?: SessionStore): 
     // TS 33.141 6.1.4, see session-auth.ts: only 'authenticate' distrusts every resumed record.
     reauthenticateResumed: config.reauthentication === 'authenticate',
     ...(sessionStore ? { sessionStore } : {}),
-    // RFC 5077 tickets off: the AP keeps each UE's authentication record with the session
-    // (setAuthRecord, after the handshake), which a ticket issued at the handshake cannot carry, and
-    // the farm shares sessions through its store (Redis), which a ticket would bypass.
-    noTickets: true,
+    // RFC 5077 tickets off unless tls.tickets: the AP keeps each UE's authentication record with the
+    // session (setAuthRecord, after the handshake), which a ticket issued at the handshake cannot
+    // carry (a UE resuming from one authenticates again), and a farm with a store shares sessions
+    // through it. With tickets, nodes (or workers) sharing tls.ticketKeys resume without a store.
+    ...(tls.tickets ? (tls.ticketKeys ? { ticketKeys: Buffer.from(tls.ticketKeys) } : {}) : { noTickets: true }),
   };
 }
 

@@ -14,15 +14,22 @@ import { onStopSignals } from './common.js';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
-/** In the primary: forks `n` workers running the same command line. */
-export function runApPrimary(n: number, host: string): void {
+/** The environment variable that hands the primary's ticket keys (hex) to its workers. */
+const TICKET_KEYS_ENV = 'UT_TLS_AP_TICKET_KEYS';
+
+/**
+ * In the primary: forks `n` workers running the same command line. `ticketKeys` (tls.tickets without
+ * tls.ticketKeys): the one random set every worker seals and opens tickets with. It reaches them in
+ * their environment, which only the same user (and root) can read, as it can read the process memory.
+ */
+export function runApPrimary(n: number, host: string, ticketKeys?: Uint8Array): void {
   let listening = 0;
   let stopping = false;
   let announced = false;
   const lastStart = new Map<number, number>();
   const start = (slot: number) => {
     lastStart.set(slot, Date.now());
-    const w = cluster.fork({ UT_TLS_AP_WORKER: String(slot) });
+    const w = cluster.fork({ UT_TLS_AP_WORKER: String(slot), ...(ticketKeys ? { [TICKET_KEYS_ENV]: Buffer.from(ticketKeys).toString('hex') } : {}) });
     let counted = false;
     w.on('listening', (addr) => {
       if (counted) return;
@@ -58,3 +65,10 @@ export function runApPrimary(n: number, host: string): void {
 }
 
 export const isApWorker = (): boolean => cluster.isWorker && process.env.UT_TLS_AP_WORKER !== undefined;
+
+/** In a worker: the primary's ticket keys, read once and removed from the environment. */
+export function workerTicketKeys(): Uint8Array | undefined {
+  const hex = isApWorker() ? process.env[TICKET_KEYS_ENV] : undefined;
+  delete process.env[TICKET_KEYS_ENV];
+  return hex && /^[0-9a-f]{96}$/.test(hex) ? new Uint8Array(Buffer.from(hex, 'hex')) : undefined;
+}

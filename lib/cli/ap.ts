@@ -6,12 +6,13 @@
  * A configuration file lib/ap/config.ts refuses is a usage error (one line, exit 2), like a bad option:
  * nothing is listening yet and the fix is in what the operator gave us.
  */
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { ApConfigError, loadApConfig, type ApConfig } from '../ap/config.js';
 import { createProxy } from '../ap/proxy.js';
 import { formatHelp, intOption, parseCommand, UsageError, type CommandSpec } from './args.js';
 import { onStopSignals } from './common.js';
-import { isApWorker, runApPrimary } from './ap-workers.js';
+import { isApWorker, runApPrimary, workerTicketKeys } from './ap-workers.js';
 
 export const AP_SPEC: CommandSpec = {
   name: 'ap',
@@ -28,10 +29,14 @@ Prints "listening on HOST:PORT" on stdout once accepting.`,
   footer: `example: ut-tls ap --config docs/examples/ap.json`,
 };
 
-/** The configuration and the proxy made from it (the authenticator reads its own file, e.g. users.json). */
-function loadProxy(file: string): { config: ApConfig; server: ReturnType<typeof createProxy> } {
+/**
+ * The configuration and the proxy made from it (the authenticator reads its own file, e.g. users.json).
+ * `ticketKeys`: the keys the primary made for its workers, used when tls.tickets names none.
+ */
+function loadProxy(file: string, ticketKeys?: Uint8Array): { config: ApConfig; server: ReturnType<typeof createProxy> } {
   try {
-    const config = loadApConfig(file);
+    let config = loadApConfig(file);
+    if (ticketKeys && config.tls.tickets && !config.tls.ticketKeys) config = { ...config, tls: { ...config.tls, ticketKeys } };
     return { config, server: createProxy(config) };
   } catch (err) {
     // ApConfigError messages are one line already ("FILE: key: problem").
@@ -50,12 +55,13 @@ export function runAp(argv: string[]): void {
   if (!file) throw new UsageError('ap needs --config FILE', 'ap');
   const grace = intOption(p, 'grace', 0, 3_600_000, 'ap') ?? 5000;
   const workers = intOption(p, 'workers', 1, 64, 'ap');
-  const { config, server } = loadProxy(file);
+  const { config, server } = loadProxy(file, workerTicketKeys());
   const n = workers ?? config.workers;
   if (n > 1 && !isApWorker()) {
     // The primary only checked the configuration (above, so mistakes stop here with one line); workers serve.
     server.close();
-    return runApPrimary(n, config.listen.host);
+    // Tickets without tls.ticketKeys: one random set for all workers, so a ticket opens on any of them.
+    return runApPrimary(n, config.listen.host, config.tls.tickets && !config.tls.ticketKeys ? new Uint8Array(randomBytes(48)) : undefined);
   }
   server.on('error', (err) => {
     process.stderr.write(`ut-tls ap: ${(err as Error).message}\n`);

@@ -16,6 +16,8 @@ export interface UeOptions {
   key?: string;
   cert?: string;
   cipherSuites?: string[];
+  /** RFC 5077: ask for a ticket and keep it with the session. */
+  sessionTickets?: boolean;
   /** RFC 4279 client pskCallback (GBA: gbaClientPskCallback). */
   pskCallback?: (hint: string | null) => { identity: string; psk: Uint8Array } | null;
 }
@@ -46,6 +48,7 @@ export async function ueConnect(o: UeOptions): Promise<UeConnection> {
     ...(o.key ? { key: o.key, cert: o.cert } : {}),
     ...(o.cipherSuites ? { cipherSuites: o.cipherSuites } : {}),
     ...(o.pskCallback ? { pskCallback: o.pskCallback } : {}),
+    ...(o.sessionTickets !== undefined ? { sessionTickets: o.sessionTickets } : {}),
   });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('handshake: no answer in 10 s')), 10_000);
