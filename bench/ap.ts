@@ -157,6 +157,11 @@ async function main(): Promise<void> {
       ['ut-tls ap, 2 workers', [CLI, 'ap', '--config', config, '--workers', '2']],
     ];
     if (redis) runs.push(['ut-tls ap, 2 w + redis', [CLI, 'ap', '--config', redisConfig, '--workers', '2']]);
+    // RFC 5077 tickets (tls.tickets): the workers share the primary's ticket keys, no store needed.
+    const ticketConfig = join(dir, 'ap-tickets.json');
+    const base = JSON.parse(readFileSync(config, 'utf8')) as { tls: Record<string, unknown> };
+    writeFileSync(ticketConfig, JSON.stringify({ ...base, tls: { ...base.tls, tickets: true } }));
+    runs.push(['ut-tls ap, 2 w + tickets', [CLI, 'ap', '--config', ticketConfig, '--workers', '2']]);
     for (const [name, args] of runs.filter(([name]) => ONLY === undefined || name.includes(ONLY))) {
       const { child, port } = await startProcess([...args]);
       try {
@@ -174,12 +179,13 @@ async function main(): Promise<void> {
     as.server.closeAllConnections();
     const pad = (s: string, n: number) => s.padEnd(n);
     console.log(`AP requests/s (small GET, TLS 1.0 AES-128-CBC-SHA, ${CONCURRENCY} concurrent, ${SECONDS} s each, node:https client)`);
-    console.log(`${pad('proxy', 24)}${pad('keep-alive req/s', 20)}${pad('new conn + resumption req/s', 30)}resumed  errors`);
+    console.log(`${pad('proxy', 26)}${pad('keep-alive req/s', 20)}${pad('new conn + resumption req/s', 30)}resumed  errors`);
     for (const [name, ka, nc] of rows) {
-      console.log(`${pad(name, 24)}${pad(ka.perSecond.toFixed(0), 20)}${pad(nc.perSecond.toFixed(0), 30)}${pad(((nc.resumedShare ?? 0) * 100).toFixed(0) + '%', 9)}${ka.errors + nc.errors}`);
+      console.log(`${pad(name, 26)}${pad(ka.perSecond.toFixed(0), 20)}${pad(nc.perSecond.toFixed(0), 30)}${pad(((nc.resumedShare ?? 0) * 100).toFixed(0) + '%', 9)}${ka.errors + nc.errors}`);
     }
-    const [node, one, two] = rows;
-    console.log('(2 workers without a shared store: a UE resumes only when it lands on the worker that has its session)');
+    const row = (name: string) => rows.find(([n]) => n === name);
+    const [node, one, two] = [row('node:https proxy'), row('ut-tls ap, 1 worker'), row('ut-tls ap, 2 workers')];
+    console.log('(2 workers without a shared store or tickets: a UE resumes only when it lands on the worker that has its session)');
     if (node && one && two) {
       console.log(`ratios: ut-tls 1 worker / node:https = ${(one[1].perSecond / node[1].perSecond).toFixed(2)}x keep-alive, ${(one[2].perSecond / node[2].perSecond).toFixed(2)}x new conn; 2 workers / 1 worker = ${(two[1].perSecond / one[1].perSecond).toFixed(2)}x keep-alive, ${(two[2].perSecond / one[2].perSecond).toFixed(2)}x new conn`);
     }
