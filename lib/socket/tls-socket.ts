@@ -123,8 +123,6 @@ export class TLSSocket extends Duplex {
   private readonly engine: Connection;
   private readonly context: ServerContext | ClientContext;
   private readonly identityName: string | undefined;
-  /** The server_name we send (setServername() may change it until the ClientHello goes out). */
-  private sniName: string | undefined;
   private readonly checkIdentity: ClientSocketOptions['checkServerIdentity'];
   private timer: NodeJS.Timeout | undefined;
   private pendingWrite: PendingWrite | null = null;
@@ -183,11 +181,11 @@ export class TLSSocket extends Duplex {
     const isServer = options.isServer === true || resolved?.isServer === true;
     this.context = resolved ?? (isServer ? resolveServerContext(options as ServerSocketOptions) : resolveClientContext(options as ClientSocketOptions));
     if (this.context.isServer !== isServer) throw new TypeError('TLSSocket: secureContext is for the other role');
-    this.sniName = isServer ? undefined : defaultServername(options.host, options.servername);
+    const sniName = isServer ? undefined : defaultServername(options.host, options.servername);
     // node:tls checks the identity against servername, or the host when there is none (an IP literal).
-    this.identityName = isServer ? undefined : (this.sniName ?? options.host ?? 'localhost');
+    this.identityName = isServer ? undefined : (sniName ?? options.host ?? 'localhost');
     this.checkIdentity = options.checkServerIdentity;
-    this.engineOpts = this.engineOptions(options);
+    this.engineOpts = this.engineOptions(options, sniName);
     this.engine = new Connection(this.engineOpts, {
       output: (bytes) => this.sendToTransport(bytes),
       handshakeComplete: () => this.onHandshakeComplete(),
@@ -225,7 +223,8 @@ export class TLSSocket extends Duplex {
 
   // ------------------------------------------------------------------ wiring
 
-  private engineOptions(options: TLSSocketOptions): EngineOptions {
+  /** `sniName`: the server_name a client sends (none on a server). */
+  private engineOptions(options: TLSSocketOptions, sniName: string | undefined): EngineOptions {
     const ctx = this.context;
     if (ctx.isServer) {
       return {
@@ -244,7 +243,7 @@ export class TLSSocket extends Duplex {
     return {
       ...ctx.engine,
       deferCloseNotify: true,
-      ...(this.sniName !== undefined ? { servername: this.sniName } : {}),
+      ...(sniName !== undefined ? { servername: sniName } : {}),
       ...(session ? { session } : {}),
       // The engine verifies the server's chain (engine/peer-verification.ts) from `ca` or Node's
       // root store; rejectUnauthorized: false (in ctx.engine) still verifies, then only reports.
@@ -309,9 +308,8 @@ export class TLSSocket extends Duplex {
     // node:tls reads what followed the handshake in a later callback, so 'secureConnect' (and the
     // server's 'secureConnection') come before any effect of that input: hold them for one turn of
     // the event loop (afterHandshake), even when the Finished, data and close_notify share a chunk.
-    const first = !this.handshakeSeen;
-    this.handshakeSeen = true;
-    if (first) {
+    if (!this.handshakeSeen) {
+      this.handshakeSeen = true;
       this.afterHandshake = [];
       setImmediate(() => this.releaseAfterHandshake());
     }
@@ -702,7 +700,8 @@ export class TLSSocket extends Duplex {
   }
   get servername(): string | null {
     if (this.engine.isServer) return this.engine.servername;
-    return this.sniName ?? null;
+    // The server_name we send: the engine's option, which setServername() may change before the ClientHello.
+    return (this.engineOpts as { servername?: string }).servername ?? null;
   }
 
   /**
@@ -759,10 +758,9 @@ export class TLSSocket extends Duplex {
     }
     if (this.engine.isServer) throw new TLSError('ERR_TLS_SNI_FROM_SERVER', 'Cannot issue SNI from a TLS server-side socket');
     if (this.clientStarted) throw new TLSError('ERR_TLS_INVALID_STATE', 'setServername(): the ClientHello was already sent; pass `servername` to connect()');
-    this.sniName = name === '' ? undefined : name;
     const opts = this.engineOpts as { servername?: string };
-    if (this.sniName === undefined) delete opts.servername;
-    else opts.servername = this.sniName;
+    if (name === '') delete opts.servername;
+    else opts.servername = name;
   }
 
   /** node:tls disableRenegotiation(): a renegotiation the peer starts now destroys the socket with ERR_TLS_RENEGOTIATION_DISABLED. */
