@@ -134,23 +134,25 @@ async function main(): Promise<void> {
   try {
     await writeDemoCerts(dir);
     const as = await startAs();
-    const config = join(dir, 'ap.json');
-    writeFileSync(config, JSON.stringify({
+    const apJson = {
       listen: { host: '127.0.0.1', port: 0 },
       tls: { ciphers: 'TLS_RSA_WITH_AES_128_CBC_SHA' },
       hosts: [{ names: ['as1.example.test'], cert: 'as1.pem', key: 'as1.key', routes: [{ path: '/', upstream: as.url, trustDomain: true }] }],
       authenticator: { type: 'static', file: 'users.json' },
       accessLog: 'off',
-    }));
+    };
+    /** Writes ap.json with `changes` over apJson as dir/name; returns its path. */
+    const writeVariant = (name: string, changes: Record<string, unknown>): string => {
+      const file = join(dir, name);
+      writeFileSync(file, JSON.stringify({ ...apJson, ...changes }));
+      return file;
+    };
+    const config = writeVariant('ap.json', {});
     const ca = readFileSync(join(dir, 'ca.pem'), 'utf8');
     const rows: Array<[string, Figures, Figures]> = [];
     // 2 workers with a shared session store: a redis-server of our own on a free port, if installed.
     const redis = await startRedis();
-    const redisConfig = join(dir, 'ap-redis.json');
-    if (redis) {
-      const c = JSON.parse(readFileSync(config, 'utf8')) as Record<string, unknown>;
-      writeFileSync(redisConfig, JSON.stringify({ ...c, sessionStore: { type: 'redis', url: `redis://127.0.0.1:${redis.port}` } }));
-    }
+    const redisConfig = redis ? writeVariant('ap-redis.json', { sessionStore: { type: 'redis', url: `redis://127.0.0.1:${redis.port}` } }) : '';
     const runs: Array<[string, string[]]> = [
       ['node:https proxy', [NODE_PROXY, config]],
       ['ut-tls ap, 1 worker', [CLI, 'ap', '--config', config, '--workers', '1']],
@@ -158,9 +160,7 @@ async function main(): Promise<void> {
     ];
     if (redis) runs.push(['ut-tls ap, 2 w + redis', [CLI, 'ap', '--config', redisConfig, '--workers', '2']]);
     // RFC 5077 tickets (tls.tickets): the workers share the primary's ticket keys, no store needed.
-    const ticketConfig = join(dir, 'ap-tickets.json');
-    const base = JSON.parse(readFileSync(config, 'utf8')) as { tls: Record<string, unknown> };
-    writeFileSync(ticketConfig, JSON.stringify({ ...base, tls: { ...base.tls, tickets: true } }));
+    const ticketConfig = writeVariant('ap-tickets.json', { tls: { ...apJson.tls, tickets: true } });
     runs.push(['ut-tls ap, 2 w + tickets', [CLI, 'ap', '--config', ticketConfig, '--workers', '2']]);
     for (const [name, args] of runs.filter(([name]) => ONLY === undefined || name.includes(ONLY))) {
       const { child, port } = await startProcess([...args]);

@@ -276,7 +276,6 @@ export function parseApConfig(json: unknown, file: string): ApConfig {
   };
 }
 
-/** Seconds a session may be resumed for; TS 33.141 7.1 (lib/policy/session-lifetime.ts): 0 to 24 hours. */
 /** tls.ticketKeys: a file of exactly 48 bytes (key name, HMAC key, AES key), only with tickets on. */
 function ticketKeysOf(c: Checker, v: unknown, tickets: boolean): Uint8Array {
   if (!tickets) c.fail('tls.ticketKeys', 'only with "tickets": true');
@@ -287,6 +286,7 @@ function ticketKeysOf(c: Checker, v: unknown, tickets: boolean): Uint8Array {
   return new Uint8Array(bytes);
 }
 
+/** Seconds a session may be resumed for; TS 33.141 7.1 (lib/policy/session-lifetime.ts): 0 to 24 hours. */
 function sessionTimeoutOf(c: Checker, v: unknown): number | undefined {
   if (v === undefined) return undefined;
   if (typeof v !== 'number' || !Number.isInteger(v) || !isAllowedLifetime(v)) {

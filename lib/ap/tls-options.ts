@@ -35,7 +35,8 @@ export function serverOptionsOf(config: ApConfig, sessionStore?: SessionStore): 
     // session (setAuthRecord, after the handshake), which a ticket issued at the handshake cannot
     // carry (a UE resuming from one authenticates again), and a farm with a store shares sessions
     // through it. With tickets, nodes (or workers) sharing tls.ticketKeys resume without a store.
-    ...(tls.tickets ? (tls.ticketKeys ? { ticketKeys: Buffer.from(tls.ticketKeys) } : {}) : { noTickets: true }),
+    ...(tls.tickets ? {} : { noTickets: true }),
+    ...(tls.ticketKeys ? { ticketKeys: Buffer.from(tls.ticketKeys) } : {}), // config.ts: only with tickets
   };
 }
 

@@ -10,6 +10,7 @@
  * started again (at most once a second per slot, so a worker that cannot start does not spin).
  */
 import cluster, { type Worker } from 'node:cluster';
+import { TICKET_KEYS_LENGTH } from '../session/tickets.js';
 import { onStopSignals } from './common.js';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -70,5 +71,6 @@ export const isApWorker = (): boolean => cluster.isWorker && process.env.UT_TLS_
 export function workerTicketKeys(): Uint8Array | undefined {
   const hex = isApWorker() ? process.env[TICKET_KEYS_ENV] : undefined;
   delete process.env[TICKET_KEYS_ENV];
-  return hex && /^[0-9a-f]{96}$/.test(hex) ? new Uint8Array(Buffer.from(hex, 'hex')) : undefined;
+  const keys = hex ? new Uint8Array(Buffer.from(hex, 'hex')) : undefined;
+  return keys?.length === TICKET_KEYS_LENGTH ? keys : undefined;
 }

@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { ApConfigError, loadApConfig, type ApConfig } from '../ap/config.js';
 import { createProxy } from '../ap/proxy.js';
+import { TICKET_KEYS_LENGTH } from '../session/tickets.js';
 import { formatHelp, intOption, parseCommand, UsageError, type CommandSpec } from './args.js';
 import { onStopSignals } from './common.js';
 import { isApWorker, runApPrimary, workerTicketKeys } from './ap-workers.js';
@@ -61,7 +62,7 @@ export function runAp(argv: string[]): void {
     // The primary only checked the configuration (above, so mistakes stop here with one line); workers serve.
     server.close();
     // Tickets without tls.ticketKeys: one random set for all workers, so a ticket opens on any of them.
-    return runApPrimary(n, config.listen.host, config.tls.tickets && !config.tls.ticketKeys ? new Uint8Array(randomBytes(48)) : undefined);
+    return runApPrimary(n, config.listen.host, config.tls.tickets && !config.tls.ticketKeys ? new Uint8Array(randomBytes(TICKET_KEYS_LENGTH)) : undefined);
   }
   server.on('error', (err) => {
     process.stderr.write(`ut-tls ap: ${(err as Error).message}\n`);

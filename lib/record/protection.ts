@@ -323,9 +323,9 @@ export class RecordProtection {
    * computed over its own ciphertext with its own sequence number.
    */
   private sealGroupsEncryptThenMac(out: Uint8Array, type: number, version: number, fragments: readonly Uint8Array[], cipher: BulkCipher): void {
-    const bs = this.blockSize;
     const macLength = this.macLength;
-    const cipherLengthOf = (plen: number): number => plen + bs - (plen % bs);
+    // The ciphertext of one record: its sealed length without header and MAC (sealedLength pads it).
+    const cipherLengthOf = (plen: number): number => this.sealedLength(plen) - RECORD_HEADER_LENGTH - macLength;
     let offset = 0;
     let i = 0;
     while (i < fragments.length) {
